@@ -109,8 +109,9 @@ class PrngTest {
 
     @Test
     void uniformModSixtyBitPrimeIsUniformInHighAndLowBits() {
-        // q just above 2^59 so that about half of the masked 60-bit draws are rejected
-        long q = (1L << 59) + 12345;
+        // q ~ 0.75 * 2^60: a quarter of the masked draws are rejected, and a sampler that reduced the
+        // masked value mod q instead would make the lowest third of [0, q) twice as likely
+        long q = (3L << 58) + 12345;
         int n = 640_000;
         long[] values = new long[n];
         new Prng(seed(11)).uniformModQ(q, values);

@@ -20,7 +20,8 @@ class SamplersTest {
 
     @Test
     void ternaryIsUniformOverMinusOneZeroOne() {
-        int n = 300_000;
+        // large enough that mapping all 256 byte values mod 3 (bias 1/256) would be caught
+        int n = 3_000_000;
         byte[] t = Samplers.ternary(prng(1), n);
         assertEquals(n, t.length);
         long[] counts = new long[3];

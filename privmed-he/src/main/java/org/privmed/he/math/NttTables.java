@@ -1,0 +1,211 @@
+package org.privmed.he.math;
+
+/**
+ * Precomputed twiddles and the negacyclic number-theoretic transform over Z_q[X]/(X^N + 1).
+ *
+ * <p>The forward transform is the Cooley–Tukey network with the 2N-th root ψ merged into the
+ * twiddles (Longa and Naehrig, "Speeding up the NTT", CANS 2016, Alg. 1; Pöppelmann, Oder and
+ * Güneysu, LATINCRYPT 2015), and the butterflies are Harvey's lazy ones ("Faster arithmetic for
+ * number-theoretic transforms", J. Symb. Comp. 2014, Alg. 4): between stages values stay in [0, 4q)
+ * forward and [0, 2q) inverse, and each twiddle multiplication is a Shoup multiplication. The inverse
+ * is the Gentleman–Sande network with N^-1 folded into its last stage.
+ *
+ * <p><b>Order.</b> Twiddles are stored in bit-reversed order, so the forward output is in
+ * bit-reversed evaluation order: after {@link #forward}, {@code a[i] = A(ψ^(2·rev(i)+1))} where
+ * {@code rev} reverses log2(N) bits and ψ is the minimal primitive 2N-th root (the same layout as
+ * SEAL). The inverse takes that order back to coefficients. Inputs must be in [0, q); outputs are in
+ * [0, q).
+ */
+public final class NttTables {
+    private final int n;
+    private final int logN;
+    private final Modulus modulus;
+    private final long root;
+    private final long[] rootPowers;        // ψ^rev(k), k in [0, N)
+    private final long[] rootPowersShoup;
+    private final long[] invRootPowers;     // ψ^-rev(k)
+    private final long[] invRootPowersShoup;
+    private final long invN;
+    private final long invNShoup;
+    private final long lastInvTwiddle;      // ψ^-rev(1) · N^-1
+    private final long lastInvTwiddleShoup;
+
+    public NttTables(int ringDegree, Modulus modulus) {
+        Primes.checkRingDegree(ringDegree);
+        this.n = ringDegree;
+        this.logN = Integer.numberOfTrailingZeros(ringDegree);
+        this.modulus = modulus;
+        this.root = Primes.minimalPrimitiveRoot(modulus.value(), ringDegree);
+        long invRoot = modulus.inverse(root);
+        rootPowers = new long[n];
+        rootPowersShoup = new long[n];
+        invRootPowers = new long[n];
+        invRootPowersShoup = new long[n];
+        long pw = 1, ipw = 1;
+        long[] natural = new long[n];
+        long[] naturalInv = new long[n];
+        for (int i = 0; i < n; i++) {
+            natural[i] = pw;
+            naturalInv[i] = ipw;
+            pw = modulus.mul(pw, root);
+            ipw = modulus.mul(ipw, invRoot);
+        }
+        for (int i = 0; i < n; i++) {
+            int r = bitReverse(i, logN);
+            rootPowers[i] = natural[r];
+            invRootPowers[i] = naturalInv[r];
+            rootPowersShoup[i] = modulus.shoup(rootPowers[i]);
+            invRootPowersShoup[i] = modulus.shoup(invRootPowers[i]);
+        }
+        invN = modulus.inverse(n);
+        invNShoup = modulus.shoup(invN);
+        lastInvTwiddle = modulus.mul(invRootPowers[n > 1 ? 1 : 0], invN);
+        lastInvTwiddleShoup = modulus.shoup(lastInvTwiddle);
+    }
+
+    public int ringDegree() {
+        return n;
+    }
+
+    public Modulus modulus() {
+        return modulus;
+    }
+
+    /** The minimal primitive 2N-th root of unity ψ used by these tables. */
+    public long root() {
+        return root;
+    }
+
+    /** Reverses the low {@code bits} bits of x. */
+    public static int bitReverse(int x, int bits) {
+        return bits == 0 ? 0 : Integer.reverse(x) >>> (32 - bits);
+    }
+
+    /** In-place forward negacyclic NTT of N values in [0, q); output in bit-reversed order, in [0, q). */
+    public void forward(long[] a) {
+        checkLength(a);
+        final long q = modulus.value();
+        final long twoQ = 2 * q;
+        final long[] w = rootPowers;
+        final long[] ws = rootPowersShoup;
+        int t = n;
+        for (int m = 1; m < n; m <<= 1) {
+            t >>= 1;
+            if (t >= 4) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j1 = 2 * i * t;
+                    final int j2 = j1 + t;
+                    for (int j = j1; j < j2; j++) {
+                        long u = a[j];
+                        u -= twoQ & ((twoQ - 1 - u) >> 63);
+                        long x = a[j + t];
+                        long v = x * wi - (Math.multiplyHigh(x, wsi) + ((wsi >> 63) & x)) * q;
+                        a[j] = u + v;
+                        a[j + t] = u - v + twoQ;
+                    }
+                }
+            } else if (t == 2) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 4 * i;
+                    long u0 = a[j];
+                    u0 -= twoQ & ((twoQ - 1 - u0) >> 63);
+                    long u1 = a[j + 1];
+                    u1 -= twoQ & ((twoQ - 1 - u1) >> 63);
+                    long x0 = a[j + 2];
+                    long x1 = a[j + 3];
+                    long v0 = x0 * wi - (Math.multiplyHigh(x0, wsi) + ((wsi >> 63) & x0)) * q;
+                    long v1 = x1 * wi - (Math.multiplyHigh(x1, wsi) + ((wsi >> 63) & x1)) * q;
+                    a[j] = u0 + v0;
+                    a[j + 1] = u1 + v1;
+                    a[j + 2] = u0 - v0 + twoQ;
+                    a[j + 3] = u1 - v1 + twoQ;
+                }
+            } else {
+                // last stage (t == 1) also brings every value from [0, 4q) down to [0, q)
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 2 * i;
+                    long u = a[j];
+                    u -= twoQ & ((twoQ - 1 - u) >> 63);
+                    long x = a[j + 1];
+                    long v = x * wi - (Math.multiplyHigh(x, wsi) + ((wsi >> 63) & x)) * q;
+                    long s = u + v;
+                    long d = u - v + twoQ;
+                    s -= twoQ & ((twoQ - 1 - s) >> 63);
+                    s -= q & ((q - 1 - s) >> 63);
+                    d -= twoQ & ((twoQ - 1 - d) >> 63);
+                    d -= q & ((q - 1 - d) >> 63);
+                    a[j] = s;
+                    a[j + 1] = d;
+                }
+            }
+        }
+    }
+
+    /** In-place inverse negacyclic NTT: bit-reversed evaluations in [0, q) to coefficients in [0, q). */
+    public void inverse(long[] a) {
+        checkLength(a);
+        final long q = modulus.value();
+        final long twoQ = 2 * q;
+        final long[] w = invRootPowers;
+        final long[] ws = invRootPowersShoup;
+        int t = 1;
+        for (int m = n >> 1; m > 1; m >>= 1) {
+            if (t == 1) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 2 * i;
+                    long x = a[j];
+                    long y = a[j + 1];
+                    long s = x + y;
+                    s -= twoQ & ((twoQ - 1 - s) >> 63);
+                    long d = x - y + twoQ;
+                    a[j] = s;
+                    a[j + 1] = d * wi - (Math.multiplyHigh(d, wsi) + ((wsi >> 63) & d)) * q;
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j1 = 2 * i * t;
+                    final int j2 = j1 + t;
+                    for (int j = j1; j < j2; j++) {
+                        long x = a[j];
+                        long y = a[j + t];
+                        long s = x + y;
+                        s -= twoQ & ((twoQ - 1 - s) >> 63);
+                        long d = x - y + twoQ;
+                        a[j] = s;
+                        a[j + t] = d * wi - (Math.multiplyHigh(d, wsi) + ((wsi >> 63) & d)) * q;
+                    }
+                }
+            }
+            t <<= 1;
+        }
+        // last stage (m == 1, t == N/2) with N^-1 folded into both outputs
+        final long ni = invN, nis = invNShoup, lw = lastInvTwiddle, lws = lastInvTwiddleShoup;
+        final int half = n >> 1;
+        for (int j = 0; j < half; j++) {
+            long x = a[j];
+            long y = a[j + half];
+            long s = x + y;
+            long d = x - y + twoQ;
+            long r0 = s * ni - (Math.multiplyHigh(s, nis) + ((nis >> 63) & s)) * q;
+            long r1 = d * lw - (Math.multiplyHigh(d, lws) + ((lws >> 63) & d)) * q;
+            a[j] = r0 >= q ? r0 - q : r0;
+            a[j + half] = r1 >= q ? r1 - q : r1;
+        }
+    }
+
+    private void checkLength(long[] a) {
+        if (a.length != n) {
+            throw new IllegalArgumentException("NTT expects " + n + " values, got " + a.length);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.privmed.he.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NttTablesTest {
+    private static long[] random(int n, long q, SplittableRandom rnd) {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) a[i] = rnd.nextLong(q);
+        return a;
+    }
+
+    @Test
+    void forwardIsNegacyclicEvaluationInBitReversedOrder() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int bits : new int[] {30, 50, 60, 61}) {
+            for (int n : new int[] {2, 4, 8, 16, 64, 256}) {
+                long q = Primes.nttPrimes(bits, n, 1)[0];
+                NttTables t = new NttTables(n, new Modulus(q));
+                long[] a = random(n, q, rnd);
+                long[] f = a.clone();
+                t.forward(f);
+                BigInteger bq = BigInteger.valueOf(q);
+                BigInteger psi = BigInteger.valueOf(t.root());
+                int logN = Integer.numberOfTrailingZeros(n);
+                for (int i = 0; i < n; i++) {
+                    BigInteger x = psi.modPow(BigInteger.valueOf(2L * NttTables.bitReverse(i, logN) + 1), bq);
+                    BigInteger acc = BigInteger.ZERO;
+                    for (int k = n - 1; k >= 0; k--) {
+                        acc = acc.multiply(x).add(BigInteger.valueOf(a[k])).mod(bq);
+                    }
+                    assertEquals(acc.longValue(), f[i], "n=" + n + " q=" + q + " i=" + i);
+                }
+                t.inverse(f);
+                assertArrayEquals(a, f);
+            }
+        }
+    }
+
+    @Test
+    void pointwiseProductIsNegacyclicConvolution() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (int n : new int[] {32, 1024, 8192}) {
+            long q = Primes.nttPrimes(60, n, 1)[0];
+            Modulus m = new Modulus(q);
+            NttTables t = new NttTables(n, m);
+            long[] a = random(n, q, rnd);
+            long[] b = random(n, q, rnd);
+            long[] fa = a.clone(), fb = b.clone();
+            t.forward(fa);
+            t.forward(fb);
+            for (int i = 0; i < n; i++) fa[i] = m.mul(fa[i], fb[i]);
+            t.inverse(fa);
+            // BigInteger schoolbook reference, only for a few output coefficients at large N
+            BigInteger bq = BigInteger.valueOf(q);
+            int stride = n <= 1024 ? 1 : 97;
+            for (int k = 0; k < n; k += stride) {
+                BigInteger acc = BigInteger.ZERO;
+                for (int i = 0; i < n; i++) {
+                    int j = k - i;
+                    BigInteger prod = BigInteger.valueOf(a[i]).multiply(BigInteger.valueOf(b[Math.floorMod(j, n)]));
+                    acc = j >= 0 ? acc.add(prod) : acc.subtract(prod);
+                }
+                assertEquals(acc.mod(bq).longValue(), fa[k], "n=" + n + " k=" + k);
+            }
+        }
+    }
+
+    @Test
+    void tablesAreCanonical() {
+        long q = Primes.nttPrimes(40, 4096, 1)[0];
+        assertEquals(new NttTables(4096, new Modulus(q)).root(), new NttTables(4096, new Modulus(q)).root());
+        assertThrows(IllegalArgumentException.class, () -> new NttTables(4096, new Modulus(q)).forward(new long[10]));
+    }
+}

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@link #ternary}: uniform over {-1, 0, 1}, the secret-key distribution for which the
  *       HomomorphicEncryption.org standard tabulates its "(-1, 1)" security bounds (Albrecht et al.,
- *       Homomorphic Encryption Standard, 2018, Sec. 2.1.5). Bytes are drawn from the PRNG and values
- *       255 rejected, so each of the 255 = 3 x 85 accepted values maps to a residue with probability
- *       exactly 1/3.</li>
+ *       Homomorphic Encryption Standard, 2018, Sec. 2.1.5). Bytes from the PRNG at or above
+ *       3^5 = 243 are rejected; an accepted byte is uniform over [0, 243) and so its five base-3
+ *       digits are five independent uniform trits (no bias, five coefficients per byte).</li>
  *   <li>{@link #gaussian}: the discrete Gaussian D_{Z,sigma} restricted to |e| &lt;= bound, sampled by
  *       inversion with a cumulative distribution table (CDT; Peikert, "An efficient and parallel
  *       Gaussian sampler for lattices", CRYPTO 2010, and the table sampler of Bos et al., FrodoKEM).
@@ -31,7 +31,21 @@ public final class Samplers {
 
     static final int MAX_TABLE = 1 << 12;
 
-    private static final double TWO_POW_63 = 0x1.0p63;
+    private static final double TWO_POW_62 = 0x1.0p62;
+
+    // a byte below 3^5 = 243 is five independent uniform base-3 digits; 13 of 256 bytes are rejected
+    private static final int TRITS_PER_BYTE = 5;
+    private static final int TRIT_BYTES = 243;
+    private static final byte[] TRITS = new byte[TRIT_BYTES * TRITS_PER_BYTE];
+
+    static {
+        for (int v = 0; v < TRIT_BYTES; v++) {
+            int x = v;
+            for (int d = 0; d < TRITS_PER_BYTE; d++, x /= 3) {
+                TRITS[v * TRITS_PER_BYTE + d] = (byte) (x % 3 - 1);
+            }
+        }
+    }
     private static final ConcurrentHashMap<TableKey, long[]> TABLES = new ConcurrentHashMap<>();
 
     private Samplers() {
@@ -48,13 +62,18 @@ public final class Samplers {
             throw new IllegalArgumentException("coefficient count must be non-negative, got " + n);
         }
         byte[] out = new byte[n];
+        byte[] digits = TRITS;
         int i = 0;
         while (i < n) {
             long r = prng.nextLong();
             for (int b = 0; b < Long.BYTES && i < n; b++, r >>>= 8) {
                 int v = (int) (r & 0xFF);
-                if (v != 0xFF) {
-                    out[i++] = (byte) (v % 3 - 1);
+                if (v < TRIT_BYTES) {
+                    int base = v * TRITS_PER_BYTE;
+                    int take = Math.min(TRITS_PER_BYTE, n - i);
+                    for (int d = 0; d < take; d++) {
+                        out[i++] = digits[base + d];
+                    }
                 }
             }
         }
@@ -83,49 +102,46 @@ public final class Samplers {
         if (cut == 0) {
             return out;
         }
-        if (2 * cut > MAX_TABLE) {
+        if (cut > MAX_TABLE) {
             roundedContinuous(prng, sigma, cut, out);
             return out;
         }
-        long[] cdf = TABLES.computeIfAbsent(new TableKey(sigma, (int) cut), Samplers::cumulativeTable);
-        long offset = -(long) cut;
+        long[] cdf = TABLES.computeIfAbsent(new TableKey(sigma, (int) cut), Samplers::magnitudeTable);
         for (int i = 0; i < n; i++) {
-            long u = prng.nextLong() >>> 1;
-            long count = 0;
+            long r = prng.nextLong();
+            long u = r >>> 2; // 62 bits for the magnitude, bit 0 for the sign
+            long magnitude = 0;
             for (long c : cdf) {
-                // sign bit of (c - u - 1) is set exactly when c <= u; both lie in [0, 2^63)
-                count += (c - u - 1) >>> 63;
+                // sign bit of (c - u - 1) is set exactly when c <= u; both lie in [0, 2^62]
+                magnitude += (c - u - 1) >>> 63;
             }
-            out[i] = offset + count;
+            long sign = -(r & 1); // 0 or -1
+            out[i] = (magnitude ^ sign) - sign;
         }
         return out;
     }
 
     /**
-     * cdf[k] = round(2^63 * P(X &lt;= k - B)) for k in [0, 2B), X the truncated discrete Gaussian
-     * on [-B, B]. The upper half is mirrored from the lower so the sampler is exactly symmetric.
+     * cdf[k] = round(2^62 * P(|X| &lt;= k)) for k in [0, B), X the discrete Gaussian on [-B, B]; the
+     * sampler draws |X| from it and a uniform sign, which is exactly symmetric by construction
+     * (the sign of 0 is irrelevant). Scanning half the support halves the cost of each sample.
      */
-    private static long[] cumulativeTable(TableKey key) {
+    private static long[] magnitudeTable(TableKey key) {
         int b = key.cut();
         double twoSigmaSq = 2 * key.sigma() * key.sigma();
-        double[] weight = new double[2 * b + 1];
+        double[] mass = new double[b + 1];
         double total = 0;
         // add the smallest weights first so the tail mass is not lost to rounding
         for (int x = b; x >= 0; x--) {
             double w = Math.exp(-(double) x * x / twoSigmaSq);
-            weight[b + x] = w;
-            weight[b - x] = w;
-            total += x == 0 ? w : 2 * w;
+            mass[x] = x == 0 ? w : 2 * w;
+            total += mass[x];
         }
-        long[] cdf = new long[2 * b];
+        long[] cdf = new long[b];
         double cumulative = 0;
         for (int k = 0; k < b; k++) {
-            cumulative += weight[k];
-            cdf[k] = (long) Math.rint(cumulative / total * TWO_POW_63);
-        }
-        for (int k = b; k < 2 * b; k++) {
-            long mirror = cdf[2 * b - 1 - k];
-            cdf[k] = mirror == 0 ? Long.MAX_VALUE : Long.MIN_VALUE - mirror; // 2^63 - mirror
+            cumulative += mass[k];
+            cdf[k] = (long) Math.rint(cumulative / total * TWO_POW_62);
         }
         return cdf;
     }

@@ -18,7 +18,7 @@ import org.privmed.nn.model.Dropout;
 import org.privmed.nn.model.Flatten;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
-import org.privmed.nn.model.Normalization;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.Polynomial;
 import org.privmed.nn.model.Residual;
 import org.privmed.nn.model.ScaledPower;
@@ -84,12 +84,11 @@ class DjlEquivalenceTest {
     int size = m.inputShape().size();
     float[][] pixels = new float[n][size];
     double[][] normalized = new double[n][];
-    TensorShape s = m.inputShape();
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < size; j++) {
         pixels[i][j] = r.nextFloat();
       }
-      normalized[i] = m.normalization().apply(pixels[i], s.height() * s.width());
+      normalized[i] = PlainInference.normalize(m, pixels[i]);
     }
     double[][] djl = DjlNetwork.forward(m, normalized, DataType.FLOAT64);
     double maxAbs = 0;

@@ -18,7 +18,7 @@ import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.io.ModelFile;
 import org.privmed.nn.io.ModelFormatException;
 import org.privmed.nn.model.Model;
-import org.privmed.nn.model.Normalization;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.TensorShape;
 import org.privmed.nn.zoo.ModelZoo;
 import org.privmed.nn.zoo.ZooOptions;

@@ -17,7 +17,7 @@ import org.privmed.nn.model.Dense;
 import org.privmed.nn.model.Flatten;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
-import org.privmed.nn.model.Normalization;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.Relu;
 import org.privmed.nn.model.Residual;
 import org.privmed.nn.model.Square;
@@ -94,7 +94,7 @@ class ModelTest {
     // A dense layer that does not fit the flattened conv output names the layer.
     e = assertThrows(IllegalArgumentException.class, () -> new Model("bad",
         new TensorShape(1, 8, 8), List.of(Conv2d.zeros(1, 2, 3, 1, 0), new Flatten(),
-            Dense.zeros(100, 2)), List.of("a", "b"), Normalization.none(1), Map.of()));
+            Dense.zeros(100, 2)), List.of("a", "b"), Normalization.identity(1), Map.of()));
     assertTrue(e.getMessage().contains("layer 2 (dense)"), e.getMessage());
   }
 
@@ -119,7 +119,7 @@ class ModelTest {
     BatchNorm bn2 = new BatchNorm(3, Perturb.uniform(r, 3, 0.5, 2), Perturb.uniform(r, 3, -1, 1),
         Perturb.uniform(r, 3, -1, 1), Perturb.uniform(r, 3, 0.1, 3), 1e-3);
     Model m = new Model("bn", in, List.of(conv, bn1, new Square(), new Flatten(), dense, bn2),
-        List.of("a", "b", "c"), Normalization.none(2), Map.of());
+        List.of("a", "b", "c"), Normalization.identity(2), Map.of());
     Model folded = m.foldBatchNorm();
     assertEquals(4, folded.layers().size());
     assertTrue(folded.layers().stream().noneMatch(l -> l instanceof BatchNorm));

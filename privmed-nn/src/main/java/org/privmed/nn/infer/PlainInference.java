@@ -36,8 +36,31 @@ public final class PlainInference {
       throw new IllegalArgumentException("model " + model.name() + " expects " + in + " = "
           + in.size() + " values per image, got " + pixels.length);
     }
-    double[] x = model.normalization().apply(pixels, in.height() * in.width());
+    double[] x = normalize(model, pixels);
     return forward(model.layers(), in, x);
+  }
+
+  /**
+   * The model's input for one image: {@code (x − mean_c) / std_c} per channel, in double precision
+   * (the values an HE client encodes and encrypts).
+   */
+  public static double[] normalize(Model model, float[] pixels) {
+    TensorShape in = model.inputShape();
+    if (pixels.length != in.size()) {
+      throw new IllegalArgumentException("model " + model.name() + " expects " + in + " = "
+          + in.size() + " values per image, got " + pixels.length);
+    }
+    double[] mean = model.normalization().mean();
+    double[] std = model.normalization().std();
+    int plane = in.height() * in.width();
+    double[] out = new double[pixels.length];
+    for (int c = 0, i = 0; c < in.channels(); c++) {
+      double inv = 1.0 / std[c];
+      for (int p = 0; p < plane; p++, i++) {
+        out[i] = (pixels[i] - mean[c]) * inv;
+      }
+    }
+    return out;
   }
 
   /** Softmax of {@link #logits}. */
@@ -98,7 +121,7 @@ public final class PlainInference {
    */
   public static List<double[]> trace(Model model, float[] pixels) {
     TensorShape s = model.inputShape();
-    double[] v = model.normalization().apply(pixels, s.height() * s.width());
+    double[] v = normalize(model, pixels);
     List<double[]> out = new ArrayList<>();
     for (Layer l : model.layers()) {
       v = apply(l, s, v);

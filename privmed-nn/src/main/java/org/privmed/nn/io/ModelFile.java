@@ -30,7 +30,7 @@ import org.privmed.nn.model.Flatten;
 import org.privmed.nn.model.GroupNorm;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
-import org.privmed.nn.model.Normalization;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.Polynomial;
 import org.privmed.nn.model.Relu;
 import org.privmed.nn.model.Residual;

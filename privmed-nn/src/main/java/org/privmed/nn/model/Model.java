@@ -1,6 +1,7 @@
 package org.privmed.nn.model;
 
 import java.util.ArrayList;
+import org.privmed.data.Normalization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

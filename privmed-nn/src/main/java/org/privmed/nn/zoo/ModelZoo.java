@@ -9,7 +9,7 @@ import org.privmed.nn.model.Flatten;
 import org.privmed.nn.model.GroupNorm;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
-import org.privmed.nn.model.Normalization;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.Relu;
 import org.privmed.nn.model.Residual;
 import org.privmed.nn.model.ResidueActivation;
@@ -106,7 +106,7 @@ public final class ModelZoo {
       meta.put("zoo", name);
       meta.put("zoo.width", Integer.toString(options.width()));
       meta.put("zoo.seed", Long.toString(options.seed()));
-      return new Model(name, input, layers, classNames, Normalization.none(input.channels()), meta);
+      return new Model(name, input, layers, classNames, Normalization.identity(input.channels()), meta);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("unknown zoo model")) {
         throw e;

@@ -1,0 +1,316 @@
+package org.privmed.nn.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.privmed.data.ImageDataset;
+import org.privmed.eval.metrics.Auroc;
+import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.model.Model;
+import org.privmed.data.Normalization;
+import org.privmed.nn.model.TensorShape;
+
+/**
+ * Trains a {@link Model} with DJL on the PyTorch CPU engine: mini-batch Adam or SGD with momentum
+ * on softmax cross-entropy, validation after every epoch keeping the best weights, a progress bar
+ * with ETA on stderr, and the trained weights exported back into the description.
+ *
+ * <p>Determinism: the initial weights come from the description (seeded in Java), batches are
+ * shuffled by a {@link Random} seeded with the config's seed, PyTorch's generator (dropout) is
+ * seeded with it, and PyTorch runs {@code threads} intra-op and 1 inter-op threads on the CPU —
+ * whose kernels are deterministic for a fixed thread count. The same seed and thread count
+ * therefore give bit-identical weights.
+ */
+public final class ModelTrainer {
+  private ModelTrainer() {}
+
+  /** {@link #train(Model, ImageDataset, ImageDataset, TrainingConfig, Consumer)} without a hook. */
+  public static TrainingResult train(Model initial, ImageDataset train, ImageDataset validation,
+      TrainingConfig config) {
+    return train(initial, train, validation, config, m -> { });
+  }
+
+  /**
+   * Trains {@code initial} on {@code train}.
+   *
+   * @param validation evaluated after each epoch to pick the best weights; may be null
+   * @param onEpoch called after each epoch (e.g. to print the metrics line)
+   * @throws IllegalArgumentException if a dataset's image shape or class count does not fit
+   */
+  public static TrainingResult train(Model initial, ImageDataset train, ImageDataset validation,
+      TrainingConfig config, Consumer<EpochMetrics> onEpoch) {
+    PlainInference.requireCompatible(initial, train);
+    if (validation != null) {
+      PlainInference.requireCompatible(initial, validation);
+    }
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("training set " + train.name() + " is empty");
+    }
+    Model start = config.fitNormalization()
+        ? initial.withNormalization(fitNormalization(train)) : initial;
+    configureEngine(config);
+
+    float[][] trainX = normalize(start, train);
+    float[][] valX = validation == null ? null : normalize(start, validation);
+    PrintStream err = System.err;
+    List<EpochMetrics> history = new ArrayList<>();
+    Model best = null;
+    int bestEpoch = 0;
+    double bestAcc = Double.NEGATIVE_INFINITY;
+    double bestLoss = Double.POSITIVE_INFINITY;
+
+    try (ai.djl.Model djl = ai.djl.Model.newInstance(start.name(), "PyTorch")) {
+      DjlNetwork net = DjlNetwork.of(start);
+      djl.setBlock(net.block());
+      Loss loss = Loss.softmaxCrossEntropyLoss();
+      DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
+          .optOptimizer(optimizer(config))
+          .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = djl.newTrainer(tc)) {
+        trainer.initialize(net.inputShape(Math.min(config.batchSize(), train.size())));
+        net.loadWeights(start);
+        Random shuffle = new Random(config.seed());
+        Random noise = new Random(config.seed() ^ 0x5DEECE66DL);
+        TensorShape s = start.inputShape();
+        int n = train.size();
+        int batches = (n + config.batchSize() - 1) / config.batchSize();
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+          long t0 = System.nanoTime();
+          int[] order = permutation(n, shuffle);
+          double lossSum = 0;
+          long correct = 0;
+          ProgressBar bar = config.progress()
+              ? new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch,
+                  config.epochs()), batches) : null;
+          for (int b = 0; b < batches; b++) {
+            int from = b * config.batchSize();
+            int to = Math.min(n, from + config.batchSize());
+            int m = to - from;
+            float[] flat = new float[m * s.size()];
+            float[] labels = new float[m];
+            for (int i = 0; i < m; i++) {
+              int row = order[from + i];
+              float[] x = trainX[row];
+              if (config.noiseAware() != null) {
+                x = x.clone();
+                config.noiseAware().perturb(x, noise);
+              }
+              System.arraycopy(x, 0, flat, i * s.size(), s.size());
+              labels[i] = train.labels()[row];
+            }
+            try (NDManager bm = trainer.getManager().newSubManager()) {
+              NDArray x = bm.create(flat, new Shape(m, s.channels(), s.height(), s.width()));
+              NDArray y = bm.create(labels, new Shape(m));
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
+                gc.backward(l);
+                double lv = l.getFloat();
+                if (!Double.isFinite(lv)) {
+                  throw new IllegalStateException(String.format(Locale.ROOT,
+                      "training diverged: loss is %s at epoch %d, batch %d; lower the learning"
+                          + " rate (now %g)", lv, epoch, b + 1, config.learningRate()));
+                }
+                lossSum += lv * m;
+                float[] argmax = pred.argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32,
+                    false).toFloatArray();
+                for (int i = 0; i < m; i++) {
+                  if ((int) argmax[i] == (int) labels[i]) {
+                    correct++;
+                  }
+                }
+              }
+              trainer.step();
+            }
+            if (bar != null) {
+              bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f acc %.4f",
+                  lossSum / to, (double) correct / to));
+            }
+          }
+          if (bar != null) {
+            bar.finish();
+          }
+          double valLoss = Double.NaN;
+          double valAcc = Double.NaN;
+          double valAuroc = Double.NaN;
+          if (validation != null && validation.size() > 0) {
+            double[][] probs = predict(trainer, valX, s, config.batchSize());
+            double[] v = scores(probs, validation.labels());
+            valLoss = v[0];
+            valAcc = v[1];
+            valAuroc = auroc(validation.labels(), probs);
+          }
+          EpochMetrics em = new EpochMetrics(epoch, lossSum / n, (double) correct / n, valLoss,
+              valAcc, valAuroc, (System.nanoTime() - t0) / 1e9);
+          history.add(em);
+          onEpoch.accept(em);
+          boolean better = validation == null || validation.size() == 0
+              || valAcc > bestAcc || (valAcc == bestAcc && valLoss < bestLoss);
+          if (better) {
+            best = net.export();
+            bestEpoch = epoch;
+            bestAcc = valAcc;
+            bestLoss = valLoss;
+          }
+        }
+      }
+    }
+    return new TrainingResult(best.withMetadata(metadata(config, train, validation, history,
+        bestEpoch)), history, bestEpoch);
+  }
+
+  private static Map<String, String> metadata(TrainingConfig c, ImageDataset train,
+      ImageDataset validation, List<EpochMetrics> history, int bestEpoch) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("train.data", train.name());
+    m.put("train.examples", Integer.toString(train.size()));
+    if (validation != null) {
+      m.put("train.validation", validation.name());
+    }
+    m.put("train.optimizer", c.optimizer().name().toLowerCase(Locale.ROOT));
+    m.put("train.learningRate", Double.toString(c.learningRate()));
+    if (c.optimizer() == OptimizerKind.SGD) {
+      m.put("train.momentum", Double.toString(c.momentum()));
+    }
+    m.put("train.weightDecay", Double.toString(c.weightDecay()));
+    m.put("train.batchSize", Integer.toString(c.batchSize()));
+    m.put("train.epochs", Integer.toString(c.epochs()));
+    m.put("train.seed", Long.toString(c.seed()));
+    m.put("train.threads", Integer.toString(c.threads()));
+    m.put("train.noiseAware", c.noiseAware() == null ? "off"
+        : "fractionalBits=" + c.noiseAware().fractionalBits() + ",noiseStd="
+            + c.noiseAware().noiseStd());
+    m.put("train.bestEpoch", Integer.toString(bestEpoch));
+    EpochMetrics b = history.get(bestEpoch - 1);
+    m.put("train.trainLoss", Double.toString(b.trainLoss()));
+    m.put("train.trainAccuracy", Double.toString(b.trainAccuracy()));
+    m.put("train.validationAccuracy", Double.toString(b.validationAccuracy()));
+    m.put("train.validationAuroc", Double.toString(b.validationAuroc()));
+    m.put("train.engine", "DJL 0.35.1 / PyTorch CPU");
+    return m;
+  }
+
+  /** Per-channel mean and standard deviation of the training pixels. */
+  static Normalization fitNormalization(ImageDataset train) {
+    return Normalization.fit(train);
+  }
+
+  private static void configureEngine(TrainingConfig c) {
+    // The properties cover an engine not yet loaded; the JNI calls one that already is.
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(c.threads()));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    Engine engine = Engine.getEngine("PyTorch");
+    JniUtils.setNumThreads(c.threads());
+    engine.setRandomSeed((int) c.seed());
+  }
+
+  private static Optimizer optimizer(TrainingConfig c) {
+    Tracker lr = Tracker.fixed((float) c.learningRate());
+    if (c.optimizer() == OptimizerKind.ADAM) {
+      return Optimizer.adam().optLearningRateTracker(lr)
+          .optWeightDecays((float) c.weightDecay()).build();
+    }
+    return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) c.momentum())
+        .optWeightDecays((float) c.weightDecay()).build();
+  }
+
+  private static float[][] normalize(Model m, ImageDataset d) {
+    float[][] out = new float[d.size()][];
+    for (int i = 0; i < d.size(); i++) {
+      double[] v = PlainInference.normalize(m, d.images()[i]);
+      float[] f = new float[v.length];
+      for (int j = 0; j < v.length; j++) {
+        f[j] = (float) v[j];
+      }
+      out[i] = f;
+    }
+    return out;
+  }
+
+  private static int[] permutation(int n, Random r) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** Softmax probabilities of the trainer's network in inference mode. */
+  private static double[][] predict(Trainer trainer, float[][] x, TensorShape s, int batch) {
+    double[][] out = new double[x.length][];
+    for (int from = 0; from < x.length; from += batch) {
+      int m = Math.min(batch, x.length - from);
+      float[] flat = new float[m * s.size()];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(x[from + i], 0, flat, i * s.size(), s.size());
+      }
+      try (NDManager bm = trainer.getManager().newSubManager()) {
+        NDArray in = bm.create(flat, new Shape(m, s.channels(), s.height(), s.width()));
+        NDArray logits = trainer.evaluate(new NDList(in)).singletonOrThrow();
+        float[] v = logits.toFloatArray();
+        int k = (int) logits.getShape().get(1);
+        for (int i = 0; i < m; i++) {
+          double[] row = new double[k];
+          for (int c = 0; c < k; c++) {
+            row[c] = v[i * k + c];
+          }
+          out[from + i] = PlainInference.softmax(row);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {mean cross-entropy, accuracy}. */
+  private static double[] scores(double[][] probs, int[] labels) {
+    double loss = 0;
+    long correct = 0;
+    for (int i = 0; i < labels.length; i++) {
+      loss -= Math.log(Math.max(probs[i][labels[i]], 1e-300));
+      if (PlainInference.argmax(probs[i]) == labels[i]) {
+        correct++;
+      }
+    }
+    return new double[] {loss / labels.length, (double) correct / labels.length};
+  }
+
+  /** Binary AUROC on class 1's probability, or one-vs-rest macro; NaN when undefined. */
+  private static double auroc(int[] labels, double[][] probs) {
+    try {
+      if (probs[0].length == 2) {
+        double[] pos = new double[probs.length];
+        for (int i = 0; i < pos.length; i++) {
+          pos[i] = probs[i][1];
+        }
+        return Auroc.binary(labels, pos, 1);
+      }
+      return Auroc.oneVsRestMacro(labels, probs);
+    } catch (IllegalArgumentException e) {
+      return Double.NaN; // e.g. a validation set holding one class only
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.privmed.he.ring;
+
+import java.math.BigInteger;
+import org.privmed.he.math.Modulus;
+
+/**
+ * Exact division by the product P of the trailing primes of a basis, with rounding: from x modulo
+ * Q·P (residues over Q followed by P, NTT form) it computes round(x / P) modulo Q (NTT form).
+ *
+ * <p>This one routine is both the ModDown of hybrid key switching (Han and Ki, "Better
+ * bootstrapping for approximate homomorphic encryption", CT-RSA 2020, Sec. 3; Kim, Polyakov,
+ * Zucca, "Revisiting homomorphic encryption schemes for finite fields", ASIACRYPT 2021, Alg. 2) and
+ * the CKKS rescale by the last prime (P = {q_l}; Cheon, Han, Kim, Kim, Song, "A full RNS variant of
+ * approximate homomorphic encryption", SAC 2018, Sec. 3.3). It computes
+ *
+ * <pre>  round(x/P) = (x + ⌊P/2⌋ - Conv_{P→Q}([x + ⌊P/2⌋]_P)) · P^-1  mod q_i</pre>
+ *
+ * The fast conversion returns [y]_P + u·P with 0 &lt;= u &lt; |P|, so the result is exact up to an
+ * additive u &lt; |P|; with a single prime in P (rescale, or SEAL-style key switching) u = 0 and the
+ * result is exactly round(x/P) (ties toward +∞).
+ */
+public final class DivideAndRound {
+    private final RnsBasis q;
+    private final RnsBasis p;
+    private final BasisExtender pToQ;
+    private final long[] halfModP;      // ⌊P/2⌋ mod p_j
+    private final long[] halfModQ;      // ⌊P/2⌋ mod q_i
+    private final long[] pInv;          // P^-1 mod q_i
+    private final long[] pInvShoup;
+
+    public DivideAndRound(RnsBasis q, RnsBasis p) {
+        this.q = q;
+        this.p = p;
+        this.pToQ = new BasisExtender(p, q);
+        BigInteger bigP = p.product();
+        BigInteger half = bigP.shiftRight(1);
+        halfModP = new long[p.size()];
+        for (int j = 0; j < p.size(); j++) halfModP[j] = half.mod(BigInteger.valueOf(p.modulus(j).value())).longValue();
+        halfModQ = new long[q.size()];
+        pInv = new long[q.size()];
+        pInvShoup = new long[q.size()];
+        for (int i = 0; i < q.size(); i++) {
+            Modulus m = q.modulus(i);
+            BigInteger bq = BigInteger.valueOf(m.value());
+            halfModQ[i] = half.mod(bq).longValue();
+            pInv[i] = bigP.mod(bq).modInverse(bq).longValue();
+            pInvShoup[i] = m.shoup(pInv[i]);
+        }
+    }
+
+    public RnsBasis q() {
+        return q;
+    }
+
+    public RnsBasis p() {
+        return p;
+    }
+
+    /**
+     * @param in  NTT-form poly with |Q| + |P| limbs (Q limbs first); it is left unchanged unless it is
+     *            also {@code out}
+     * @param out NTT-form poly receiving |Q| limbs; may be {@code in} itself (its first limbs are
+     *            overwritten, the caller drops the rest)
+     */
+    public void apply(RnsPoly in, RnsPoly out) {
+        int l = q.size(), k = p.size();
+        if (!in.isNtt()) {
+            throw new IllegalArgumentException("divide-and-round expects NTT form input");
+        }
+        if (in.limbCount() < l + k || out.limbCount() < l) {
+            throw new IllegalArgumentException("divide-and-round needs " + (l + k) + " input and " + l
+                    + " output limbs, got " + in.limbCount() + " and " + out.limbCount());
+        }
+        int n = q.ringDegree();
+        long[][] pCoeffs = new long[k][];
+        p.parallelism().forEach(k, j -> {
+            long[] c = in.limb(l + j).clone();
+            p.ntt(j).inverse(c);
+            final long pj = p.modulus(j).value();
+            final long h = halfModP[j];
+            for (int t = 0; t < n; t++) {
+                long s = c[t] + h;
+                c[t] = s - (pj & ((pj - 1 - s) >> 63));
+            }
+            pCoeffs[j] = c;
+        });
+        long[][] conv = new long[l][n];
+        pToQ.convert(pCoeffs, conv);
+        q.parallelism().forEach(l, i -> {
+            long[] c = conv[i];
+            final long qi = q.modulus(i).value();
+            // c - ⌊P/2⌋ coefficient-wise, so that x - c' = x + ⌊P/2⌋ - Conv(...) per coefficient
+            final long h = halfModQ[i];
+            for (int t = 0; t < n; t++) {
+                long d = c[t] - h;
+                c[t] = d + ((d >> 63) & qi);
+            }
+            q.ntt(i).forward(c);
+            final long w = pInv[i], ws = pInvShoup[i];
+            final long[] x = in.limb(i), z = out.limb(i);
+            for (int t = 0; t < n; t++) {
+                long v = x[t] - c[t] + qi; // in (0, 2q): a valid Shoup input
+                long r = Modulus.mulShoupLazy(v, w, ws, qi);
+                z[t] = r - (qi & ((qi - 1 - r) >> 63));
+            }
+        });
+        out.setNtt(true);
+    }
+}

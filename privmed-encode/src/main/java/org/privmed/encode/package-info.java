@@ -1,0 +1,2 @@
+/** NeuraCrypt-style private encoding, training on encodings, and the re-identification audit. */
+package org.privmed.encode;

@@ -1,0 +1,127 @@
+package org.privmed.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.nn.io.ModelFile;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.train.ModelTrainer;
+import org.privmed.nn.train.NoiseAwareOptions;
+import org.privmed.nn.train.OptimizerKind;
+import org.privmed.nn.train.TrainingConfig;
+import org.privmed.nn.train.TrainingResult;
+import org.privmed.nn.zoo.ModelZoo;
+import org.privmed.nn.zoo.ZooOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code privmed train}: trains a zoo model (or continues a saved one) and writes a .pm file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a zoo model on a dataset (DJL + PyTorch CPU) and save it as a .pm file.")
+final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true,
+      description = "Zoo model name (cryptonets-mnist, tenseal-mnist, cryptonets-all,"
+          + " reacthe-shallow, reacthe-deep, dpresnet) or a .pm file to continue training.")
+  String model;
+
+  @Option(names = "--data", required = true,
+      description = "Shipped dataset name (mnist, pneumoniamnist, breastmnist, bloodmnist-pbc,"
+          + " brain-mri) or a path to a MedMNIST .npz / IDX folder / image folder.")
+  String data;
+
+  @Option(names = "--out", description = "Output model file (default: models/<model>-<data>.pm).")
+  Path out;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--optimizer", defaultValue = "adam",
+      description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+  OptimizerKind optimizer;
+
+  @Option(names = "--lr", defaultValue = "0.001",
+      description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--momentum", defaultValue = "0.9",
+      description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--weight-decay", defaultValue = "0",
+      description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--batch-size", defaultValue = "64",
+      description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed for initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "PyTorch threads; results are reproducible for a fixed seed and thread count"
+          + " (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--width", defaultValue = "0",
+      description = "Base channel count of dpresnet / reacthe-* / cryptonets-all (0 = model"
+          + " default).")
+  int width;
+
+  @Option(names = "--noise-aware", description = "Quantise and perturb inputs during training as"
+      + " CKKS encoding and encryption would (10 fractional bits, sigma 1e-3).")
+  boolean noiseAware;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    ImageDataset train;
+    ImageDataset val;
+    try {
+      train = Datasets.load(data, Split.TRAIN);
+      val = Datasets.load(data, Split.VAL);
+    } catch (RuntimeException e) {
+      System.err.println("privmed train: cannot load dataset '" + data + "': " + e.getMessage());
+      return 2;
+    }
+    Model initial;
+    String modelName;
+    try {
+      if (model.endsWith(".pm") || Files.isRegularFile(Path.of(model))) {
+        initial = ModelFile.read(Path.of(model));
+        modelName = initial.name();
+      } else {
+        initial = ModelZoo.build(model, new TensorShape(train.channels(), train.height(),
+            train.width()), train.classNames(), new ZooOptions(width, seed));
+        modelName = model;
+      }
+      TrainingConfig cfg = new TrainingConfig(optimizer, learningRate, momentum, weightDecay,
+          batchSize, epochs, seed, threads, noiseAware ? NoiseAwareOptions.defaults() : null,
+          true, !noProgress);
+      System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d train, %d val, %s%n",
+          modelName, initial.parameterCount(), data, train.size(), val.size(),
+          initial.inputShape());
+      TrainingResult result = ModelTrainer.train(initial, train, val, cfg,
+          m -> System.out.println(m));
+      Path target = out != null ? out
+          : Path.of("models", modelName + "-" + Path.of(data).getFileName() + ".pm");
+      ModelFile.write(result.model(), target);
+      System.out.printf(Locale.ROOT, "best epoch %d (val acc %.4f, val AUROC %.4f); saved %s%n",
+          result.bestEpoch(), result.history().get(result.bestEpoch() - 1).validationAccuracy(),
+          result.history().get(result.bestEpoch() - 1).validationAuroc(), target);
+      return 0;
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("privmed train: " + e.getMessage());
+      return 2;
+    }
+  }
+}

@@ -31,8 +31,9 @@ enum Shipped {
   BLOODMNIST_PBC("bloodmnist-pbc",
       "BloodMNIST-PBC28 (rebuilt from PBC; NOT the official BloodMNIST split)", "medmnist",
       Shipped.MEDMNIST_SUMS, List.of("bloodmnist_pbc28.npz", "bloodmnist_pbc28_manifest.csv"),
-      "3x28x28", List.of("basophil", "eosinophil", "erythroblast", "immature granulocytes",
-          "lymphocyte", "monocyte", "neutrophil", "platelet"),
+      "3x28x28", List.of("basophil", "eosinophil", "erythroblast",
+          "immature granulocytes (myelocytes, metamyelocytes and promyelocytes)", "lymphocyte",
+          "monocyte", "neutrophil", "platelet"),
       "11,959 train / 1,712 val / 3,421 test with the official per-class counts, but its own"
           + " seed-0 random assignment: NOT the official BloodMNIST split, results are not"
           + " directly comparable with published BloodMNIST figures",

@@ -89,6 +89,24 @@ class ShippedDatasetsTest {
   }
 
   @Test
+  void catalogClassNamesMatchWhatLoadingReturns() {
+    for (String name : new String[] {"mnist", "pneumoniamnist", "breastmnist", "bloodmnist-pbc"}) {
+      assertEquals(DataCatalog.info(name).classNames(),
+          catalog().load(name, Split.TEST).classNames(), name);
+    }
+  }
+
+  @Test
+  void userPathLoadsLikeTheShippedName() {
+    Path npz = catalog().dataDir().resolve("medmnist").resolve("breastmnist.npz");
+    ImageDataset byPath = catalog().load(npz.toString(), Split.VAL);
+    ImageDataset byName = catalog().load("breastmnist", Split.VAL);
+    assertEquals("breastmnist.npz/val", byPath.name());
+    assertArrayEquals(byName.labels(), byPath.labels());
+    assertArrayEquals(byName.images()[77], byPath.images()[77]);
+  }
+
+  @Test
   void unknownNameListsTheShippedOnes() {
     DatasetException e = assertThrows(DatasetException.class,
         () -> catalog().load("chestmnist", Split.TEST));

@@ -56,6 +56,15 @@ public record ImageDataset(
     return classNames.size();
   }
 
+  /** {@code counts[k]}: how many images have label {@code k}. */
+  public int[] classCounts() {
+    int[] counts = new int[classNames.size()];
+    for (int label : labels) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
   /** Values per image, C·H·W. */
   public int pixelsPerImage() {
     return channels * height * width;

@@ -14,12 +14,13 @@ import org.privmed.data.split.Shuffle;
  * <ul>
  *   <li>{@link #iid}: a seeded shuffle cut into near-equal parts (sizes differ by at most one).
  *   <li>{@link #dirichlet}: label skew as in Yurochkin et al. 2019, "Bayesian nonparametric
- *       federated learning of neural networks" (ICML, §4 experimental set-up) and Hsu, Qi &amp;
- *       Brown 2019, "Measuring the effects of non-identical data distribution for federated
- *       visual classification" (§3): for each class k draw p_k ~ Dir(α, ..., α) over the clients
- *       and give client j the share p_kj of class k's shuffled rows (cumulative rounding, so
- *       shares sum exactly to the class size). Small α concentrates each class on few clients;
- *       α → ∞ tends to IID.
+ *       federated learning of neural networks" (ICML, §4, experimental set-up): for each class k
+ *       draw p_k ~ Dir(α, ..., α) over the J clients and give client j the share p_kj of class
+ *       k's shuffled rows (cumulative rounding, so shares sum exactly to the class size). Small α
+ *       concentrates each class on few clients; α → ∞ tends to IID. (Hsu, Qi &amp; Brown 2019,
+ *       "Measuring the effects of non-identical data distribution for federated visual
+ *       classification", §3, draw the transposed form, one class mixture per client; the
+ *       per-class form is used here because it assigns every row exactly once by construction.)
  *   <li>{@link #shards}: the "pathological non-IID" split of McMahan et al. 2017,
  *       "Communication-efficient learning of deep networks from decentralized data" (AISTATS,
  *       §3): rows sorted by label are cut into shards and each client gets {@code

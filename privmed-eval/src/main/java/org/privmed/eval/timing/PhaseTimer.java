@@ -54,8 +54,11 @@ public final class PhaseTimer {
     }
 
     public <T> T time(String phase, Supplier<T> body) {
-        try (Lap lap = start(phase)) {
+        Lap lap = start(phase);
+        try {
             return body.get();
+        } finally {
+            lap.close();
         }
     }
 
@@ -65,8 +68,11 @@ public final class PhaseTimer {
     }
 
     public void run(String phase, Runnable body) {
-        try (Lap lap = start(phase)) {
+        Lap lap = start(phase);
+        try {
             body.run();
+        } finally {
+            lap.close();
         }
     }
 

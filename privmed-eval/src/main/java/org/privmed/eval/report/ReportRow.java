@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.privmed.eval.metrics.Agreement;
 import org.privmed.eval.metrics.ClassificationMetrics;
+import org.privmed.eval.metrics.FoldSummary;
 import org.privmed.eval.metrics.RocCurve;
 import org.privmed.eval.timing.ByteCounts;
 import org.privmed.eval.timing.PhaseTimes;
@@ -131,6 +133,31 @@ public record ReportRow(String label, ClassificationMetrics metrics, PhaseTimes 
             this.metrics = ClassificationMetrics.fromScores(labels, scores);
             rocCurves.clear();
             rocCurves.putAll(RocCurve.forScores(labels, scores));
+            return this;
+        }
+
+        /**
+         * A cross-validated row: the table shows the pooled metrics (see {@link FoldSummary}), and
+         * extras "folds", "accuracy sd", "macro F1 sd" and "AUROC sd" give the spread over folds.
+         */
+        public Builder folds(FoldSummary summary) {
+            this.metrics = summary.pooled();
+            extras.put("folds", (long) summary.folds().size());
+            extras.put("accuracy sd", summary.accuracy().std());
+            extras.put("macro F1 sd", summary.macroF1().std());
+            extras.put("AUROC sd", summary.auroc().std());
+            return this;
+        }
+
+        /**
+         * Records how closely this row follows a reference row: extras "agreement" (fraction of
+         * equal predicted classes) and, when scores were compared, "max |Δscore|".
+         */
+        public Builder agreement(Agreement a) {
+            extras.put("agreement", a.fraction());
+            if (!Double.isNaN(a.maxAbsDifference())) {
+                extras.put("max |Δscore|", a.maxAbsDifference());
+            }
             return this;
         }
 

@@ -179,6 +179,38 @@ class ReportWriterTest {
     }
 
     @Test
+    void crossValidatedAndAgreementRowsCarryTheirSpreadAndAgreement() {
+        List<ClassificationMetrics> folds = new ArrayList<>();
+        for (int f = 0; f < 5; f++) {
+            int[] y = ReportFixtures.labels(50, 2, 100 + f);
+            folds.add(ClassificationMetrics.fromScores(y, ReportFixtures.probabilities(y, 2, 1.0 + 0.2 * f, 200 + f)));
+        }
+        org.privmed.eval.metrics.FoldSummary summary = org.privmed.eval.metrics.FoldSummary.of(folds);
+        int[] y = ReportFixtures.labels(40, 2, 7);
+        double[][] plain = ReportFixtures.probabilities(y, 2, 1.0, 8);
+        double[][] enc = new double[plain.length][];
+        for (int i = 0; i < plain.length; i++) {
+            enc[i] = new double[] {plain[i][0] + 1e-4, plain[i][1] - 1e-4};
+        }
+        Report r = Report.builder("Brain MRI, 5-fold").dataset(DatasetInfo.of("brain-mri"))
+                .row(ReportRow.builder("HE-friendly CNN").folds(summary).build())
+                .row(ReportRow.builder("encrypted").scores(y, enc)
+                        .agreement(org.privmed.eval.metrics.Agreement.ofScores(plain, enc)).build())
+                .build();
+        ReportRow cv = r.rows().get(0);
+        assertEquals(5L, cv.extras().get("folds"));
+        assertEquals(summary.accuracy().std(), (Double) cv.extras().get("accuracy sd"), 0.0);
+        assertEquals(250, cv.metrics().total());
+        assertEquals(summary.auroc().mean(), cv.metrics().auroc(), 1e-12);
+        String md = MarkdownReport.render(r);
+        assertTrue(md.contains("| accuracy sd | macro F1 sd | AUROC sd |"), md);
+        Object agreement = r.rows().get(1).extras().get("agreement");
+        assertTrue(agreement instanceof Double && (Double) agreement > 0.9, "agreement was " + agreement);
+        assertEquals(1e-4, (Double) r.rows().get(1).extras().get("max |Δscore|"), 1e-9);
+        assertEquals(MarkdownReport.render(r), MarkdownReport.render(JsonReport.read(JsonReport.render(r))));
+    }
+
+    @Test
     void positiveClassAveragingShowsClassOneFigures() {
         int[] y = {0, 0, 1, 1, 1};
         int[] p = {0, 1, 1, 1, 0};

@@ -1,0 +1,35 @@
+package org.privmed.he.ckks;
+
+import org.privmed.he.ring.RnsBasis;
+import org.privmed.he.ring.RnsPoly;
+import org.privmed.he.rlwe.Encryptor;
+import org.privmed.he.rlwe.PublicKey;
+import org.privmed.he.rlwe.RlweCiphertext;
+import org.privmed.he.rlwe.SecretKey;
+
+/** Encrypts plaintexts at their own level and scale: an RLWE encryption of zero plus the message. */
+public final class CkksEncryptor {
+    private final CkksContext ctx;
+    private final Encryptor rlwe;
+
+    public CkksEncryptor(CkksContext ctx, PublicKey publicKey) {
+        this.ctx = ctx;
+        this.rlwe = new Encryptor(ctx.rlwe(), publicKey);
+    }
+
+    /** Symmetric encryption; its fresh ciphertexts carry the seed of c1 (stored half size). */
+    public CkksEncryptor(CkksContext ctx, SecretKey secretKey) {
+        this.ctx = ctx;
+        this.rlwe = new Encryptor(ctx.rlwe(), secretKey);
+    }
+
+    public Ciphertext encrypt(Plaintext pt) {
+        ctx.checkParams(pt.paramsId(), "plaintext");
+        int level = pt.level();
+        RlweCiphertext zero = rlwe.encryptZero(level);
+        RnsPoly[] c = zero.polys();
+        RnsBasis q = ctx.rlwe().qAtLevel(level);
+        q.add(c[0], pt.poly(), c[0]);
+        return new Ciphertext(c, pt.scale(), ctx.paramsId(), zero.seed());
+    }
+}

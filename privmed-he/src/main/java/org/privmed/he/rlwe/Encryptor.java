@@ -1,0 +1,79 @@
+package org.privmed.he.rlwe;
+
+import org.privmed.he.ring.RnsBasis;
+import org.privmed.he.ring.RnsPoly;
+import org.privmed.he.sampling.Prng;
+import org.privmed.he.sampling.Samplers;
+
+/**
+ * RLWE encryptions of zero, to which a scheme adds its encoded message.
+ *
+ * <p>Public key (Lyubashevsky, Peikert, Regev 2010, Sec. 3): with ternary v and Gaussian e0, e1,
+ * (c0, c1) = (v·b + e0, v·a + e1), so c0 + c1·s = v·e + e0 + e1·s. Symmetric: (c0, c1) = (-a·s + e, a)
+ * with a expanded from a fresh seed that is returned alongside, so the ciphertext can travel as
+ * seed + c0 (half the size).
+ */
+public final class Encryptor {
+    private final RlweContext ctx;
+    private final PublicKey publicKey;
+    private final SecretKey secretKey;
+    private final Prng noise = Prng.fromSecureRandom();
+
+    public Encryptor(RlweContext ctx, PublicKey publicKey) {
+        ctx.checkParams(publicKey.paramsId(), "public key");
+        this.ctx = ctx;
+        this.publicKey = publicKey;
+        this.secretKey = null;
+    }
+
+    public Encryptor(RlweContext ctx, SecretKey secretKey) {
+        ctx.checkParams(secretKey.paramsId(), "secret key");
+        this.ctx = ctx;
+        this.publicKey = null;
+        this.secretKey = secretKey;
+    }
+
+    public boolean isSymmetric() {
+        return secretKey != null;
+    }
+
+    private RnsPoly small(RnsBasis q, long[] values) {
+        RnsPoly p = q.newPoly(false);
+        q.setSmall(values, p);
+        q.toNtt(p);
+        return p;
+    }
+
+    private long[] gaussian() {
+        return Samplers.gaussian(noise, ctx.ringDegree(), Samplers.SIGMA, Samplers.BOUND);
+    }
+
+    /** An encryption of zero at the given level, NTT form. */
+    public RlweCiphertext encryptZero(int level) {
+        RnsBasis q = ctx.qAtLevel(level);
+        int n = ctx.ringDegree();
+        if (secretKey == null) {
+            RnsPoly v = q.newPoly(false);
+            q.setSmall(Samplers.ternary(noise, n), v);
+            q.toNtt(v);
+            RnsPoly c0 = small(q, gaussian());
+            RnsPoly c1 = small(q, gaussian());
+            q.mulAdd(v, publicKey.b(), c0);
+            q.mulAdd(v, publicKey.a(ctx.q()), c1);
+            return new RlweCiphertext(new RnsPoly[] {c0, c1}, null);
+        }
+        byte[] seed = Prng.fromSecureRandom().seed();
+        RnsPoly a = UniformPolys.next(new Prng(seed), q, q.size());
+        RnsPoly c0 = small(q, gaussian());
+        RnsPoly as = q.newPoly(true);
+        q.mul(a, secretKey.poly(), as);
+        q.sub(c0, as, c0);
+        return new RlweCiphertext(new RnsPoly[] {c0, a}, seed);
+    }
+
+    /** Re-expands the c1 of a seeded symmetric ciphertext at a level (for deserialization). */
+    public static RnsPoly expandSeeded(RlweContext ctx, byte[] seed, int level) {
+        RnsBasis q = ctx.qAtLevel(level);
+        return UniformPolys.next(new Prng(seed), q, q.size());
+    }
+}

@@ -1,0 +1,74 @@
+package org.privmed.he.rlwe;
+
+import org.privmed.he.ring.RnsBasis;
+import org.privmed.he.ring.RnsPoly;
+import org.privmed.he.sampling.Prng;
+
+/**
+ * A hybrid key-switching key from s' to s: for each digit d of the decomposition,
+ * (b_d, a_d) over Q ∪ P with b_d = -a_d·s + e_d + P·g_d·s', where g_d is the CRT gadget of digit d
+ * (≡ 1 modulo the digit's primes and ≡ 0 modulo the other primes of Q), so that in RNS the term
+ * P·g_d·s' is (P mod q_i)·s' on the digit's limbs and zero elsewhere (Han and Ki, CT-RSA 2020,
+ * Sec. 3; Kim, Polyakov, Zucca, ASIACRYPT 2021, Sec. 2). All a_d are expanded from one 32-byte
+ * seed, digit by digit, so the key is stored as the seed plus dnum polynomials.
+ */
+public final class SwitchingKey {
+    private final byte[] seed;
+    private final RnsPoly[] b;
+    private final long paramsId;
+    private volatile RnsPoly[] a;
+
+    public SwitchingKey(byte[] seed, RnsPoly[] b, long paramsId) {
+        if (seed.length != Prng.SEED_BYTES) {
+            throw new IllegalArgumentException("switching key seed must be " + Prng.SEED_BYTES + " bytes, got " + seed.length);
+        }
+        if (b.length == 0) {
+            throw new IllegalArgumentException("switching key needs at least one digit");
+        }
+        for (int d = 0; d < b.length; d++) {
+            if (!b[d].isNtt()) {
+                throw new IllegalArgumentException("switching key digit " + d + " must be in NTT form");
+            }
+        }
+        this.seed = seed.clone();
+        this.b = b.clone();
+        this.paramsId = paramsId;
+    }
+
+    public byte[] seed() {
+        return seed.clone();
+    }
+
+    /** b_d over Q ∪ P, NTT form. Do not modify. */
+    public RnsPoly[] b() {
+        return b.clone();
+    }
+
+    public int digits() {
+        return b.length;
+    }
+
+    public long paramsId() {
+        return paramsId;
+    }
+
+    RnsPoly b(int digit) {
+        return b[digit];
+    }
+
+    RnsPoly a(int digit, RnsBasis qp) {
+        RnsPoly[] x = a;
+        if (x == null) {
+            x = expand(seed, qp, b.length, b[0].limbCount());
+            a = x;
+        }
+        return x[digit];
+    }
+
+    static RnsPoly[] expand(byte[] seed, RnsBasis qp, int digits, int limbs) {
+        Prng prng = new Prng(seed);
+        RnsPoly[] out = new RnsPoly[digits];
+        for (int d = 0; d < digits; d++) out[d] = UniformPolys.next(prng, qp, limbs);
+        return out;
+    }
+}

@@ -149,15 +149,42 @@ public final class ChartWriter {
                 .title("Time per phase — " + report.dataset().name())
                 .xAxisTitle("Phase").yAxisTitle("Milliseconds").build();
         style(chart.getStyler());
+        double smallest = Double.POSITIVE_INFINITY;
+        double largest = 0;
+        List<List<Double>> all = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (ReportRow r : report.rows()) {
             if (r.times().nanos().isEmpty()) {
                 continue;
             }
             List<Double> values = new ArrayList<>();
             for (String p : phases) {
-                values.add(r.times().has(p) ? r.times().millis(p) : null);
+                double ms = r.times().has(p) ? r.times().millis(p) : Double.NaN;
+                values.add(Double.isNaN(ms) ? null : ms);
+                if (ms > 0) {
+                    smallest = Math.min(smallest, ms);
+                    largest = Math.max(largest, ms);
+                }
             }
-            chart.addSeries(r.label(), categories, values);
+            all.add(values);
+            labels.add(r.label());
+        }
+        // Training can take 10^4 times longer than decryption: beyond two decades a linear axis
+        // hides the short phases, so switch to a log axis (zero times are then left out).
+        boolean log = largest / smallest > 100;
+        if (log) {
+            chart.getStyler().setYAxisLogarithmic(true);
+            // Bars grow from the axis minimum, which must be positive on a log axis.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(largest))));
+            chart.setYAxisTitle("Milliseconds (log scale)");
+        }
+        for (int i = 0; i < all.size(); i++) {
+            List<Double> values = all.get(i);
+            if (log) {
+                values.replaceAll(v -> v != null && v > 0 ? v : null);
+            }
+            chart.addSeries(labels.get(i), categories, values);
         }
         return chart;
     }

@@ -193,7 +193,9 @@ class ReportWriterTest {
             enc[i] = new double[] {plain[i][0] + 1e-4, plain[i][1] - 1e-4};
         }
         Report r = Report.builder("Brain MRI, 5-fold").dataset(DatasetInfo.of("brain-mri"))
-                .row(ReportRow.builder("HE-friendly CNN").folds(summary).build())
+                .row(ReportRow.builder("HE-friendly CNN").folds(summary)
+                        .times(org.privmed.eval.timing.PhaseTimes.ofMillis(java.util.Map.of("train", 40.0, "evaluate", 2.0)))
+                        .build())
                 .row(ReportRow.builder("encrypted").scores(y, enc)
                         .agreement(org.privmed.eval.metrics.Agreement.ofScores(plain, enc)).build())
                 .build();
@@ -208,6 +210,12 @@ class ReportWriterTest {
         assertTrue(agreement instanceof Double && (Double) agreement > 0.9, "agreement was " + agreement);
         assertEquals(1e-4, (Double) r.rows().get(1).extras().get("max |Δscore|"), 1e-9);
         assertEquals(MarkdownReport.render(r), MarkdownReport.render(JsonReport.read(JsonReport.render(r))));
+        // Times within two decades: the linear-axis chart.
+        List<Path> charts = ChartWriter.write(r, dir, "cv");
+        assertEquals(List.of("cv-metrics.png", "cv-times.png", "cv-roc.png"), names(charts));
+        for (Path p : charts) {
+            assertNotNull(ImageIO.read(p.toFile()), "ImageIO could not decode " + p);
+        }
     }
 
     @Test

@@ -1,0 +1,124 @@
+package org.privmed.fl.prg;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A pseudorandom generator: the AES-256-CTR keystream under a 32-byte seed, starting from a zero
+ * counter block. Used both to expand SecAgg+ mask seeds (where client and coordinator must derive
+ * the same stream from the same seed) and, seeded from {@link SecureRandom}, as the fast generator
+ * behind DP noise and stochastic quantization (where only unpredictability matters).
+ *
+ * <p>Each seed must drive one stream only: callers derive distinct seeds (HKDF) for distinct uses.
+ * Not thread-safe.
+ */
+public final class AesCtrPrg {
+    public static final int SEED_BYTES = 32;
+    private static final int BUFFER_BYTES = 1 << 14;
+
+    private final Cipher cipher;
+    private final byte[] zeros = new byte[BUFFER_BYTES];
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int position = BUFFER_BYTES;
+
+    public AesCtrPrg(byte[] seed) {
+        if (seed == null || seed.length != SEED_BYTES) {
+            throw new IllegalArgumentException("PRG seed must be " + SEED_BYTES + " bytes, got "
+                    + (seed == null ? "null" : seed.length));
+        }
+        try {
+            cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(new byte[16]));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CTR is not available in this JDK", e);
+        }
+    }
+
+    /** A generator whose seed is drawn from {@code random} (use a {@link SecureRandom} outside tests). */
+    public static AesCtrPrg seededFrom(SecureRandom random) {
+        byte[] seed = new byte[SEED_BYTES];
+        random.nextBytes(seed);
+        return new AesCtrPrg(seed);
+    }
+
+    /** A generator seeded from a fresh {@link SecureRandom}. */
+    public static AesCtrPrg secure() {
+        return seededFrom(new SecureRandom());
+    }
+
+    /** Writes the next {@code out.length} keystream bytes. */
+    public void nextBytes(byte[] out) {
+        int off = 0;
+        while (off < out.length) {
+            if (position == BUFFER_BYTES) refill();
+            int n = Math.min(out.length - off, BUFFER_BYTES - position);
+            System.arraycopy(buffer, position, out, off, n);
+            position += n;
+            off += n;
+        }
+    }
+
+    /** Fills {@code out} with uniform 32-bit words (little-endian keystream words). */
+    public void nextInts(int[] out) {
+        byte[] bytes = new byte[Math.min(out.length, 1 << 16) * 4];
+        int done = 0;
+        while (done < out.length) {
+            int n = Math.min(out.length - done, bytes.length / 4);
+            byte[] chunk = n * 4 == bytes.length ? bytes : new byte[n * 4];
+            nextBytes(chunk);
+            ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out, done, n);
+            done += n;
+        }
+    }
+
+    public int nextInt() {
+        if (BUFFER_BYTES - position < 4) refillKeepingTail();
+        int v = (buffer[position] & 0xff) | (buffer[position + 1] & 0xff) << 8
+                | (buffer[position + 2] & 0xff) << 16 | (buffer[position + 3] & 0xff) << 24;
+        position += 4;
+        return v;
+    }
+
+    public long nextLong() {
+        return ((long) nextInt() << 32) | (nextInt() & 0xffffffffL);
+    }
+
+    /** Uniform in [0, 1) with 53 random bits. */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    public boolean nextBoolean() {
+        return nextInt() < 0;
+    }
+
+    /** Uniform in [0, bound) without modulo bias (rejection of the incomplete top range). */
+    public long nextLong(long bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be > 0, got " + bound);
+        // [threshold, 2^64) holds an exact multiple of bound values; the 2^64 mod bound below it are redrawn.
+        long threshold = Long.remainderUnsigned(-bound, bound);
+        while (true) {
+            long r = nextLong();
+            if (Long.compareUnsigned(r, threshold) >= 0) return Long.remainderUnsigned(r, bound);
+        }
+    }
+
+    private void refill() {
+        try {
+            cipher.update(zeros, 0, BUFFER_BYTES, buffer, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CTR keystream failed", e);
+        }
+        position = 0;
+    }
+
+    private void refillKeepingTail() {
+        // Fewer than four bytes are left: drop them (they are never reused) and start a new block.
+        refill();
+    }
+}

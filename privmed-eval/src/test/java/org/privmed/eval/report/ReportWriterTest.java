@@ -179,7 +179,7 @@ class ReportWriterTest {
     }
 
     @Test
-    void crossValidatedAndAgreementRowsCarryTheirSpreadAndAgreement() {
+    void crossValidatedAndAgreementRowsCarryTheirSpreadAndAgreement() throws IOException {
         List<ClassificationMetrics> folds = new ArrayList<>();
         for (int f = 0; f < 5; f++) {
             int[] y = ReportFixtures.labels(50, 2, 100 + f);

@@ -1,0 +1,91 @@
+package org.privmed.encode.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.privmed.data.ImageDataset;
+import org.privmed.encode.key.EncoderKey;
+import org.privmed.encode.neuracrypt.EncoderConfig;
+import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
+
+/**
+ * The privacy audit a hospital runs on its own key before publishing: it plays the challenge of
+ * Carlini et al. 2021 (§2) against itself. It draws {@code candidates} images, encodes them with the
+ * real key, hides their order, hands the encodings and the plaintexts to {@link
+ * ReidentificationAttack} (which never sees the key or the order), and counts correct
+ * re-identifications.
+ */
+public final class Audit {
+  private Audit() {}
+
+  /**
+   * Audits {@code config} under {@code key} on {@code candidates} images of {@code data}.
+   *
+   * @param seed chooses the candidate images and the hidden order (not a secret; for
+   *     reproducible reports)
+   */
+  public static AuditResult run(EncoderKey key, EncoderConfig config, ImageDataset data,
+      int candidates, long seed, ReidentificationAttack.Options options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(data, "data");
+    if (candidates < 2 || candidates > data.size()) {
+      throw new IllegalArgumentException("candidates " + candidates + " must be in 2.."
+          + data.size() + " (the size of " + data.name() + ")");
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] rows = shuffledPrefix(data.size(), candidates, rng);
+    float[][] plain = new float[candidates][];
+    for (int j = 0; j < candidates; j++) {
+      plain[j] = data.images()[rows[j]];
+    }
+    NeuraCryptEncoder encoder = new NeuraCryptEncoder(key, config);
+    // Hidden order: encoded image i came from candidate truth[i].
+    int[] truth = shuffledPrefix(candidates, candidates, rng);
+    float[][] encoded = new float[candidates][];
+    for (int i = 0; i < candidates; i++) {
+      encoded[i] = encoder.encode(plain[truth[i]]);
+    }
+    Reidentification r = ReidentificationAttack.run(config, encoded, plain, options);
+    List<Integer> curve = new ArrayList<>();
+    for (int[] g : r.rounds()) {
+      curve.add(Reidentification.correct(g, truth));
+    }
+    return new AuditResult(config, candidates, Reidentification.correct(r.guess(), truth), 1.0,
+        r.stageNames(), curve);
+  }
+
+  /**
+   * The audit over a grid of depths, widths and shuffle settings around {@code base}, same key and
+   * same candidates for every cell so the cells differ only in the encoder.
+   */
+  public static List<AuditResult> sweep(EncoderKey key, EncoderConfig base, ImageDataset data,
+      int candidates, long seed, int[] depths, int[] widths, boolean[] shuffles,
+      ReidentificationAttack.Options options) {
+    List<AuditResult> out = new ArrayList<>();
+    for (boolean shuffle : shuffles) {
+      for (int width : widths) {
+        for (int depth : depths) {
+          EncoderConfig cfg = base.withDepth(depth).withWidth(width).withShuffle(shuffle);
+          out.add(run(key, cfg, data, candidates, seed, options));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The first {@code k} entries of a uniformly shuffled 0..n-1. */
+  private static int[] shuffledPrefix(int n, int k, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(n - i);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return java.util.Arrays.copyOf(p, k);
+  }
+}

@@ -1,0 +1,71 @@
+package org.privmed.encode.audit;
+
+/**
+ * Undoes NeuraCrypt's per-image patch shuffle without the key (Carlini et al. 2021, the
+ * observation that the shared positional embedding makes encoded patches from one position
+ * recognisable): a k-means over all images' encoded patches with exactly one patch of each image per
+ * cluster, the assignment solved per image by {@link Hungarian}. The cluster labels are a consistent
+ * patch order for every image — the true grid order up to one unknown relabelling.
+ */
+final class PositionAlignment {
+  private static final int MAX_ITERATIONS = 20;
+
+  private PositionAlignment() {}
+
+  /** Each encoding re-ordered so that slot {@code c} holds its patch assigned to cluster c. */
+  static float[][] align(float[][] encodings, int patches, int width) {
+    int n = encodings.length;
+    double[][] centroids = new double[patches][width];
+    // Start from the mean patch set's first image; any image works because the assignment is
+    // one-to-one, and the iterations pull centroids to the positional clusters.
+    for (int q = 0; q < patches; q++) {
+      for (int c = 0; c < width; c++) {
+        centroids[q][c] = encodings[0][q * width + c];
+      }
+    }
+    int[][] assign = new int[n][];
+    for (int it = 0; it < MAX_ITERATIONS; it++) {
+      boolean changed = false;
+      double[][] sums = new double[patches][width];
+      for (int i = 0; i < n; i++) {
+        double[][] cost = new double[patches][patches];
+        float[] e = encodings[i];
+        for (int slot = 0; slot < patches; slot++) {
+          for (int q = 0; q < patches; q++) {
+            double s = 0;
+            for (int c = 0; c < width; c++) {
+              double t = e[slot * width + c] - centroids[q][c];
+              s += t * t;
+            }
+            cost[slot][q] = s;
+          }
+        }
+        int[] a = Hungarian.solve(cost);
+        if (assign[i] == null || !java.util.Arrays.equals(assign[i], a)) {
+          changed = true;
+        }
+        assign[i] = a;
+        for (int slot = 0; slot < patches; slot++) {
+          for (int c = 0; c < width; c++) {
+            sums[a[slot]][c] += e[slot * width + c];
+          }
+        }
+      }
+      for (int q = 0; q < patches; q++) {
+        for (int c = 0; c < width; c++) {
+          centroids[q][c] = sums[q][c] / n;
+        }
+      }
+      if (!changed) {
+        break;
+      }
+    }
+    float[][] out = new float[n][patches * width];
+    for (int i = 0; i < n; i++) {
+      for (int slot = 0; slot < patches; slot++) {
+        System.arraycopy(encodings[i], slot * width, out[i], assign[i][slot] * width, width);
+      }
+    }
+    return out;
+  }
+}

@@ -77,7 +77,7 @@ public final class ChartWriter {
                     binaryRoc = rocChart("ROC — " + report.dataset().name());
                 }
                 Map.Entry<Integer, RocCurve> only = r.rocCurves().entrySet().iterator().next();
-                addRoc(binaryRoc, r.label(), only.getValue());
+                addRoc(binaryRoc, r.label(), only.getValue(), area(r, only.getKey(), only.getValue()));
             }
         }
         if (binaryRoc != null) {
@@ -86,7 +86,8 @@ public final class ChartWriter {
         for (ReportRow r : report.rows()) {
             if (r.rocCurves().size() > 1) {
                 XYChart chart = rocChart("ROC one-vs-rest — " + r.label());
-                r.rocCurves().forEach((c, curve) -> addRoc(chart, report.dataset().className(c), curve));
+                r.rocCurves().forEach((c, curve) ->
+                        addRoc(chart, report.dataset().className(c), curve, area(r, c, curve)));
                 String name = unique(baseName + "-roc-" + slug(r.label()), used);
                 written.add(save(chart, dir.resolve(name + ".png")));
             }
@@ -217,9 +218,23 @@ public final class ChartWriter {
         return chart;
     }
 
-    private static void addRoc(XYChart chart, String name, RocCurve curve) {
+    /**
+     * The exact area from the metrics when present: a curve read back from JSON is thinned, and
+     * its trapezoidal area is only close to the true one.
+     */
+    private static double area(ReportRow r, int c, RocCurve curve) {
+        if (r.metrics() != null) {
+            double exact = r.metrics().aurocPerClass()[c];
+            if (!Double.isNaN(exact)) {
+                return exact;
+            }
+        }
+        return curve.area();
+    }
+
+    private static void addRoc(XYChart chart, String name, RocCurve curve, double area) {
         RocCurve thin = curve.thinned(ROC_POINTS);
-        String label = String.format(Locale.ROOT, "%s (AUC %.4f)", name, curve.area());
+        String label = String.format(Locale.ROOT, "%s (AUC %.4f)", name, area);
         XYSeries s = chart.addSeries(label, thin.falsePositiveRates(), thin.truePositiveRates());
         s.setMarker(SeriesMarkers.NONE);
     }

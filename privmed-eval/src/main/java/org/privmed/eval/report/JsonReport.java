@@ -40,7 +40,7 @@ import org.privmed.eval.timing.PhaseTimes;
  *     "times_ns": {phase: n}, "times_ms": {phase: ms}, "laps": {phase: n},
  *     "bytes": null | {"up", "down"},
  *     "extras": {key: value},
- *     "roc": [{"class", "name", "auroc", "fpr": [], "tpr": []}]
+ *     "roc": [{"class", "name", "fpr": [], "tpr": []}]   (the exact areas are in "per_class")
  *   }],
  *   "series": [{"setting", "metric", "x_label", "x": [], "y": []}]
  * }
@@ -167,7 +167,6 @@ public final class JsonReport {
             JsonObject co = new JsonObject();
             co.addProperty("class", c);
             co.addProperty("name", report.dataset().className(c));
-            co.add("auroc", number(curve.area()));
             co.add("fpr", numbers(thin.falsePositiveRates()));
             co.add("tpr", numbers(thin.truePositiveRates()));
             roc.add(co);

@@ -8,14 +8,15 @@ import java.util.Arrays;
  * <p>Binary AUROC is the normalised Mann–Whitney U statistic: the probability that a random
  * positive scores above a random negative, ties counting one half (Hanley &amp; McNeil 1982,
  * "The meaning and use of the area under a receiver operating characteristic (ROC) curve",
- * section on the Wilcoxon statistic). It is computed from mid-ranks in O(n log n) and equals the
- * trapezoidal area of the ROC curve drawn with one point per distinct threshold (Fawcett 2006,
- * "An introduction to ROC analysis", section "Area under an ROC curve", Algorithm 3), which is
- * also what scikit-learn's {@code roc_auc_score} returns.
+ * Radiology 143: the equivalence of the ROC area and the Wilcoxon statistic). It is computed
+ * from mid-ranks in O(n log n) and equals the trapezoidal area of the ROC curve drawn with one
+ * point per distinct threshold (Fawcett 2006, "An introduction to ROC analysis", section 7
+ * "Area under an ROC curve (AUC)", Algorithm 2), which is also what scikit-learn's
+ * {@code roc_auc_score} returns.
  *
  * <p>Multiclass AUROC is one-vs-rest: class c's column of scores ranks "true class is c" against
  * all other samples; the macro value is the unweighted mean over classes (Fawcett 2006, section
- * "Multi-class AUC", the Provost–Domingos scheme without prevalence weights), as scikit-learn's
+ * 9.2 "Multi-class AUC", the Provost–Domingos scheme without prevalence weights), as scikit-learn's
  * {@code roc_auc_score(multi_class="ovr", average="macro")}. Scores are ranked as given; scikit-learn
  * expects probabilities, so pass softmax outputs (not logits) to reproduce its figures exactly.
  *

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Points of a receiver operating characteristic curve, one per distinct score threshold, from
  * (0, 0) at threshold +infinity to (1, 1) at the lowest score (Fawcett 2006, "An introduction to
- * ROC analysis", section "Efficient generation of ROC curves", Algorithm 1, emitting a point only
+ * ROC analysis", section 5 "Efficient generation of ROC curves", Algorithm 1, emitting a point only
  * after a whole group of tied scores so ties become diagonal segments). Its trapezoidal area equals
  * {@link Auroc#binary(boolean[], double[])}. Immutable.
  */

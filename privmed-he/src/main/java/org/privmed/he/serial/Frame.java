@@ -1,5 +1,7 @@
 package org.privmed.he.serial;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -30,25 +32,21 @@ final class Frame {
     private Frame() {
     }
 
-    static Writer writer(ObjectType type, boolean seeded, byte[] parameterId, int level, double scale, long payloadLength) {
+    static Writer writer(ObjectType type, boolean seeded, long parameterId, int level, double scale, long payloadLength) {
         long total = Header.SIZE + payloadLength + Header.TRAILER;
         if (payloadLength < 0 || total > MAX_FRAME) {
             throw new IllegalArgumentException("a " + type + " of " + payloadLength
                     + " payload bytes does not fit one frame (limit " + MAX_FRAME + " bytes)");
-        }
-        if (parameterId.length != Header.PARAMETER_ID_BYTES) {
-            throw new IllegalArgumentException("parameter id must be " + Header.PARAMETER_ID_BYTES
-                    + " bytes, got " + parameterId.length);
         }
         byte[] buf = new byte[(int) total];
         System.arraycopy(MAGIC, 0, buf, 0, 4);
         SHORT_LE.set(buf, 4, (short) Header.VERSION);
         buf[6] = (byte) type.code();
         buf[7] = (byte) (seeded ? Header.FLAG_SEEDED : 0);
-        System.arraycopy(parameterId, 0, buf, 8, Header.PARAMETER_ID_BYTES);
-        INT_LE.set(buf, 40, level);
-        LONG_LE.set(buf, 44, Double.doubleToRawLongBits(scale));
-        LONG_LE.set(buf, 52, payloadLength);
+        LONG_LE.set(buf, 8, parameterId);
+        INT_LE.set(buf, 16, level);
+        LONG_LE.set(buf, 20, Double.doubleToRawLongBits(scale));
+        LONG_LE.set(buf, 28, payloadLength);
         return new Writer(buf);
     }
 
@@ -78,11 +76,10 @@ final class Frame {
         if ((flags & ~Header.KNOWN_FLAGS) != 0) {
             throw new HeFormatException("unknown header flags 0x" + Integer.toHexString(flags));
         }
-        byte[] id = new byte[Header.PARAMETER_ID_BYTES];
-        System.arraycopy(data, 8, id, 0, id.length);
-        int level = (int) INT_LE.get(data, 40);
-        double scale = Double.longBitsToDouble((long) LONG_LE.get(data, 44));
-        long payload = (long) LONG_LE.get(data, 52);
+        long id = (long) LONG_LE.get(data, 8);
+        int level = (int) INT_LE.get(data, 16);
+        double scale = Double.longBitsToDouble((long) LONG_LE.get(data, 20));
+        long payload = (long) LONG_LE.get(data, 28);
         if (payload < 0 || payload > MAX_FRAME - Header.SIZE - Header.TRAILER) {
             throw new HeFormatException("declared payload length " + Long.toUnsignedString(payload)
                     + " bytes is out of range");
@@ -93,11 +90,12 @@ final class Frame {
     /**
      * Checks a whole frame and returns a reader positioned at the start of its payload.
      *
-     * @param expected the object type the caller wants
-     * @param parameterId the id of the caller's parameters, or null to skip that check (parameters
-     *                    themselves carry the id of their own encoding, checked by their codec)
+     * @param expected    the object type the caller wants
+     * @param parameterId the id of the caller's parameters
+     * @param checkId     false for a parameter set itself, whose codec checks the id against the
+     *                    parameters it rebuilds
      */
-    static Reader open(byte[] data, ObjectType expected, byte[] parameterId) throws HeFormatException {
+    static Reader open(byte[] data, ObjectType expected, long parameterId, boolean checkId) throws HeFormatException {
         Header h = parseHeader(data);
         long total = Header.SIZE + h.payloadLength() + Header.TRAILER;
         if (data.length < total) {
@@ -118,12 +116,32 @@ final class Frame {
         if (h.type() != expected) {
             throw new HeFormatException("expected a " + expected + ", found a " + h.type());
         }
-        if (parameterId != null && !h.sameParameters(parameterId)) {
-            throw new HeFormatException("the " + h.type() + " was made for parameters "
-                    + HexFormat.of().formatHex(h.parameterId(), 0, 8) + "..., not for these parameters "
-                    + HexFormat.of().formatHex(parameterId, 0, 8) + "...");
+        if (checkId && h.parameterId() != parameterId) {
+            throw new HeFormatException("the " + h.type() + " was made for parameter set "
+                    + Long.toHexString(h.parameterId()) + ", not for these parameters ("
+                    + Long.toHexString(parameterId) + ")");
         }
         return new Reader(data, Header.SIZE, crcAt, h);
+    }
+
+    /**
+     * Reads one frame from a stream: the header, then exactly the payload and checksum it declares.
+     * The declared length is not trusted for allocation (the JDK reads in bounded chunks), so a
+     * lying header on a short stream costs no more memory than the bytes actually present.
+     */
+    static byte[] readFrom(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(Header.SIZE);
+        Header h = parseHeader(head);
+        int rest = (int) (h.payloadLength() + Header.TRAILER);
+        byte[] tail = in.readNBytes(rest);
+        if (tail.length < rest) {
+            throw new HeFormatException("truncated: the stream ended " + (rest - tail.length)
+                    + " bytes before the end of the " + h.type() + " (" + (Header.SIZE + rest) + " bytes declared)");
+        }
+        byte[] frame = new byte[Header.SIZE + rest];
+        System.arraycopy(head, 0, frame, 0, Header.SIZE);
+        System.arraycopy(tail, 0, frame, Header.SIZE, rest);
+        return frame;
     }
 
     static int crc(byte[] data, int length) {

@@ -1,7 +1,5 @@
 package org.privmed.he.serial;
 
-import java.util.Arrays;
-
 /**
  * The fixed-size header in front of every serialized object.
  *
@@ -11,11 +9,12 @@ import java.util.Arrays;
  *  4      2    format version (little-endian), currently 1
  *  6      1    object type code ({@link ObjectType})
  *  7      1    flags: bit 0 = seeded form (uniform components stored as their 32-byte PRNG seed)
- *  8     32    parameter id: SHA-256 of the canonical parameter encoding
- * 40      4    level (signed; -1 where the object has none)
- * 44      8    scale, IEEE 754 double (0 where the object has none)
- * 52      8    payload length in bytes
- * 60      ...  payload
+ *  8      8    parameter id ({@code CkksParameters.id()}: the first 8 bytes of SHA-256 over the
+ *              canonical parameter encoding)
+ * 16      4    level (signed; -1 where the object has none)
+ * 20      8    scale, IEEE 754 double (0 where the object has none)
+ * 28      8    payload length in bytes
+ * 36      ...  payload
  * end-4   4    CRC32C of every preceding byte
  * </pre>
  *
@@ -23,47 +22,15 @@ import java.util.Arrays;
  * and its {@code parms_id} check on load; the CRC32C trailer catches accidental corruption (it is no
  * defence against deliberate tampering, which needs a MAC over the transport).
  */
-record Header(int version, ObjectType type, int flags, byte[] parameterId, int level, double scale, long payloadLength) {
+record Header(int version, ObjectType type, int flags, long parameterId, int level, double scale, long payloadLength) {
 
-    static final int SIZE = 60;
+    static final int SIZE = 36;
     static final int TRAILER = 4;
     static final int VERSION = 1;
     static final int FLAG_SEEDED = 1;
     static final int KNOWN_FLAGS = FLAG_SEEDED;
-    static final int PARAMETER_ID_BYTES = 32;
-
-    Header {
-        parameterId = parameterId.clone();
-    }
 
     boolean seeded() {
         return (flags & FLAG_SEEDED) != 0;
-    }
-
-    @Override
-    public byte[] parameterId() {
-        return parameterId.clone();
-    }
-
-    boolean sameParameters(byte[] id) {
-        return Arrays.equals(parameterId, id);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Header h && version == h.version && type == h.type && flags == h.flags
-                && Arrays.equals(parameterId, h.parameterId) && level == h.level
-                && Double.compare(scale, h.scale) == 0 && payloadLength == h.payloadLength;
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(parameterId) * 31 + type.hashCode() + level;
-    }
-
-    @Override
-    public String toString() {
-        return "Header[" + type + ", v" + version + ", flags=" + flags + ", level=" + level
-                + ", scale=" + scale + ", payload=" + payloadLength + " B]";
     }
 }

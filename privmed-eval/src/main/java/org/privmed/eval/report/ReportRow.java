@@ -9,6 +9,7 @@ import org.privmed.eval.metrics.Agreement;
 import org.privmed.eval.metrics.ClassificationMetrics;
 import org.privmed.eval.metrics.FoldSummary;
 import org.privmed.eval.metrics.RocCurve;
+import org.privmed.eval.metrics.ScoreLog;
 import org.privmed.eval.timing.ByteCounts;
 import org.privmed.eval.timing.PhaseTimes;
 
@@ -134,6 +135,11 @@ public record ReportRow(String label, ClassificationMetrics metrics, PhaseTimes 
             rocCurves.clear();
             rocCurves.putAll(RocCurve.forScores(labels, scores));
             return this;
+        }
+
+        /** {@link #scores(int[], double[][])} of everything a {@link ScoreLog} collected. */
+        public Builder scores(ScoreLog log) {
+            return scores(log.labels(), log.scores());
         }
 
         /**

@@ -47,6 +47,14 @@ public record EncodedDataset(String name, EncoderConfig config, String keyFinger
     }
   }
 
+  /** Encodes every image of {@code data} with {@code encoder}; name and labels carried over. */
+  public static EncodedDataset encode(org.privmed.encode.neuracrypt.NeuraCryptEncoder encoder,
+      org.privmed.data.ImageDataset data) {
+    Objects.requireNonNull(encoder, "encoder");
+    return new EncodedDataset(data.name(), encoder.config(), encoder.keyFingerprint(),
+        encoder.encodeAll(data), data.labels().clone(), data.classNames());
+  }
+
   public int size() {
     return labels.length;
   }

@@ -1,0 +1,317 @@
+package org.privmed.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.data.partition.Partition;
+import org.privmed.data.partition.Partitions;
+import org.privmed.encode.audit.Audit;
+import org.privmed.encode.audit.AuditResult;
+import org.privmed.encode.audit.ReidentificationAttack;
+import org.privmed.encode.format.EncodedDataset;
+import org.privmed.encode.format.EncodedFile;
+import org.privmed.encode.key.EncoderKey;
+import org.privmed.encode.key.KeyFiles;
+import org.privmed.encode.neuracrypt.EncoderConfig;
+import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code privmed encode}: NeuraCrypt-style private encoding (keygen, run, audit). Run without a
+ * subcommand it behaves as {@code encode run}. Every command first prints a one-line warning that
+ * points to the audit, because the encoding is not encryption.
+ */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+    description = "NeuraCrypt-style private encoding of a dataset (NOT encryption: see"
+        + " 'privmed encode audit' and docs/privacy.md).",
+    subcommands = {EncodeCommand.Keygen.class, EncodeCommand.Run.class, EncodeCommand.AuditCmd.class})
+final class EncodeCommand implements Callable<Integer> {
+  static final String WARNING = "WARNING: NeuraCrypt encodings are re-identifiable (Carlini et al."
+      + " 2021) - this is not encryption; run 'privmed encode audit' and read docs/privacy.md"
+      + " before publishing.";
+
+  @Mixin EncodeOptions options;
+
+  @Override
+  public Integer call() {
+    return options.encode();
+  }
+
+  static void warn() {
+    System.err.println(WARNING);
+  }
+
+  /** Encoder shape options shared by run and audit. */
+  static final class ShapeOptions {
+    @Option(names = "--patch", description = "Patch side k (default: 7 for <=32x32 images, else 8).")
+    Integer patch;
+
+    @Option(names = "--width", description = "Encoder width (default: 64 small, 128 large images).")
+    Integer width;
+
+    @Option(names = "--depth", description = "Number of [1x1 conv, norm, ReLU] blocks (default:"
+        + " 2 small, 3 large images).")
+    Integer depth;
+
+    @Option(names = "--position-scale", description = "Std of the positional embedding"
+        + " (default: 1.0).")
+    Double positionScale;
+
+    @Option(names = "--no-shuffle", description = "Do not permute each image's patches.")
+    boolean noShuffle;
+
+    EncoderConfig config(ImageDataset d) {
+      EncoderConfig def = EncoderConfig.defaults(d.channels(), d.height(), d.width());
+      return new EncoderConfig(d.channels(), d.height(), d.width(),
+          patch != null ? patch : def.patch(), width != null ? width : def.width(),
+          depth != null ? depth : def.depth(),
+          positionScale != null ? positionScale : def.positionScale(), !noShuffle);
+    }
+  }
+
+  /** The options of {@code encode} / {@code encode run}. */
+  static final class EncodeOptions {
+    @Option(names = "--key", description = "Key file (privmed encode keygen), required."
+        + " Repeat for several hospitals: each split is divided among them (IID, seed 42) and each"
+        + " part encoded with its hospital's key into <out>/<key-name>/.")
+    List<Path> keys;
+
+    @Option(names = "--data",
+        description = "Shipped dataset name or a path (as for privmed train), required.")
+    String data;
+
+    @Option(names = "--out", defaultValue = "encoded",
+        description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--split", defaultValue = "all",
+        description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--force", description = "Overwrite existing encoded files.")
+    boolean force;
+
+    @Mixin ShapeOptions shape;
+
+    Integer encode() {
+      warn();
+      // Not picocli-required: the parent 'encode' shares these options, and required parent
+      // options would be demanded even for 'encode keygen'.
+      if (keys == null || keys.isEmpty() || data == null) {
+        System.err.println("privmed encode: --key and --data are required (see privmed encode"
+            + " --help)");
+        return 2;
+      }
+      List<Split> splits;
+      try {
+        splits = "all".equalsIgnoreCase(split) ? List.of(Split.TRAIN, Split.VAL, Split.TEST)
+            : List.of(Split.valueOf(split.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        System.err.println("privmed encode: unknown split '" + split
+            + "' (train, val, test or all)");
+        return 2;
+      }
+      List<EncoderKey> loaded = new ArrayList<>();
+      try {
+        for (Path k : keys) {
+          loaded.add(KeyFiles.read(k));
+        }
+      } catch (IOException e) {
+        System.err.println("privmed encode: " + e.getMessage());
+        return 2;
+      }
+      String stem = Path.of(data).getFileName().toString().replaceFirst("\\.npz$", "");
+      try {
+        for (Split s : splits) {
+          ImageDataset d = Datasets.load(data, s);
+          EncoderConfig cfg = shape.config(d);
+          Partition parts = Partitions.iid(d.size(), loaded.size(), 42);
+          for (int h = 0; h < loaded.size(); h++) {
+            ImageDataset part = loaded.size() == 1 ? d
+                : d.subset(d.name() + "@" + hospital(keys.get(h)), parts.client(h));
+            NeuraCryptEncoder enc = new NeuraCryptEncoder(loaded.get(h), cfg);
+            long t0 = System.nanoTime();
+            EncodedDataset e = EncodedDataset.encode(enc, part);
+            Path dir = loaded.size() == 1 ? out : out.resolve(hospital(keys.get(h)));
+            Path file = dir.resolve(stem + "-" + s.npzPrefix() + ".pme");
+            EncodedFile.write(e, file, force);
+            System.out.printf(Locale.ROOT,
+                "%s: %,d images -> %s (%d patches x %d, depth %d, shuffle %b, key %s) in %.2f s%n",
+                part.name(), part.size(), file, cfg.patches(), cfg.width(), cfg.depth(),
+                cfg.shuffle(), enc.keyFingerprint(), (System.nanoTime() - t0) / 1e9);
+          }
+        }
+        return 0;
+      } catch (FileAlreadyExistsException e) {
+        System.err.println("privmed encode: " + e.getFile() + " exists; pass --force to overwrite");
+        return 2;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("privmed encode: " + e.getMessage());
+        return 2;
+      }
+    }
+
+    private static String hospital(Path key) {
+      return key.getFileName().toString().replaceFirst("\\.key$", "");
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Encode a dataset's splits with one key (or several hospitals' keys).")
+  static final class Run implements Callable<Integer> {
+    @Mixin EncodeOptions options;
+
+    @Override
+    public Integer call() {
+      return options.encode();
+    }
+  }
+
+  @Command(name = "keygen", mixinStandardHelpOptions = true,
+      description = "Generate a 32-byte encoder key from SecureRandom into a 0600 key file.")
+  static final class Keygen implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Key file to create.")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite an existing key file (the old key is lost).")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      warn();
+      try {
+        EncoderKey key = EncoderKey.generate();
+        KeyFiles.write(key, out, force);
+        System.out.println("wrote " + out + " (fingerprint " + key.fingerprint() + ")");
+        return 0;
+      } catch (FileAlreadyExistsException e) {
+        System.err.println("privmed encode keygen: " + out + " exists; pass --force to replace it");
+        return 2;
+      } catch (IOException e) {
+        System.err.println("privmed encode keygen: " + e.getMessage());
+        return 2;
+      }
+    }
+  }
+
+  @Command(name = "audit", mixinStandardHelpOptions = true,
+      description = "Re-identification attack (Carlini et al. 2021) against this key's encoder:"
+          + " top-1 accuracy of matching encodings to candidate plaintexts.")
+  static final class AuditCmd implements Callable<Integer> {
+    @Option(names = "--key", required = true, description = "Key file.")
+    Path key;
+
+    @Option(names = "--data", required = true, description = "Dataset name or path.")
+    String data;
+
+    @Option(names = "--split", defaultValue = "test",
+        description = "Split the candidates come from (default: ${DEFAULT-VALUE}).")
+    Split split;
+
+    @Option(names = "--candidates", defaultValue = "200",
+        description = "Candidate-set size (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--seed", defaultValue = "7",
+        description = "Chooses the candidates and their hidden order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--sweep", description = "Also audit depths 0,1,2,4 x widths 32,64,256 x"
+        + " shuffle on/off with the same key and candidates.")
+    boolean sweep;
+
+    @Option(names = "--json", description = "Print one JSON object ending with depth, width,"
+        + " shuffle, candidates, reidentified, accuracy.")
+    boolean json;
+
+    @Mixin ShapeOptions shape;
+
+    @Override
+    public Integer call() {
+      warn();
+      try {
+        EncoderKey k = KeyFiles.read(key);
+        ImageDataset d = Datasets.load(data, split);
+        EncoderConfig cfg = shape.config(d);
+        ReidentificationAttack.Options opts = ReidentificationAttack.Options.defaults();
+        List<AuditResult> grid = sweep
+            ? Audit.sweep(k, cfg, d, candidates, seed, new int[] {0, 1, 2, 4},
+                new int[] {32, 64, 256}, new boolean[] {true, false}, opts)
+            : List.of();
+        AuditResult main = Audit.run(k, cfg, d, candidates, seed, opts);
+        if (json) {
+          JsonObject o = new JsonObject();
+          o.addProperty("dataset", d.name());
+          o.addProperty("keyFingerprint", k.fingerprint());
+          o.addProperty("patch", cfg.patch());
+          JsonArray stages = new JsonArray();
+          for (int i = 0; i < main.stages().size(); i++) {
+            JsonObject st = new JsonObject();
+            st.addProperty("stage", main.stages().get(i));
+            st.addProperty("reidentified", main.correctAfterStage().get(i));
+            stages.add(st);
+          }
+          o.add("stages", stages);
+          if (sweep) {
+            JsonArray cells = new JsonArray();
+            grid.forEach(r -> cells.add(summary(r)));
+            o.add("sweep", cells);
+          }
+          summary(main).entrySet().forEach(en -> o.add(en.getKey(), en.getValue()));
+          Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+          System.out.println(gson.toJson(o));
+        } else {
+          System.out.printf(Locale.ROOT, "audit of key %s on %s: %d candidates, chance 1/%d%n",
+              k.fingerprint(), d.name(), candidates, candidates);
+          for (int i = 0; i < main.stages().size(); i++) {
+            System.out.printf(Locale.ROOT, "  %-42s %4d / %d%n", main.stages().get(i),
+                main.correctAfterStage().get(i), candidates);
+          }
+          if (sweep) {
+            System.out.println();
+            System.out.println("| depth | width | shuffle | re-identified | accuracy |");
+            System.out.println("|------:|------:|:-------:|--------------:|---------:|");
+            for (AuditResult r : grid) {
+              System.out.printf(Locale.ROOT, "| %d | %d | %s | %d / %d | %.3f |%n",
+                  r.config().depth(), r.config().width(), r.config().shuffle() ? "on" : "off",
+                  r.reidentified(), r.candidates(), r.accuracy());
+            }
+            System.out.println();
+          }
+          System.out.printf(Locale.ROOT,
+              "depth %d, width %d, shuffle %s: re-identified %d of %d (top-1 accuracy %.3f)%n",
+              cfg.depth(), cfg.width(), cfg.shuffle() ? "on" : "off", main.reidentified(),
+              candidates, main.accuracy());
+        }
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("privmed encode audit: " + e.getMessage());
+        return 2;
+      }
+    }
+
+    private static JsonObject summary(AuditResult r) {
+      JsonObject o = new JsonObject();
+      o.addProperty("depth", r.config().depth());
+      o.addProperty("width", r.config().width());
+      o.addProperty("shuffle", r.config().shuffle());
+      o.addProperty("candidates", r.candidates());
+      o.addProperty("reidentified", r.reidentified());
+      o.addProperty("accuracy", r.accuracy());
+      return o;
+    }
+  }
+}

@@ -8,18 +8,20 @@ import java.util.Locale;
  *
  * <p>N = 2^10 ... 2^15: the HomomorphicEncryption.org standard, Albrecht, Chase, Chen, Ding, Goldwasser,
  * Gorbunov, Halevi, Hoffstein, Laine, Lauter, Lokam, Micciancio, Moody, Morrison, Sahai, Vaikuntanathan,
- * "Homomorphic Encryption Standard", version 1.1 (November 2018; also in "Protecting Privacy through
- * Homomorphic Encryption", Springer 2021), Section 2.1.5 "Recommended parameters", classical-security
- * table, rows for the secret distribution "(-1, 1)" (ternary). The same figures are Microsoft SEAL's
+ * "Homomorphic Encryption Standard", version 1.1 (November 2018; Cryptology ePrint Archive 2019/939;
+ * also in "Protecting Privacy through Homomorphic Encryption", Springer 2021), Section 2.1.5
+ * "Recommended parameters", Table 1 (classical security), rows for the secret distribution "(-1, 1)"
+ * (ternary). The numbers were checked to agree with Microsoft SEAL's
  * {@code native/src/seal/util/hestdparms.h} ({@code SEAL_HE_STD_PARMS_128_TC}, {@code _192_TC},
  * {@code _256_TC}) and OpenFHE's {@code src/core/lib/lattice/stdlatticeparms.cpp}
- * ({@code HEStd_ternary} entries); all three were checked to agree.
+ * ({@code HEStd_ternary} entries of {@code StandardLatticeParmSets}).
  *
- * <p>N = 2^16 is not in the standard. Its bounds, 1772 / 1228 / 956 bits, are those OpenFHE lists in
- * {@code stdlatticeparms.cpp} ({@code StdLatticeParm(HEStd_ternary, 65536, HEStd_128_classic, 1772)} and
- * the 192- and 256-bit entries), which OpenFHE derived with the lattice estimator of Albrecht, Player
- * and Scott (J. Math. Cryptol. 2015) for the same distributions. Lattigo does not publish a bound for
- * N = 2^16; its largest default set, {@code PN16QP1761} (log2(QP) = 1761), lies inside this one.
+ * <p>N = 2^16 is not in the standard. Its bounds, 1772 / 1228 / 956 bits, are the ones OpenFHE lists
+ * in {@code stdlatticeparms.cpp} ({@code StdLatticeParm(HEStd_ternary, 65536, HEStd_128_classic, 1772)}
+ * and the 192- and 256-bit entries), an extension of the standard's table computed by the OpenFHE
+ * team with the lattice estimator (Albrecht, Player, Scott, J. Math. Cryptol. 2015; OpenFHE ships its
+ * estimator scripts in {@code scripts/paramsestimator}). Lattigo's largest default set,
+ * {@code PN16QP1761} (log2(QP) = 1761, Lattigo v2 {@code ckks/params.go}), lies within the 128-bit bound.
  * Prefer N &lt;= 2^15 where the standard itself vouches for the bound.
  */
 public final class SecurityTable {

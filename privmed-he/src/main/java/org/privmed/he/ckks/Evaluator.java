@@ -235,12 +235,21 @@ public final class Evaluator {
                     z2[j] = m.mul(x1, x1);
                 }
             } else {
+                // Karatsuba: d1 = (a0 + a1)(b0 + b1) - d0 - d2, three reductions instead of four
                 for (int j = 0; j < n; j++) {
                     long x0 = a0[j], x1 = a1[j], y0 = b0[j], y1 = b1[j];
-                    z0[j] = m.mul(x0, y0);
-                    long s = m.mul(x0, y1) + m.mul(x1, y0);
-                    z1[j] = s - (qi & ((qi - 1 - s) >> 63));
-                    z2[j] = m.mul(x1, y1);
+                    long p0 = m.mul(x0, y0);
+                    long p2 = m.mul(x1, y1);
+                    long sx = x0 + x1, sy = y0 + y1;
+                    sx -= qi & ((qi - 1 - sx) >> 63);
+                    sy -= qi & ((qi - 1 - sy) >> 63);
+                    long mid = m.mul(sx, sy) - p0;
+                    mid += (mid >> 63) & qi;
+                    mid -= p2;
+                    mid += (mid >> 63) & qi;
+                    z0[j] = p0;
+                    z1[j] = mid;
+                    z2[j] = p2;
                 }
             }
         });

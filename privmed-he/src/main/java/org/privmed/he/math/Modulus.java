@@ -25,6 +25,8 @@ public final class Modulus {
     private final int shift;       // k - 2 (or 0): product >> shift fits 63 bits
     private final long barrettMu;  // floor((2^(shift+64) - 1) / q) < 2^63
     private final long ratio64;    // floor((2^64 - 1) / q) clipped to 2^63 - 1, for 63-bit inputs
+    private final long twoPow64ModQ;
+    private final long qInverse64;  // q^-1 mod 2^64 (odd q only)
 
     public Modulus(long q) {
         if (q < 2 || q >= (1L << MAX_BITS)) {
@@ -37,6 +39,10 @@ public final class Modulus {
         this.barrettMu = num.divide(BigInteger.valueOf(q)).longValueExact();
         BigInteger r = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE).divide(BigInteger.valueOf(q));
         this.ratio64 = r.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        this.twoPow64ModQ = BigInteger.ONE.shiftLeft(64).mod(BigInteger.valueOf(q)).longValue();
+        long inv = q; // Newton iteration for the inverse modulo 2^64: each step doubles the correct bits
+        for (int i = 0; i < 6; i++) inv *= 2 - q * inv;
+        this.qInverse64 = (q & 1) == 1 ? inv : 0;
     }
 
     public long value() {
@@ -130,7 +136,12 @@ public final class Modulus {
         if (w < 0 || w >= q) {
             throw new IllegalArgumentException("Shoup constant must be in [0, " + q + "), got " + w);
         }
-        return BigInteger.valueOf(w).shiftLeft(64).divide(BigInteger.valueOf(q)).longValue();
+        if ((q & 1) == 0) {
+            return BigInteger.valueOf(w).shiftLeft(64).divide(BigInteger.valueOf(q)).longValue();
+        }
+        // w·2^64 = w'·q + r exactly, so w' ≡ -r·q^-1 (mod 2^64), and w' < 2^64 makes that exact
+        long r = mul(w, twoPow64ModQ);
+        return -r * qInverse64;
     }
 
     /** x*w mod q in [0, q) using w' = shoup(w); any x in [0, 2^63). */

@@ -63,6 +63,15 @@ public final class DivideAndRound {
      *            overwritten, the caller drops the rest)
      */
     public void apply(RnsPoly in, RnsPoly out) {
+        apply(in, out, false);
+    }
+
+    /** As {@link #apply} but free to overwrite the P limbs of {@code in} (a temporary), saving a copy. */
+    public void applyDestructive(RnsPoly in, RnsPoly out) {
+        apply(in, out, true);
+    }
+
+    private void apply(RnsPoly in, RnsPoly out, boolean destroyInput) {
         int l = q.size(), k = p.size();
         if (!in.isNtt()) {
             throw new IllegalArgumentException("divide-and-round expects NTT form input");
@@ -74,7 +83,7 @@ public final class DivideAndRound {
         int n = q.ringDegree();
         long[][] pCoeffs = new long[k][];
         p.parallelism().forEach(k, j -> {
-            long[] c = in.limb(l + j).clone();
+            long[] c = destroyInput ? in.limb(l + j) : in.limb(l + j).clone();
             p.ntt(j).inverse(c);
             final long pj = p.modulus(j).value();
             final long h = halfModP[j];
@@ -84,22 +93,39 @@ public final class DivideAndRound {
             }
             pCoeffs[j] = c;
         });
-        long[][] conv = new long[l][n];
-        pToQ.convert(pCoeffs, conv);
+        final long[][] conv;
+        if (k == 1) {
+            conv = null; // a single prime converts by plain reduction, fused into the loop below
+        } else {
+            conv = new long[l][n];
+            pToQ.convert(pCoeffs, conv);
+        }
         q.parallelism().forEach(l, i -> {
-            long[] c = conv[i];
-            final long qi = q.modulus(i).value();
-            // c - ⌊P/2⌋ coefficient-wise, so that x - c' = x + ⌊P/2⌋ - Conv(...) per coefficient
+            final Modulus m = q.modulus(i);
+            final long qi = m.value();
             final long h = halfModQ[i];
-            for (int t = 0; t < n; t++) {
-                long d = c[t] - h;
-                c[t] = d + ((d >> 63) & qi);
+            long[] c;
+            if (conv == null) {
+                c = new long[n];
+                long[] y = pCoeffs[0];
+                for (int t = 0; t < n; t++) {
+                    long d = m.reduce(y[t]) - h;
+                    c[t] = d + ((d >> 63) & qi);
+                }
+            } else {
+                // c - ⌊P/2⌋ coefficient-wise, so that x - c' = x + ⌊P/2⌋ - Conv(...) per coefficient
+                c = conv[i];
+                for (int t = 0; t < n; t++) {
+                    long d = c[t] - h;
+                    c[t] = d + ((d >> 63) & qi);
+                }
             }
-            q.ntt(i).forward(c);
+            q.ntt(i).forwardLazy(c);
             final long w = pInv[i], ws = pInvShoup[i];
+            final long fourQ = 4 * qi;
             final long[] x = in.limb(i), z = out.limb(i);
             for (int t = 0; t < n; t++) {
-                long v = x[t] - c[t] + qi; // in (0, 2q): a valid Shoup input
+                long v = x[t] - c[t] + fourQ; // c in [0, 4q): v in (0, 5q), a valid Shoup input
                 long r = Modulus.mulShoupLazy(v, w, ws, qi);
                 z[t] = r - (qi & ((qi - 1 - r) >> 63));
             }

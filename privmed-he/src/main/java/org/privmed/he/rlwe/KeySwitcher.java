@@ -1,6 +1,5 @@
 package org.privmed.he.rlwe;
 
-import org.privmed.he.math.Modulus;
 import org.privmed.he.ring.BasisExtender;
 import org.privmed.he.ring.RnsBasis;
 import org.privmed.he.ring.RnsPoly;
@@ -101,40 +100,43 @@ public final class KeySwitcher {
         final int[] map = galoisElement == 1 ? null : ctx.galoisMap(galoisElement);
         RnsPoly acc0 = new RnsPoly(n, limbs, true);
         RnsPoly acc1 = new RnsPoly(n, limbs, true);
-        // materialize the key's a parts once (lazy expansion is not thread-safe to race on)
-        for (int d = 0; d < digits; d++) key.a(d, qpFull);
+        // materialize the key's a parts and Shoup companions once (their lazy creation must not race)
+        for (int d = 0; d < digits; d++) {
+            key.a(d, qpFull);
+            key.shoup(0, d, qpFull);
+            key.shoup(1, d, qpFull);
+        }
         ctx.parallelism().forEach(limbs, t -> {
             int kt = t <= level ? t : t + shift;
-            Modulus m = qpl.modulus(t);
-            long q = m.value();
+            long q = qpl.modulus(t).value();
+            long twoQ = 2 * q;
             long[] z0 = acc0.limb(t), z1 = acc1.limb(t);
             for (int d = 0; d < digits; d++) {
                 long[] x = dec.digits[d].limb(t);
-                long[] kb = key.b(d).limb(kt);
-                long[] ka = key.a(d, qpFull).limb(kt);
-                if (map == null) {
-                    for (int j = 0; j < n; j++) {
-                        long v = x[j];
-                        long s0 = z0[j] + m.mul(v, kb[j]);
-                        long s1 = z1[j] + m.mul(v, ka[j]);
-                        z0[j] = s0 - (q & ((q - 1 - s0) >> 63));
-                        z1[j] = s1 - (q & ((q - 1 - s1) >> 63));
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        long v = x[map[j]];
-                        long s0 = z0[j] + m.mul(v, kb[j]);
-                        long s1 = z1[j] + m.mul(v, ka[j]);
-                        z0[j] = s0 - (q & ((q - 1 - s0) >> 63));
-                        z1[j] = s1 - (q & ((q - 1 - s1) >> 63));
-                    }
+                long[] kb = key.b(d).limb(kt), kbs = key.shoup(0, d, qpFull)[kt];
+                long[] ka = key.a(d, qpFull).limb(kt), kas = key.shoup(1, d, qpFull)[kt];
+                // Shoup products in [0, 2q); the sums are kept in [0, 2q) as well
+                for (int j = 0; j < n; j++) {
+                    long v = map == null ? x[j] : x[map[j]];
+                    long wb = kb[j], wbs = kbs[j], wa = ka[j], was = kas[j];
+                    long p0 = v * wb - (Math.multiplyHigh(v, wbs) + ((wbs >> 63) & v)) * q;
+                    long p1 = v * wa - (Math.multiplyHigh(v, was) + ((was >> 63) & v)) * q;
+                    long s0 = z0[j] + p0;
+                    long s1 = z1[j] + p1;
+                    z0[j] = s0 - (twoQ & ((twoQ - 1 - s0) >> 63));
+                    z1[j] = s1 - (twoQ & ((twoQ - 1 - s1) >> 63));
                 }
+            }
+            for (int j = 0; j < n; j++) {
+                long s0 = z0[j], s1 = z1[j];
+                z0[j] = s0 - (q & ((q - 1 - s0) >> 63));
+                z1[j] = s1 - (q & ((q - 1 - s1) >> 63));
             }
         });
         RnsPoly u0 = new RnsPoly(n, level + 1, true);
         RnsPoly u1 = new RnsPoly(n, level + 1, true);
-        ctx.modDown(level).apply(acc0, u0);
-        ctx.modDown(level).apply(acc1, u1);
+        ctx.modDown(level).applyDestructive(acc0, u0);
+        ctx.modDown(level).applyDestructive(acc1, u1);
         return new RnsPoly[] {u0, u1};
     }
 }

@@ -46,6 +46,7 @@ class ModulusTest {
                         assertEquals(Math.floorMod(-x, qv), m.reduceSigned(-x));
                         long expected = BigInteger.valueOf(x).multiply(BigInteger.valueOf(w)).mod(bq).longValue();
                         assertEquals(expected, m.mulShoup(x, w, m.shoup(w)));
+                        assertEquals(BigInteger.valueOf(w).shiftLeft(64).divide(bq).longValue(), m.shoup(w));
                     });
             assertEquals(Math.floorMod(Long.MIN_VALUE, qv), m.reduceSigned(Long.MIN_VALUE));
         }

@@ -19,7 +19,7 @@ class NttTablesTest {
     void forwardIsNegacyclicEvaluationInBitReversedOrder() {
         SplittableRandom rnd = new SplittableRandom(1);
         for (int bits : new int[] {30, 50, 60, 61}) {
-            for (int n : new int[] {2, 4, 8, 16, 64, 256}) {
+            for (int n : new int[] {2, 4, 8, 16, 32, 64, 128, 256}) {
                 long q = Primes.nttPrimes(bits, n, 1)[0];
                 NttTables t = new NttTables(n, new Modulus(q));
                 long[] a = random(n, q, rnd);
@@ -36,6 +36,9 @@ class NttTablesTest {
                     }
                     assertEquals(acc.longValue(), f[i], "n=" + n + " q=" + q + " i=" + i);
                 }
+                long[] r2 = a.clone();
+                t.forwardRadix2(r2);
+                assertArrayEquals(f, r2, "two-stage and radix-2 forward transforms differ");
                 t.inverse(f);
                 assertArrayEquals(a, f);
             }

@@ -120,9 +120,18 @@ public final class HeSerializer {
 
     /**
      * Rebuilds a parameter set and checks that it has the very primes and id that were stored, so a
-     * change in prime generation cannot silently produce different parameters.
+     * change in prime generation cannot silently produce different parameters. A set marked
+     * insecure-for-testing is refused: received parameters must pass the security table.
      */
     public static CkksParameters readParameters(byte[] data) throws HeFormatException {
+        return readParameters(data, false);
+    }
+
+    /**
+     * As {@link #readParameters(byte[])}, optionally accepting a set built with
+     * {@code insecureForTesting()} (tests and experiments only).
+     */
+    public static CkksParameters readParameters(byte[] data, boolean allowInsecureForTesting) throws HeFormatException {
         Frame.Reader r = Frame.open(data, ObjectType.PARAMETERS, 0, false);
         Header h = r.header();
         noLevelNoScale(h);
@@ -140,6 +149,10 @@ public final class HeSerializer {
         int insecure = r.u8("insecure flag");
         if (insecure > 1) {
             throw new HeFormatException("insecure-for-testing flag must be 0 or 1, got " + insecure);
+        }
+        if (insecure == 1 && !allowInsecureForTesting) {
+            throw new HeFormatException("the stored parameters are marked insecure-for-testing (no security check);"
+                    + " refusing them outside tests");
         }
         long[] stored = new long[qBits.length + pBits.length];
         for (int i = 0; i < stored.length; i++) {

@@ -93,7 +93,7 @@ class HeSerializerTest {
                 CkksParameters.builder().logN(12).qBits(40, 30).pBits(38).dnum(1).scale(Math.pow(2, 30))
                         .build())) {
             byte[] data = HeSerializer.writeParameters(p);
-            CkksParameters back = HeSerializer.readParameters(data);
+            CkksParameters back = HeSerializer.readParameters(data, true);
             assertEquals(p.id(), back.id());
             assertArrayEquals(p.qPrimes(), back.qPrimes());
             assertArrayEquals(p.pPrimes(), back.pPrimes());
@@ -102,6 +102,39 @@ class HeSerializerTest {
             assertEquals(p.isInsecureForTesting(), back.isInsecureForTesting());
             assertArrayEquals(data, HeSerializer.writeParameters(back));
         }
+    }
+
+    @Test
+    void insecureParametersAreRefusedUnlessAllowed() throws HeFormatException {
+        byte[] data = HeSerializer.writeParameters(PARAMS);
+        HeFormatException e = assertThrows(HeFormatException.class, () -> HeSerializer.readParameters(data));
+        assertTrue(e.getMessage().contains("insecure"), e.getMessage());
+        assertEquals(PARAMS.id(), HeSerializer.readParameters(data, true).id());
+        assertEquals(CkksParameters.presetA().id(),
+                HeSerializer.readParameters(HeSerializer.writeParameters(CkksParameters.presetA())).id());
+    }
+
+    @Test
+    void parametersWithChangedContentAreRefused() {
+        byte[] data = HeSerializer.writeParameters(CkksParameters.presetA());
+        // payload: logN, |Q| = 3, 60, 40, 40, |P| = 1, 60, dnum, scale, security, insecure, primes
+        byte[] otherBits = data.clone();
+        otherBits[Header.SIZE + 3] = 41;
+        restamp(otherBits);
+        HeFormatException e = assertThrows(HeFormatException.class, () -> HeSerializer.readParameters(otherBits));
+        assertTrue(e.getMessage().contains("prime 1"), e.getMessage());
+        byte[] otherId = data.clone();
+        otherId[8] ^= 1;
+        restamp(otherId);
+        e = assertThrows(HeFormatException.class, () -> HeSerializer.readParameters(otherId));
+        assertTrue(e.getMessage().contains("hash to"), e.getMessage());
+        byte[] tooBig = data.clone();
+        tooBig[Header.SIZE + 2] = 61;
+        tooBig[Header.SIZE + 3] = 61;
+        tooBig[Header.SIZE + 4] = 61;
+        restamp(tooBig);
+        e = assertThrows(HeFormatException.class, () -> HeSerializer.readParameters(tooBig));
+        assertTrue(e.getMessage().contains("refused"), e.getMessage());
     }
 
     @Test
@@ -218,7 +251,7 @@ class HeSerializerTest {
 
     private void readAny(byte[] data, ObjectType type) throws HeFormatException {
         switch (type) {
-            case PARAMETERS -> HeSerializer.readParameters(data);
+            case PARAMETERS -> HeSerializer.readParameters(data, true);
             case SECRET_KEY -> SERIAL.readSecretKey(data);
             case PUBLIC_KEY -> SERIAL.readPublicKey(data);
             case RELINEARIZATION_KEY -> SERIAL.readRelinearizationKey(data);

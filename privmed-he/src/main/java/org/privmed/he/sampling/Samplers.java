@@ -36,16 +36,7 @@ public final class Samplers {
     // a byte below 3^5 = 243 is five independent uniform base-3 digits; 13 of 256 bytes are rejected
     private static final int TRITS_PER_BYTE = 5;
     private static final int TRIT_BYTES = 243;
-    private static final byte[] TRITS = new byte[TRIT_BYTES * TRITS_PER_BYTE];
 
-    static {
-        for (int v = 0; v < TRIT_BYTES; v++) {
-            int x = v;
-            for (int d = 0; d < TRITS_PER_BYTE; d++, x /= 3) {
-                TRITS[v * TRITS_PER_BYTE + d] = (byte) (x % 3 - 1);
-            }
-        }
-    }
     private static final ConcurrentHashMap<TableKey, long[]> TABLES = new ConcurrentHashMap<>();
 
     private Samplers() {
@@ -62,17 +53,19 @@ public final class Samplers {
             throw new IllegalArgumentException("coefficient count must be non-negative, got " + n);
         }
         byte[] out = new byte[n];
-        byte[] digits = TRITS;
         int i = 0;
         while (i < n) {
             long r = prng.nextLong();
             for (int b = 0; b < Long.BYTES && i < n; b++, r >>>= 8) {
                 int v = (int) (r & 0xFF);
+                // only the rejection depends on the byte; the digits are extracted arithmetically, with
+                // no secret-indexed table, so the secret key leaves no cache footprint
                 if (v < TRIT_BYTES) {
-                    int base = v * TRITS_PER_BYTE;
                     int take = Math.min(TRITS_PER_BYTE, n - i);
                     for (int d = 0; d < take; d++) {
-                        out[i++] = digits[base + d];
+                        int quotient = (v * 171) >>> 9; // v / 3, exact for v < 243
+                        out[i++] = (byte) (v - 3 * quotient - 1);
+                        v = quotient;
                     }
                 }
             }

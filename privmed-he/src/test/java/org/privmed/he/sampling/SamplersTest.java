@@ -35,6 +35,23 @@ class SamplersTest {
     }
 
     @Test
+    void consecutiveTernaryCoefficientsAreIndependent() {
+        // several coefficients come from one random byte: their pairs must still be uniform over 9 cells
+        int pairs = 600_000;
+        byte[] t = Samplers.ternary(prng(7), 2 * pairs + 1);
+        for (int offset = 0; offset < 2; offset++) {
+            long[] counts = new long[9];
+            for (int i = offset; i + 1 < t.length; i += 2) {
+                counts[3 * (t[i] + 1) + t[i + 1] + 1]++;
+            }
+            double[] expected = new double[9];
+            Arrays.fill(expected, pairs / 9.0);
+            double chi = ChiSquare.statistic(counts, expected);
+            assertTrue(chi < ChiSquare.threshold(8), "offset " + offset + ": chi-square " + chi);
+        }
+    }
+
+    @Test
     void ternaryIsDeterministicPerSeed() {
         assertArrayEquals(Samplers.ternary(prng(4), 1000), Samplers.ternary(prng(4), 1000));
     }

@@ -1,0 +1,47 @@
+package org.privmed.encode.train;
+
+/**
+ * Hyper-parameters of the patch-set transformer trained on encodings.
+ *
+ * @param embed token width after the input projection
+ * @param heads attention heads (must divide {@code embed})
+ * @param hidden width of each block's feed-forward layer
+ * @param layers transformer encoder blocks
+ * @param dropout dropout probability inside the blocks
+ * @param learningRate Adam step size
+ * @param batchSize examples per step
+ * @param epochs passes over the training set
+ * @param seed initialisation, shuffling and dropout seed (training is not a secret)
+ * @param threads PyTorch intra-op threads
+ */
+public record PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
+    double learningRate, int batchSize, int epochs, long seed, int threads) {
+
+  public PatchSetConfig {
+    if (embed <= 0 || heads <= 0 || embed % heads != 0) {
+      throw new IllegalArgumentException("embed " + embed + " must be a positive multiple of heads "
+          + heads);
+    }
+    if (hidden <= 0 || layers <= 0) {
+      throw new IllegalArgumentException("hidden " + hidden + " and layers " + layers
+          + " must be positive");
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
+    }
+    if (!(learningRate > 0) || batchSize <= 0 || epochs <= 0 || threads <= 0) {
+      throw new IllegalArgumentException("learningRate " + learningRate + ", batchSize "
+          + batchSize + ", epochs " + epochs + " and threads " + threads + " must be positive");
+    }
+  }
+
+  /** A small model: 64-wide tokens, 4 heads, 2 blocks, Adam 1e-3, batch 64, 10 epochs. */
+  public static PatchSetConfig defaults() {
+    return new PatchSetConfig(64, 4, 128, 2, 0.1f, 1e-3, 64, 10, 42, 1);
+  }
+
+  public PatchSetConfig withEpochs(int newEpochs) {
+    return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
+        newEpochs, seed, threads);
+  }
+}

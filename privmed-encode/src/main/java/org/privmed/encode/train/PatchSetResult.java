@@ -1,0 +1,23 @@
+package org.privmed.encode.train;
+
+import java.util.List;
+
+/**
+ * Outcome of training on encodings.
+ *
+ * @param epochs per-epoch metrics, in order
+ * @param bestEpoch the epoch (1-based) with the best validation AUROC, whose weights were kept
+ * @param testAccuracy accuracy of the kept weights on the test set (NaN without one)
+ * @param testAuroc AUROC of the kept weights on the test set (NaN without one)
+ */
+public record PatchSetResult(List<Epoch> epochs, int bestEpoch, double testAccuracy,
+    double testAuroc) {
+
+  public PatchSetResult {
+    epochs = List.copyOf(epochs);
+  }
+
+  /** One epoch: mean training loss, validation accuracy and AUROC (NaN without validation). */
+  public record Epoch(int epoch, double trainLoss, double validationAccuracy,
+      double validationAuroc) {}
+}

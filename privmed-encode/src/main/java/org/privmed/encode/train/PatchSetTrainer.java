@@ -1,0 +1,304 @@
+package org.privmed.encode.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.transformer.TransformerEncoderBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.privmed.encode.format.EncodedDataset;
+import org.privmed.eval.metrics.Auroc;
+
+/**
+ * Trains a small transformer over the <em>set</em> of encoded patches (Yala et al. 2021, §3: the
+ * model that consumes NeuraCrypt encodings is a vision transformer; since each image's patches are
+ * shuffled, it gets no positional input). Tokens are the encoded patches, projected to {@code
+ * embed}, passed through {@code layers} transformer encoder blocks and mean-pooled, so the output is
+ * invariant to the patch order; a linear head gives the class logits. DJL on the PyTorch CPU engine.
+ *
+ * <p>The nn module's {@code ModelTrainer} trains only its own layer vocabulary on C×H×W images, so
+ * this class runs its own DJL loop (Adam, softmax cross-entropy, best-validation-AUROC weights) with
+ * the same determinism habits: seeded init, shuffling and dropout, fixed thread count.
+ *
+ * <p>Inputs are standardised per encoded channel with statistics from the training set; all files
+ * must come from the same encoder configuration. Training on several hospitals' files (different
+ * keys) is allowed: the model then has to cope with several encoders at once, as in the paper's
+ * multi-hospital experiments (§5).
+ */
+public final class PatchSetTrainer {
+  private PatchSetTrainer() {}
+
+  /**
+   * Trains on {@code train}, keeps the weights of the epoch with the best validation AUROC, and
+   * scores them on {@code test}.
+   *
+   * @param validation may be null (then the last epoch is kept)
+   * @param test may be null
+   */
+  public static PatchSetResult train(List<EncodedDataset> train, EncodedDataset validation,
+      EncodedDataset test, PatchSetConfig config, Consumer<PatchSetResult.Epoch> onEpoch) {
+    Objects.requireNonNull(config, "config");
+    if (train == null || train.isEmpty()) {
+      throw new IllegalArgumentException("no training data");
+    }
+    EncodedDataset first = train.get(0);
+    int patches = first.patches();
+    int width = first.width();
+    int classes = first.classNames().size();
+    for (EncodedDataset d : concat(train, validation, test)) {
+      if (d.patches() != patches || d.width() != width) {
+        throw new IllegalArgumentException("encoded set " + d.name() + " has " + d.patches()
+            + " patches of " + d.width() + ", expected " + patches + " of " + width);
+      }
+      if (!d.classNames().equals(first.classNames())) {
+        throw new IllegalArgumentException("encoded set " + d.name() + " has classes "
+            + d.classNames() + ", expected " + first.classNames());
+      }
+    }
+    List<float[]> xs = new ArrayList<>();
+    List<Integer> ys = new ArrayList<>();
+    for (EncodedDataset d : train) {
+      for (int i = 0; i < d.size(); i++) {
+        xs.add(d.encodings()[i]);
+        ys.add(d.labels()[i]);
+      }
+    }
+    int n = xs.size();
+    double[][] stats = channelStats(xs, width);
+
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+
+    List<PatchSetResult.Epoch> history = new ArrayList<>();
+    try (Model model = Model.newInstance("patch-set-transformer", "PyTorch")) {
+      model.setBlock(network(config, classes));
+      Loss loss = Loss.softmaxCrossEntropyLoss();
+      DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
+          .optOptimizer(Optimizer.adam()
+              .optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build())
+          .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = model.newTrainer(tc)) {
+        trainer.initialize(new Shape(1, patches, width));
+        Random shuffle = new Random(config.seed());
+        NDList best = null;
+        int bestEpoch = 0;
+        double bestAuroc = Double.NEGATIVE_INFINITY;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+          int[] order = permutation(n, shuffle);
+          double lossSum = 0;
+          for (int from = 0; from < n; from += config.batchSize()) {
+            int m = Math.min(config.batchSize(), n - from);
+            float[] flat = new float[m * patches * width];
+            float[] labels = new float[m];
+            for (int i = 0; i < m; i++) {
+              int row = order[from + i];
+              standardiseInto(xs.get(row), stats, flat, i * patches * width);
+              labels[i] = ys.get(row);
+            }
+            try (NDManager bm = trainer.getManager().newSubManager()) {
+              NDArray x = bm.create(flat, new Shape(m, patches, width));
+              NDArray y = bm.create(labels, new Shape(m));
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
+                gc.backward(l);
+                double lv = l.getFloat();
+                if (!Double.isFinite(lv)) {
+                  throw new IllegalStateException(String.format(Locale.ROOT,
+                      "training diverged (loss %s) at epoch %d; lower the learning rate %g", lv,
+                      epoch, config.learningRate()));
+                }
+                lossSum += lv * m;
+              }
+              trainer.step();
+            }
+          }
+          double valAcc = Double.NaN;
+          double valAuroc = Double.NaN;
+          if (validation != null && validation.size() > 0) {
+            double[] s = score(trainer, validation, stats, config.batchSize());
+            valAcc = s[0];
+            valAuroc = s[1];
+          }
+          PatchSetResult.Epoch e = new PatchSetResult.Epoch(epoch, lossSum / n, valAcc, valAuroc);
+          history.add(e);
+          onEpoch.accept(e);
+          double key = Double.isNaN(valAuroc) ? epoch : valAuroc;
+          if (key > bestAuroc) {
+            bestAuroc = key;
+            bestEpoch = epoch;
+            best = snapshot(model.getBlock());
+          }
+        }
+        restore(model.getBlock(), best);
+        double testAcc = Double.NaN;
+        double testAuroc = Double.NaN;
+        if (test != null && test.size() > 0) {
+          double[] s = score(trainer, test, stats, config.batchSize());
+          testAcc = s[0];
+          testAuroc = s[1];
+        }
+        best.close();
+        return new PatchSetResult(history, bestEpoch, testAcc, testAuroc);
+      }
+    }
+  }
+
+  /** Projection, transformer blocks, mean over the patch set, linear head. */
+  static Block network(PatchSetConfig c, int classes) {
+    SequentialBlock net = new SequentialBlock();
+    net.add(Linear.builder().setUnits(c.embed()).build());
+    for (int l = 0; l < c.layers(); l++) {
+      net.add(new TransformerEncoderBlock(c.embed(), c.heads(), c.hidden(), c.dropout(),
+          Activation::relu));
+    }
+    // Mean pooling over axis 1 (the patches) is what makes the model blind to the patch order.
+    net.add(new LambdaBlock(list -> new NDList(list.singletonOrThrow().mean(new int[] {1}))));
+    net.add(Linear.builder().setUnits(classes).build());
+    return net;
+  }
+
+  /** {accuracy, AUROC} of the trainer's current weights on {@code d}. */
+  private static double[] score(Trainer trainer, EncodedDataset d, double[][] stats, int batch) {
+    int patches = d.patches();
+    int width = d.width();
+    int n = d.size();
+    int classes = d.classNames().size();
+    double[][] probs = new double[n][classes];
+    for (int from = 0; from < n; from += batch) {
+      int m = Math.min(batch, n - from);
+      float[] flat = new float[m * patches * width];
+      for (int i = 0; i < m; i++) {
+        standardiseInto(d.encodings()[from + i], stats, flat, i * patches * width);
+      }
+      try (NDManager bm = trainer.getManager().newSubManager()) {
+        NDArray x = bm.create(flat, new Shape(m, patches, width));
+        float[] p = trainer.evaluate(new NDList(x)).singletonOrThrow().softmax(1).toFloatArray();
+        for (int i = 0; i < m; i++) {
+          for (int c = 0; c < classes; c++) {
+            probs[from + i][c] = p[i * classes + c];
+          }
+        }
+      }
+    }
+    long correct = 0;
+    for (int i = 0; i < n; i++) {
+      int arg = 0;
+      for (int c = 1; c < classes; c++) {
+        if (probs[i][c] > probs[i][arg]) {
+          arg = c;
+        }
+      }
+      if (arg == d.labels()[i]) {
+        correct++;
+      }
+    }
+    double auroc;
+    try {
+      if (classes == 2) {
+        double[] pos = new double[n];
+        for (int i = 0; i < n; i++) {
+          pos[i] = probs[i][1];
+        }
+        auroc = Auroc.binary(d.labels(), pos, 1);
+      } else {
+        auroc = Auroc.oneVsRestMacro(d.labels(), probs);
+      }
+    } catch (IllegalArgumentException e) {
+      auroc = Double.NaN; // one class only in this set
+    }
+    return new double[] {(double) correct / n, auroc};
+  }
+
+  private static NDList snapshot(Block block) {
+    NDList out = new NDList();
+    block.getParameters().values().forEach(p -> out.add(p.getArray().duplicate()));
+    return out;
+  }
+
+  private static void restore(Block block, NDList saved) {
+    int i = 0;
+    for (var p : block.getParameters().values()) {
+      saved.get(i++).copyTo(p.getArray());
+    }
+  }
+
+  /** Per encoded channel {mean, 1/std} over all training patches. */
+  private static double[][] channelStats(List<float[]> xs, int width) {
+    double[] sum = new double[width];
+    double[] sq = new double[width];
+    long count = 0;
+    for (float[] x : xs) {
+      for (int q = 0; q < x.length / width; q++) {
+        for (int c = 0; c < width; c++) {
+          double v = x[q * width + c];
+          sum[c] += v;
+          sq[c] += v * v;
+        }
+        count++;
+      }
+    }
+    double[][] s = new double[2][width];
+    for (int c = 0; c < width; c++) {
+      double mean = sum[c] / count;
+      double var = Math.max(sq[c] / count - mean * mean, 0);
+      s[0][c] = mean;
+      s[1][c] = 1.0 / Math.sqrt(var + 1e-6);
+    }
+    return s;
+  }
+
+  private static void standardiseInto(float[] x, double[][] stats, float[] out, int offset) {
+    int width = stats[0].length;
+    for (int i = 0; i < x.length; i++) {
+      int c = i % width;
+      out[offset + i] = (float) ((x[i] - stats[0][c]) * stats[1][c]);
+    }
+  }
+
+  private static int[] permutation(int n, Random r) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static List<EncodedDataset> concat(List<EncodedDataset> a, EncodedDataset b,
+      EncodedDataset c) {
+    List<EncodedDataset> all = new ArrayList<>(a);
+    if (b != null) {
+      all.add(b);
+    }
+    if (c != null) {
+      all.add(c);
+    }
+    return all;
+  }
+}

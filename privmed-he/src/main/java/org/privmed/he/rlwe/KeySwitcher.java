@@ -113,14 +113,13 @@ public final class KeySwitcher {
             long[] z0 = acc0.limb(t), z1 = acc1.limb(t);
             for (int d = 0; d < digits; d++) {
                 long[] x = dec.digits[d].limb(t);
-                long[] kb = key.b(d).limb(kt), kbs = key.shoup(0, d, qpFull)[kt];
-                long[] ka = key.a(d, qpFull).limb(kt), kas = key.shoup(1, d, qpFull)[kt];
+                long[] kb = key.shoup(0, d, qpFull)[kt];
+                long[] ka = key.shoup(1, d, qpFull)[kt];
                 // Shoup products in [0, 2q); the sums are kept in [0, 2q) as well
                 for (int j = 0; j < n; j++) {
                     long v = map == null ? x[j] : x[map[j]];
-                    long wb = kb[j], wbs = kbs[j], wa = ka[j], was = kas[j];
-                    long p0 = v * wb - (Math.multiplyHigh(v, wbs) + ((wbs >> 63) & v)) * q;
-                    long p1 = v * wa - (Math.multiplyHigh(v, was) + ((was >> 63) & v)) * q;
+                    long p0 = v * kb[2 * j] - Math.multiplyHigh(v, kb[2 * j + 1]) * q;
+                    long p1 = v * ka[2 * j] - Math.multiplyHigh(v, ka[2 * j + 1]) * q;
                     long s0 = z0[j] + p0;
                     long s1 = z1[j] + p1;
                     z0[j] = s0 - (twoQ & ((twoQ - 1 - s0) >> 63));

@@ -68,9 +68,12 @@ public final class SwitchingKey {
     }
 
     /**
-     * Shoup companions of b_d (which = 0) or a_d (which = 1), computed once: the inner products of
-     * key switching multiply by these fixed values, and a Shoup product is about half the cost of a
-     * Barrett reduction. They double the in-memory size of the key and are never serialized.
+     * Shoup form of b_d (which = 0) or a_d (which = 1), computed once: per limb an array of
+     * interleaved pairs (w_c, w') with w' = floor(w·2^64/q) and w_c = w or w - q so that
+     * x·w_c - q·multiplyHigh(x, w') is x·w mod q in [0, 2q) with signed arithmetic only (see
+     * {@link org.privmed.he.math.NttTables}). The inner products of key switching multiply by these
+     * fixed values, and a Shoup product costs about half a Barrett reduction. This doubles the
+     * in-memory size of the key; it is never serialized.
      */
     long[][] shoup(int which, int digit, RnsBasis qp) {
         long[][][] cache = which == 0 ? bShoup : aShoup;
@@ -81,8 +84,13 @@ public final class SwitchingKey {
                 long[][] out = new long[src.limbCount()][];
                 for (int i = 0; i < out.length; i++) {
                     var m = qp.modulus(i);
-                    long[] x = src.limb(i), z = new long[x.length];
-                    for (int j = 0; j < x.length; j++) z[j] = m.shoup(x[j]);
+                    long q = m.value();
+                    long[] x = src.limb(i), z = new long[2 * x.length];
+                    for (int j = 0; j < x.length; j++) {
+                        long ws = m.shoup(x[j]);
+                        z[2 * j] = ws < 0 ? x[j] - q : x[j];
+                        z[2 * j + 1] = ws;
+                    }
                     out[i] = z;
                 }
                 cache[d] = out;

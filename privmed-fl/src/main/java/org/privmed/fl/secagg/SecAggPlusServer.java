@@ -1,0 +1,343 @@
+package org.privmed.fl.secagg;
+
+import com.google.protobuf.ByteString;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.privmed.fl.secagg.proto.AdvertiseKeysRequest;
+import org.privmed.fl.secagg.proto.ClientMessage;
+import org.privmed.fl.secagg.proto.EncryptedShare;
+import org.privmed.fl.secagg.proto.KeyAdvertisement;
+import org.privmed.fl.secagg.proto.MaskedInputRequest;
+import org.privmed.fl.secagg.proto.PublicKeys;
+import org.privmed.fl.secagg.proto.RevealedShare;
+import org.privmed.fl.secagg.proto.ServerMessage;
+import org.privmed.fl.secagg.proto.ShareKeysRequest;
+import org.privmed.fl.secagg.proto.ShareKeysResponse;
+import org.privmed.fl.secagg.proto.UnmaskRequest;
+import org.privmed.fl.secagg.proto.UnmaskResponse;
+
+/**
+ * The coordinator's side of a SecAgg+ round (Bell et al. 2020, Alg. 1–2, server part; Flower's
+ * SecAggPlusWorkflow as reference behaviour), as a message-driven state machine:
+ * {@link #start()} yields the stage-0 requests, {@link #receive} takes client replies (each checked
+ * and either accepted or rejected whole), and {@link #advance()} closes the current stage with the
+ * clients that answered — everyone else is dropped from then on — and yields the next requests.
+ * After the unmasking stage {@link #result()} holds the sum.
+ *
+ * <p>Sets, in the paper's notation: U1 advertised keys, U2 shared keys, U3 sent masked inputs
+ * (these are the contributors), U4 answered the unmask request. The coordinator holds only masked
+ * vectors — it adds each to a running sum on arrival — and the reconstructed seeds of U3 and
+ * masking keys of U2 \ U3, never a single client's input.
+ *
+ * <p>Abort rules (each raises {@link SecAggAbortedException} naming the stage and counts, and
+ * leaves no result): fewer than t clients left at any stage; fewer than t shares to rebuild a
+ * survivor's seed or a dropped client's key; shares that are inconsistent or rebuild a key that does
+ * not match the advertised one.
+ */
+public final class SecAggPlusServer {
+    private enum Phase { NEW, RUNNING, COMPLETE, ABORTED }
+
+    private final RoundParameters params;
+    private final NeighbourGraph graph;
+    private final Map<Integer, int[]> neighbourhoods = new TreeMap<>();
+
+    private Phase phase = Phase.NEW;
+    private SecAggStage stage;
+    private final Map<Integer, KeyAdvertisement> advertised = new TreeMap<>();      // U1
+    private final Map<Integer, List<EncryptedShare>> sharesFrom = new TreeMap<>();  // U2
+    private final Set<Integer> maskedFrom = new TreeSet<>();                        // U3
+    private final Map<Integer, UnmaskResponse> unmaskFrom = new TreeMap<>();        // U4
+    private final Set<ByteString> seenKeys = new HashSet<>();
+    private int[] maskedSum;
+    private Set<Integer> survivors = Set.of();
+    private Set<Integer> dropped = Set.of();
+    private SecAggResult result;
+
+    public SecAggPlusServer(RoundParameters params) {
+        if (params == null) throw new IllegalArgumentException("params must be non-null");
+        this.params = params;
+        this.graph = params.graph();
+        for (int id : params.clientIds()) neighbourhoods.put(id, graph.neighbourhood(id));
+    }
+
+    public RoundParameters parameters() { return params; }
+
+    /** The stage whose replies are being collected, or null before {@link #start()}. */
+    public synchronized SecAggStage stage() { return stage; }
+
+    /** Stage 0: one advertise-keys request per sampled client. */
+    public synchronized Map<Integer, ServerMessage> start() {
+        if (phase != Phase.NEW) throw new IllegalStateException("round " + params.roundId() + " was already started");
+        phase = Phase.RUNNING;
+        stage = SecAggStage.ADVERTISE_KEYS;
+        Map<Integer, ServerMessage> out = new LinkedHashMap<>();
+        AdvertiseKeysRequest req = AdvertiseKeysRequest.newBuilder().setConfig(params.toProto()).build();
+        for (int id : params.clientIds()) out.put(id, envelope(id).setAdvertiseKeys(req).build());
+        return out;
+    }
+
+    /** Accepts one client reply for the current stage, or rejects it whole with {@link SecAggProtocolException}. */
+    public synchronized void receive(ClientMessage m) {
+        if (phase != Phase.RUNNING) throw new SecAggProtocolException("round " + params.roundId() + " is " + phase + ", not accepting messages");
+        if (m.getRoundId() != params.roundId()) {
+            throw new SecAggProtocolException("message for round " + m.getRoundId() + " sent to round " + params.roundId());
+        }
+        int from = m.getClientId();
+        switch (stage) {
+            case ADVERTISE_KEYS -> acceptAdvertisement(from, m);
+            case SHARE_KEYS -> acceptShares(from, m);
+            case COLLECT_MASKED_INPUTS -> acceptMaskedInput(from, m);
+            case UNMASK -> acceptUnmask(from, m);
+        }
+    }
+
+    private void requireBody(ClientMessage m, ClientMessage.BodyCase expected) {
+        if (m.getBodyCase() != expected) {
+            throw new SecAggProtocolException("client " + m.getClientId() + " sent " + m.getBodyCase() + " during stage " + stage);
+        }
+    }
+
+    private void requireMember(int from, Set<Integer> allowed, Map<Integer, ?> answered, String setName) {
+        if (!allowed.contains(from)) throw new SecAggProtocolException("client " + from + " is not in " + setName + " for stage " + stage);
+        if (answered.containsKey(from)) throw new SecAggProtocolException("duplicate " + stage + " reply from client " + from);
+    }
+
+    private void acceptAdvertisement(int from, ClientMessage m) {
+        requireBody(m, ClientMessage.BodyCase.KEY_ADVERTISEMENT);
+        requireMember(from, neighbourhoods.keySet(), advertised, "the sampled clients");
+        KeyAdvertisement k = m.getKeyAdvertisement();
+        X25519.checkLength("encryption public key of client " + from, k.getEncryptionPublicKey().toByteArray());
+        X25519.checkLength("masking public key of client " + from, k.getMaskingPublicKey().toByteArray());
+        if (k.getEncryptionPublicKey().equals(k.getMaskingPublicKey())
+                || seenKeys.contains(k.getEncryptionPublicKey()) || seenKeys.contains(k.getMaskingPublicKey())) {
+            throw new SecAggProtocolException("client " + from + " advertised a public key already in use");
+        }
+        seenKeys.add(k.getEncryptionPublicKey());
+        seenKeys.add(k.getMaskingPublicKey());
+        advertised.put(from, k);
+    }
+
+    private void acceptShares(int from, ClientMessage m) {
+        requireBody(m, ClientMessage.BodyCase.SHARE_KEYS);
+        requireMember(from, advertised.keySet(), sharesFrom, "U1 (clients that advertised keys)");
+        ShareKeysResponse r = m.getShareKeys();
+        Set<Integer> expected = new TreeSet<>();
+        for (int j : neighbourhoods.get(from)) if (j != from && advertised.containsKey(j)) expected.add(j);
+        Set<Integer> got = new TreeSet<>();
+        for (EncryptedShare s : r.getSharesList()) {
+            if (s.getSenderId() != from) throw new SecAggProtocolException("client " + from + " sent a share claiming sender " + s.getSenderId());
+            if (!expected.contains(s.getReceiverId())) {
+                throw new SecAggProtocolException("client " + from + " addressed a share to " + s.getReceiverId() + ", not an advertised neighbour");
+            }
+            if (!got.add(s.getReceiverId())) throw new SecAggProtocolException("client " + from + " sent two shares to " + s.getReceiverId());
+            if (s.getCiphertext().size() != ShareBundle.CIPHERTEXT_BYTES) {
+                throw new SecAggProtocolException("share ciphertext from " + from + " is " + s.getCiphertext().size()
+                        + " bytes, expected " + ShareBundle.CIPHERTEXT_BYTES);
+            }
+        }
+        if (!got.equals(expected)) {
+            throw new SecAggProtocolException("client " + from + " shared with " + got + " but its advertised neighbours are " + expected);
+        }
+        sharesFrom.put(from, r.getSharesList());
+    }
+
+    private void acceptMaskedInput(int from, ClientMessage m) {
+        requireBody(m, ClientMessage.BodyCase.MASKED_INPUT);
+        if (!sharesFrom.containsKey(from)) throw new SecAggProtocolException("client " + from + " is not in U2 (clients that shared keys)");
+        if (maskedFrom.contains(from)) throw new SecAggProtocolException("duplicate masked input from client " + from);
+        ByteString v = m.getMaskedInput().getMaskedVector();
+        if (v.size() != 4L * params.vectorLength()) {
+            throw new SecAggProtocolException("masked input from client " + from + " is " + v.size() + " bytes, expected " + 4L * params.vectorLength());
+        }
+        if (maskedSum == null) maskedSum = new int[params.vectorLength()];
+        VectorCodec.addInto(maskedSum, v);
+        maskedFrom.add(from);
+    }
+
+    private void acceptUnmask(int from, ClientMessage m) {
+        requireBody(m, ClientMessage.BodyCase.UNMASK);
+        requireMember(from, maskedFrom, unmaskFrom, "U3 (clients that sent masked inputs)");
+        UnmaskResponse r = m.getUnmask();
+        Set<Integer> neighbours = new HashSet<>();
+        for (int j : neighbourhoods.get(from)) neighbours.add(j);
+        checkRevealed(from, r.getSelfMaskSeedSharesList(), survivors, neighbours, "self-mask seed");
+        checkRevealed(from, r.getMaskingKeySharesList(), dropped, neighbours, "masking key");
+        unmaskFrom.put(from, r);
+    }
+
+    private void checkRevealed(int from, List<RevealedShare> shares, Set<Integer> owners, Set<Integer> neighbours, String what) {
+        Set<Integer> seen = new HashSet<>();
+        for (RevealedShare s : shares) {
+            int owner = s.getOwnerId();
+            if (!owners.contains(owner) || !neighbours.contains(owner)) {
+                throw new SecAggProtocolException("client " + from + " revealed a " + what + " share of client " + owner + ", which was not requested");
+            }
+            if (!seen.add(owner)) throw new SecAggProtocolException("client " + from + " revealed two " + what + " shares of client " + owner);
+            try {
+                ShamirSecretSharing.decodeValue(s.getShare().toByteArray());
+            } catch (IllegalArgumentException e) {
+                throw new SecAggProtocolException("client " + from + " revealed a malformed " + what + " share of " + owner + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Closes the current stage with the clients that answered and returns the next stage's requests
+     * (empty after the unmasking stage, when {@link #result()} is ready).
+     */
+    public synchronized Map<Integer, ServerMessage> advance() {
+        if (phase != Phase.RUNNING) throw new IllegalStateException("round " + params.roundId() + " is " + phase);
+        try {
+            return switch (stage) {
+                case ADVERTISE_KEYS -> closeAdvertise();
+                case SHARE_KEYS -> closeShareKeys();
+                case COLLECT_MASKED_INPUTS -> closeMaskedInputs();
+                case UNMASK -> closeUnmask();
+            };
+        } catch (SecAggAbortedException e) {
+            abort();
+            throw e;
+        } catch (RuntimeException e) {
+            abort();
+            throw new SecAggAbortedException(stage, 0, 0, "unexpected failure: " + e);
+        }
+    }
+
+    private void requireAtLeastThreshold(int have, String who) {
+        if (have < params.threshold()) throw new SecAggAbortedException(stage, have, params.threshold(), who);
+    }
+
+    private Map<Integer, ServerMessage> closeAdvertise() {
+        requireAtLeastThreshold(advertised.size(), "too few clients advertised keys");
+        Map<Integer, ServerMessage> out = new LinkedHashMap<>();
+        for (int i : advertised.keySet()) {
+            ShareKeysRequest.Builder req = ShareKeysRequest.newBuilder();
+            for (int j : neighbourhoods.get(i)) {
+                KeyAdvertisement k = advertised.get(j);
+                if (k == null) continue;
+                req.addNeighbours(PublicKeys.newBuilder().setClientId(j)
+                        .setEncryptionPublicKey(k.getEncryptionPublicKey()).setMaskingPublicKey(k.getMaskingPublicKey()));
+            }
+            out.put(i, envelope(i).setShareKeys(req).build());
+        }
+        stage = SecAggStage.SHARE_KEYS;
+        return out;
+    }
+
+    private Map<Integer, ServerMessage> closeShareKeys() {
+        requireAtLeastThreshold(sharesFrom.size(), "too few clients shared keys");
+        Map<Integer, MaskedInputRequest.Builder> inbox = new TreeMap<>();
+        for (int j : sharesFrom.keySet()) inbox.put(j, MaskedInputRequest.newBuilder());
+        for (List<EncryptedShare> list : sharesFrom.values()) {
+            for (EncryptedShare s : list) {
+                MaskedInputRequest.Builder b = inbox.get(s.getReceiverId());
+                if (b != null) b.addShares(s); // shares for clients that dropped in stage 1 are discarded
+            }
+        }
+        Map<Integer, ServerMessage> out = new LinkedHashMap<>();
+        for (Map.Entry<Integer, MaskedInputRequest.Builder> e : inbox.entrySet()) {
+            out.put(e.getKey(), envelope(e.getKey()).setMaskedInput(e.getValue()).build());
+        }
+        stage = SecAggStage.COLLECT_MASKED_INPUTS;
+        return out;
+    }
+
+    private Map<Integer, ServerMessage> closeMaskedInputs() {
+        requireAtLeastThreshold(maskedFrom.size(), "too few clients sent masked inputs");
+        survivors = new TreeSet<>(maskedFrom);
+        Set<Integer> d = new TreeSet<>(sharesFrom.keySet());
+        d.removeAll(maskedFrom);
+        dropped = d;
+        UnmaskRequest req = UnmaskRequest.newBuilder().addAllSurvivors(survivors).addAllDropped(dropped).build();
+        Map<Integer, ServerMessage> out = new LinkedHashMap<>();
+        for (int i : survivors) out.put(i, envelope(i).setUnmask(req).build());
+        stage = SecAggStage.UNMASK;
+        return out;
+    }
+
+    private Map<Integer, ServerMessage> closeUnmask() {
+        requireAtLeastThreshold(unmaskFrom.size(), "too few clients answered the unmask request");
+        // Rebuild everything first, so a failure leaves the masked sum untouched.
+        Map<Integer, byte[]> seeds = new TreeMap<>();
+        for (int i : survivors) seeds.put(i, reconstruct(i, true));
+        Map<Integer, byte[]> maskingKeys = new TreeMap<>();
+        for (int j : dropped) {
+            if (survivingNeighbours(j).isEmpty()) continue; // nobody masked with j
+            byte[] sk = reconstruct(j, false);
+            byte[] advertisedPk = advertised.get(j).getMaskingPublicKey().toByteArray();
+            if (!Arrays.equals(X25519.publicKeyOf(sk), advertisedPk)) {
+                throw new SecAggAbortedException(stage, 0, params.threshold(),
+                        "the rebuilt masking key of dropped client " + j + " does not match its advertised public key");
+            }
+            maskingKeys.put(j, sk);
+        }
+        int[] sum = maskedSum;
+        for (byte[] seed : seeds.values()) Masks.subtract(sum, seed);
+        for (Map.Entry<Integer, byte[]> e : maskingKeys.entrySet()) {
+            int j = e.getKey();
+            for (int i : survivingNeighbours(j)) {
+                byte[] seed = KeyDerivation.pairwiseMaskSeed(
+                        X25519.agree(e.getValue(), advertised.get(i).getMaskingPublicKey().toByteArray()), params.roundId(), i, j);
+                // Survivor i added +PRG(s_ij) if i < j and −PRG(s_ij) otherwise; undo that.
+                if (i < j) Masks.subtract(sum, seed);
+                else Masks.add(sum, seed);
+            }
+        }
+        result = new SecAggResult(sum, survivors.stream().mapToInt(Integer::intValue).toArray(),
+                advertised.size(), sharesFrom.size(), unmaskFrom.size());
+        maskedSum = null;
+        phase = Phase.COMPLETE;
+        return Map.of();
+    }
+
+    private List<Integer> survivingNeighbours(int j) {
+        List<Integer> out = new ArrayList<>();
+        for (int i : neighbourhoods.get(j)) if (i != j && survivors.contains(i)) out.add(i);
+        return out;
+    }
+
+    private byte[] reconstruct(int owner, boolean seed) {
+        List<ShamirSecretSharing.Share> shares = new ArrayList<>();
+        for (Map.Entry<Integer, UnmaskResponse> e : unmaskFrom.entrySet()) {
+            List<RevealedShare> list = seed ? e.getValue().getSelfMaskSeedSharesList() : e.getValue().getMaskingKeySharesList();
+            for (RevealedShare s : list) {
+                if (s.getOwnerId() == owner) {
+                    shares.add(new ShamirSecretSharing.Share(e.getKey() + 1, new BigInteger(1, s.getShare().toByteArray())));
+                }
+            }
+        }
+        String what = (seed ? "self-mask seed of surviving client " : "masking key of dropped client ") + owner;
+        if (shares.size() < params.threshold()) {
+            throw new SecAggAbortedException(stage, shares.size(), params.threshold(), "too few shares to rebuild the " + what);
+        }
+        try {
+            return ShamirSecretSharing.reconstruct(shares, params.threshold());
+        } catch (IllegalArgumentException e) {
+            throw new SecAggAbortedException(stage, shares.size(), params.threshold(), "shares of the " + what + " are inconsistent: " + e.getMessage());
+        }
+    }
+
+    private void abort() {
+        phase = Phase.ABORTED;
+        maskedSum = null;
+        result = null;
+    }
+
+    /** The unmasked sum; only after the unmasking stage completed. */
+    public synchronized SecAggResult result() {
+        if (phase != Phase.COMPLETE) throw new IllegalStateException("round " + params.roundId() + " has no result: it is " + phase);
+        return result;
+    }
+
+    private ServerMessage.Builder envelope(int clientId) {
+        return ServerMessage.newBuilder().setRoundId(params.roundId()).setClientId(clientId);
+    }
+}

@@ -25,6 +25,9 @@ import org.privmed.encode.key.EncoderKey;
 import org.privmed.encode.key.KeyFiles;
 import org.privmed.encode.neuracrypt.EncoderConfig;
 import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
+import org.privmed.encode.train.PatchSetConfig;
+import org.privmed.encode.train.PatchSetResult;
+import org.privmed.encode.train.PatchSetTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +40,8 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", mixinStandardHelpOptions = true,
     description = "NeuraCrypt-style private encoding of a dataset (NOT encryption: see"
         + " 'privmed encode audit' and docs/privacy.md).",
-    subcommands = {EncodeCommand.Keygen.class, EncodeCommand.Run.class, EncodeCommand.AuditCmd.class})
+    subcommands = {EncodeCommand.Keygen.class, EncodeCommand.Run.class, EncodeCommand.AuditCmd.class,
+        EncodeCommand.TrainCmd.class})
 final class EncodeCommand implements Callable<Integer> {
   static final String WARNING = "WARNING: NeuraCrypt encodings are re-identifiable (Carlini et al."
       + " 2021) - this is not encryption; run 'privmed encode audit' and read docs/privacy.md"
@@ -265,6 +269,7 @@ final class EncodeCommand implements Callable<Integer> {
             stages.add(st);
           }
           o.add("stages", stages);
+          o.addProperty("positionsRecovered", main.positionsRecovered());
           if (sweep) {
             JsonArray cells = new JsonArray();
             grid.forEach(r -> cells.add(summary(r)));
@@ -276,17 +281,25 @@ final class EncodeCommand implements Callable<Integer> {
         } else {
           System.out.printf(Locale.ROOT, "audit of key %s on %s: %d candidates, chance 1/%d%n",
               k.fingerprint(), d.name(), candidates, candidates);
+          if (cfg.shuffle()) {
+            System.out.printf(Locale.ROOT, "  patch shuffle undone for %.1f %% of patches%n",
+                100 * main.positionsRecovered());
+          }
           for (int i = 0; i < main.stages().size(); i++) {
             System.out.printf(Locale.ROOT, "  %-42s %4d / %d%n", main.stages().get(i),
                 main.correctAfterStage().get(i), candidates);
           }
           if (sweep) {
             System.out.println();
-            System.out.println("| depth | width | shuffle | re-identified | accuracy |");
-            System.out.println("|------:|------:|:-------:|--------------:|---------:|");
+            System.out.println("| depth | width | shuffle | positions recovered | re-identified"
+                + " | accuracy |");
+            System.out.println("|------:|------:|:-------:|--------------------:|--------------:"
+                + "|---------:|");
             for (AuditResult r : grid) {
-              System.out.printf(Locale.ROOT, "| %d | %d | %s | %d / %d | %.3f |%n",
+              System.out.printf(Locale.ROOT, "| %d | %d | %s | %s | %d / %d | %.3f |%n",
                   r.config().depth(), r.config().width(), r.config().shuffle() ? "on" : "off",
+                  r.config().shuffle() ? String.format(Locale.ROOT, "%.1f %%",
+                      100 * r.positionsRecovered()) : "n/a",
                   r.reidentified(), r.candidates(), r.accuracy());
             }
             System.out.println();
@@ -304,6 +317,7 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     private static JsonObject summary(AuditResult r) {
+      // Sweep cells carry the same six keys, in the same order, as the closing summary.
       JsonObject o = new JsonObject();
       o.addProperty("depth", r.config().depth());
       o.addProperty("width", r.config().width());
@@ -312,6 +326,64 @@ final class EncodeCommand implements Callable<Integer> {
       o.addProperty("reidentified", r.reidentified());
       o.addProperty("accuracy", r.accuracy());
       return o;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a permutation-invariant patch-set transformer on encoded files (DJL,"
+          + " PyTorch CPU) and report validation and test AUROC.")
+  static final class TrainCmd implements Callable<Integer> {
+    @Option(names = "--train", required = true,
+        description = "Encoded training file(s); repeat for several hospitals.")
+    List<Path> train;
+
+    @Option(names = "--val", description = "Encoded validation file (picks the best epoch).")
+    Path val;
+
+    @Option(names = "--test", description = "Encoded test file.")
+    Path test;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.001",
+        description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "64",
+        description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+      warn();
+      try {
+        List<EncodedDataset> sets = new ArrayList<>();
+        for (Path p : train) {
+          sets.add(EncodedFile.read(p));
+        }
+        EncodedDataset v = val == null ? null : EncodedFile.read(val);
+        EncodedDataset t = test == null ? null : EncodedFile.read(test);
+        PatchSetConfig d = PatchSetConfig.defaults();
+        PatchSetConfig cfg = new PatchSetConfig(d.embed(), d.heads(), d.hidden(), d.layers(),
+            d.dropout(), lr, batchSize, epochs, seed, threads);
+        PatchSetResult r = PatchSetTrainer.train(sets, v, t, cfg, e -> System.out.printf(
+            Locale.ROOT, "epoch %d: train loss %.4f, val acc %.4f, val AUROC %.4f%n", e.epoch(),
+            e.trainLoss(), e.validationAccuracy(), e.validationAuroc()));
+        System.out.printf(Locale.ROOT, "best epoch %d; test acc %.4f, test AUROC %.4f%n",
+            r.bestEpoch(), r.testAccuracy(), r.testAuroc());
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("privmed encode train: " + e.getMessage());
+        return 2;
+      }
     }
   }
 }

@@ -43,16 +43,21 @@ public final class Audit {
     // Hidden order: encoded image i came from candidate truth[i].
     int[] truth = shuffledPrefix(candidates, candidates, rng);
     float[][] encoded = new float[candidates][];
+    int[][] perms = new int[candidates][config.patches()];
     for (int i = 0; i < candidates; i++) {
-      encoded[i] = encoder.encode(plain[truth[i]]);
+      encoded[i] = encoder.encode(plain[truth[i]], perms[i]);
     }
+    double positions = config.shuffle()
+        ? positionRecovery(PositionAlignment.cluster(encoded, config.patches(), config.width())
+            .clusterOfSlot(), perms, config.patches())
+        : 1.0;
     Reidentification r = ReidentificationAttack.run(config, encoded, plain, options);
     List<Integer> curve = new ArrayList<>();
     for (int[] g : r.rounds()) {
       curve.add(Reidentification.correct(g, truth));
     }
-    return new AuditResult(config, candidates, Reidentification.correct(r.guess(), truth), 1.0,
-        r.stageNames(), curve);
+    return new AuditResult(config, candidates, Reidentification.correct(r.guess(), truth),
+        positions, r.stageNames(), curve);
   }
 
   /**
@@ -72,6 +77,26 @@ public final class Audit {
       }
     }
     return out;
+  }
+
+  /**
+   * Fraction of encoded patches whose recovered position class agrees with their true position,
+   * under the best single relabelling of classes (the attacker cannot name positions, only group
+   * them, and does not need to).
+   */
+  static double positionRecovery(int[][] clusterOfSlot, int[][] truePositionOfSlot, int patches) {
+    double[][] cost = new double[patches][patches];
+    for (int i = 0; i < clusterOfSlot.length; i++) {
+      for (int slot = 0; slot < patches; slot++) {
+        cost[clusterOfSlot[i][slot]][truePositionOfSlot[i][slot]] -= 1;
+      }
+    }
+    int[] best = Hungarian.solve(cost);
+    double agree = 0;
+    for (int c = 0; c < patches; c++) {
+      agree -= cost[c][best[c]];
+    }
+    return agree / ((double) clusterOfSlot.length * patches);
   }
 
   /** The first {@code k} entries of a uniformly shuffled 0..n-1. */

@@ -9,12 +9,13 @@ import org.privmed.encode.neuracrypt.EncoderConfig;
  * @param config the encoder attacked
  * @param candidates size of the candidate set (= number of encoded images)
  * @param reidentified encoded images whose guess was the true plaintext
- * @param chanceLevel expected re-identifications of a random guess (1 in expectation)
+ * @param positionsRecovered for shuffled encoders, the fraction of encoded patches the attack put
+ *     back in a consistent position class (1 when there is no shuffle to undo)
  * @param stages the attack's stages, in order
  * @param correctAfterStage re-identifications after each stage (the boosting curve)
  */
 public record AuditResult(EncoderConfig config, int candidates, int reidentified,
-    double chanceLevel, List<String> stages, List<Integer> correctAfterStage) {
+    double positionsRecovered, List<String> stages, List<Integer> correctAfterStage) {
 
   public AuditResult {
     stages = List.copyOf(stages);

@@ -12,8 +12,19 @@ final class PositionAlignment {
 
   private PositionAlignment() {}
 
+  /**
+   * @param aligned each encoding re-ordered so that slot {@code c} holds its patch of cluster c
+   * @param clusterOfSlot per image, the cluster each original (shuffled) slot went to
+   */
+  record Alignment(float[][] aligned, int[][] clusterOfSlot) {}
+
   /** Each encoding re-ordered so that slot {@code c} holds its patch assigned to cluster c. */
   static float[][] align(float[][] encodings, int patches, int width) {
+    return cluster(encodings, patches, width).aligned();
+  }
+
+  /** The clustering with its per-image assignments (the audit scores them against the truth). */
+  static Alignment cluster(float[][] encodings, int patches, int width) {
     int n = encodings.length;
     double[][] centroids = new double[patches][width];
     // Start from the mean patch set's first image; any image works because the assignment is
@@ -66,6 +77,6 @@ final class PositionAlignment {
         System.arraycopy(encodings[i], slot * width, out[i], assign[i][slot] * width, width);
       }
     }
-    return out;
+    return new Alignment(out, assign);
   }
 }

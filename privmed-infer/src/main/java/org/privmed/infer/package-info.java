@@ -1,0 +1,2 @@
+/** Encrypted inference: compile trained models to CKKS programs, run them, serve them over gRPC. */
+package org.privmed.infer;

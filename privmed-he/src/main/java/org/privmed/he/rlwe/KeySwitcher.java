@@ -28,7 +28,10 @@ public final class KeySwitcher {
         this.ctx = ctx;
     }
 
-    /** The ModUp-ed digits of one poly: per digit, NTT form over Q_l ∪ P. */
+    /**
+     * The ModUp-ed digits of one poly: per digit, NTT form over Q_l ∪ P. Extended limbs are only
+     * reduced to [0, 4q) (lazy NTT output); the key products accept that range.
+     */
     public static final class Decomposed {
         private final RnsPoly[] digits;
         private final int level;
@@ -62,7 +65,10 @@ public final class KeySwitcher {
             for (int i = s; i < e; i++) in[i - s] = coeff.limb(i);
             RnsPoly converted = new RnsPoly(ctx.ringDegree(), ext.to().size(), false);
             ext.convert(in, converted.limbs());
-            ext.to().toNtt(converted);
+            // lazy transform: values in [0, 4q) are valid inputs of the Shoup products that follow
+            RnsBasis to = ext.to();
+            ctx.parallelism().forEach(to.size(), j -> to.ntt(j).forwardLazy(converted.limb(j)));
+            converted.setNtt(true);
             long[][] limbs = new long[qpLimbs][];
             int k = 0;
             for (int i = 0; i <= level; i++) {

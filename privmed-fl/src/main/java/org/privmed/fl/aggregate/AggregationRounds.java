@@ -1,0 +1,74 @@
+package org.privmed.fl.aggregate;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.privmed.fl.prg.AesCtrPrg;
+import org.privmed.fl.secagg.RoundParameters;
+import org.privmed.fl.secagg.SecAggStage;
+import org.privmed.fl.secagg.StochasticQuantizer;
+
+/**
+ * The aggregation step of one simulated federated round, plain or through SecAgg+, on flat
+ * parameter vectors. Client-side work (encoding, quantizing, the protocol) runs on the pool; the
+ * coordinator's work on the calling thread.
+ */
+public final class AggregationRounds {
+    private AggregationRounds() {}
+
+    /**
+     * @param average the FedAvg mean of the contributors' updates
+     * @param contributors ids whose updates are in the mean
+     * @param meanBytesPerClient protocol bytes sent and received per sampled client
+     */
+    public record Outcome(float[] average, int[] contributors, double meanBytesPerClient) {}
+
+    /** Plain FedAvg: each client uploads its float vector; the coordinator sees every update. */
+    public static Outcome plain(List<ClientUpdate> updates, FedAvg fedAvg) {
+        int[] ids = updates.stream().mapToInt(ClientUpdate::clientId).toArray();
+        // Upload of d floats plus the example count, download of the d-float global update.
+        double bytes = 2.0 * 4 * updates.get(0).delta().length + 8;
+        return new Outcome(fedAvg.average(updates), ids, bytes);
+    }
+
+    /**
+     * FedAvg through SecAgg+: clients encode (w/cap)·Δ ‖ w/cap, quantize it stochastically with a
+     * SecureRandom-seeded generator, and run the protocol; the coordinator dequantizes the sum of
+     * the contributors and divides by their summed weight.
+     */
+    public static Outcome secure(List<ClientUpdate> updates, FedAvg fedAvg, StochasticQuantizer quantizer, long roundId,
+                                 int numShares, int threshold, Map<Integer, SecAggStage> dropouts, ExecutorService pool,
+                                 SecureRandom random) {
+        int[] ids = updates.stream().mapToInt(ClientUpdate::clientId).sorted().toArray();
+        int d = updates.get(0).delta().length + 1;
+        if (ids.length > quantizer.maxSummands()) {
+            throw new IllegalArgumentException(ids.length + " clients overflow the 32-bit sum at " + quantizer.bits() + " quantization bits");
+        }
+        List<Future<int[]>> encoded = new ArrayList<>();
+        for (ClientUpdate u : updates) {
+            encoded.add(pool.submit(() -> quantizer.quantize(fedAvg.encodeForSecureSum(u), AesCtrPrg.seededFrom(random))));
+        }
+        Map<Integer, int[]> inputs = new TreeMap<>();
+        for (int k = 0; k < updates.size(); k++) inputs.put(updates.get(k).clientId(), join(encoded.get(k)));
+        RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, d, random);
+        SecAggRoundDriver.Outcome out = SecAggRoundDriver.run(params, inputs, dropouts, pool, random);
+        float[] sum = quantizer.dequantizeSum(out.result().sum(), out.result().contributors().length);
+        return new Outcome(FedAvg.decodeSecureSum(sum), out.result().contributors(), out.meanBytesPerClient());
+    }
+
+    private static int[] join(Future<int[]> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while quantizing", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("client encoding failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

@@ -96,10 +96,7 @@ public final class NttTables {
         return bits == 0 ? 0 : Integer.reverse(x) >>> (32 - bits);
     }
 
-    /**
-     * Forward transform with two stages per pass over the array ("radix-4" grouping of the same
-     * radix-2 butterflies): half the loads and stores of {@link #forwardRadix2}, same result.
-     */
+    /** In-place forward negacyclic NTT of N values in [0, q); output in bit-reversed order, in [0, q). */
     public void forward(long[] a) {
         forward(a, true);
     }
@@ -112,87 +109,9 @@ public final class NttTables {
         forward(a, false);
     }
 
+    // A variant doing two stages per pass over the array (radix-4 grouping) measured no faster once
+    // the twiddles were centred (N = 8192 and 16384), so only the radix-2 network is kept.
     private void forward(long[] a, boolean reduce) {
-        // measured: the two-stage pass wins for odd log N (8192: ~4%), the plain one for even log N
-        if ((logN & 1) == 0) {
-            forwardRadix2(a, reduce);
-            return;
-        }
-        checkLength(a);
-        final long q = modulus.value();
-        final long twoQ = 2 * q;
-        final long[] w = rootPowers;
-        final long[] ws = rootPowersShoup;
-        int m = 1;
-        int t = n >> 1; // half-size of the groups at stage m
-        if ((logN & 1) == 1) {
-            if (n == 2) {
-                forwardRadix2(a, reduce);
-                return;
-            }
-            final long w1 = w[1], ws1 = ws[1];
-            for (int j = 0; j < t; j++) {
-                long u = a[j];
-                long x = a[j + t];
-                long v = x * w1 - Math.multiplyHigh(x, ws1) * q;
-                a[j] = u + v;
-                a[j + t] = u - v + twoQ;
-            }
-            m = 2;
-            t >>= 1;
-        }
-        while (m < n) {
-            final int h = t, h2 = t >> 1;
-            final boolean last = reduce && (m << 2) == n;
-            for (int i = 0; i < m; i++) {
-                final long w1 = w[m + i], ws1 = ws[m + i];
-                final long w2 = w[2 * m + 2 * i], ws2 = ws[2 * m + 2 * i];
-                final long w3 = w[2 * m + 2 * i + 1], ws3 = ws[2 * m + 2 * i + 1];
-                final int base = 2 * i * h;
-                final int end = base + h2;
-                for (int j = base; j < end; j++) {
-                    long x0 = a[j], x1 = a[j + h2], x2 = a[j + h], x3 = a[j + h + h2];
-                    // stage m: (x0, x2) and (x1, x3) with w1
-                    x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
-                    x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
-                    long v2 = x2 * w1 - Math.multiplyHigh(x2, ws1) * q;
-                    long v3 = x3 * w1 - Math.multiplyHigh(x3, ws1) * q;
-                    long y0 = x0 + v2, y2 = x0 - v2 + twoQ;
-                    long y1 = x1 + v3, y3 = x1 - v3 + twoQ;
-                    // stage 2m: (y0, y1) with w2 and (y2, y3) with w3
-                    y0 -= twoQ & ((twoQ - 1 - y0) >> 63);
-                    y2 -= twoQ & ((twoQ - 1 - y2) >> 63);
-                    long v1 = y1 * w2 - Math.multiplyHigh(y1, ws2) * q;
-                    long v3b = y3 * w3 - Math.multiplyHigh(y3, ws3) * q;
-                    long z0 = y0 + v1, z1 = y0 - v1 + twoQ;
-                    long z2 = y2 + v3b, z3 = y2 - v3b + twoQ;
-                    if (last) {
-                        z0 -= twoQ & ((twoQ - 1 - z0) >> 63);
-                        z0 -= q & ((q - 1 - z0) >> 63);
-                        z1 -= twoQ & ((twoQ - 1 - z1) >> 63);
-                        z1 -= q & ((q - 1 - z1) >> 63);
-                        z2 -= twoQ & ((twoQ - 1 - z2) >> 63);
-                        z2 -= q & ((q - 1 - z2) >> 63);
-                        z3 -= twoQ & ((twoQ - 1 - z3) >> 63);
-                        z3 -= q & ((q - 1 - z3) >> 63);
-                    }
-                    a[j] = z0;
-                    a[j + h2] = z1;
-                    a[j + h] = z2;
-                    a[j + h + h2] = z3;
-                }
-            }
-            m <<= 2;
-            t = h2 >> 1;
-        }
-    }
-
-    /** In-place forward negacyclic NTT of N values in [0, q); output in bit-reversed order, in [0, q). */
-    public void forwardRadix2(long[] a) {
-        forwardRadix2(a, true);
-    }
-
-    private void forwardRadix2(long[] a, boolean reduce) {
         checkLength(a);
         final long q = modulus.value();
         final long twoQ = 2 * q;

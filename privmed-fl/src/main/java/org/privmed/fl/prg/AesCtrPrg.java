@@ -1,6 +1,7 @@
 package org.privmed.fl.prg;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -20,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AesCtrPrg {
     public static final int SEED_BYTES = 32;
     private static final int BUFFER_BYTES = 1 << 14;
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Cipher cipher;
     private final byte[] zeros = new byte[BUFFER_BYTES];
@@ -53,10 +55,24 @@ public final class AesCtrPrg {
 
     /** Writes the next {@code out.length} keystream bytes. */
     public void nextBytes(byte[] out) {
-        int off = 0;
-        while (off < out.length) {
-            if (position == BUFFER_BYTES) refill();
-            int n = Math.min(out.length - off, BUFFER_BYTES - position);
+        nextBytes(out, 0, out.length);
+    }
+
+    private void nextBytes(byte[] out, int offset, int length) {
+        int off = offset;
+        int end = offset + length;
+        while (off < end) {
+            if (position == BUFFER_BYTES) {
+                // Whole blocks go straight from the cipher into the caller's array: no extra copy.
+                while (end - off >= BUFFER_BYTES) {
+                    keystreamInto(out, off);
+                    off += BUFFER_BYTES;
+                }
+                if (off == end) return;
+                keystreamInto(buffer, 0);
+                position = 0;
+            }
+            int n = Math.min(end - off, BUFFER_BYTES - position);
             System.arraycopy(buffer, position, out, off, n);
             position += n;
             off += n;
@@ -65,21 +81,40 @@ public final class AesCtrPrg {
 
     /** Fills {@code out} with uniform 32-bit words (little-endian keystream words). */
     public void nextInts(int[] out) {
-        byte[] bytes = new byte[Math.min(out.length, 1 << 16) * 4];
+        nextInts(out, 0, out.length);
+    }
+
+    /** Fills {@code out[offset, offset+length)} with uniform 32-bit words. */
+    public void nextInts(int[] out, int offset, int length) {
+        byte[] chunk = new byte[Math.min(length, BUFFER_BYTES) * 4];
         int done = 0;
-        while (done < out.length) {
-            int n = Math.min(out.length - done, bytes.length / 4);
-            byte[] chunk = n * 4 == bytes.length ? bytes : new byte[n * 4];
-            nextBytes(chunk);
-            ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out, done, n);
+        while (done < length) {
+            int n = Math.min(length - done, chunk.length / 4);
+            nextBytes(chunk, 0, n * 4);
+            for (int i = 0; i < n; i++) out[offset + done + i] = (int) LE_INT.get(chunk, i * 4);
+            done += n;
+        }
+    }
+
+    /** Adds (sign &gt; 0) or subtracts the next {@code target.length} words to {@code target}, mod 2³². */
+    public void addInts(int[] target, int sign) {
+        byte[] chunk = new byte[Math.min(target.length, BUFFER_BYTES) * 4];
+        int done = 0;
+        while (done < target.length) {
+            int n = Math.min(target.length - done, chunk.length / 4);
+            nextBytes(chunk, 0, n * 4);
+            if (sign > 0) {
+                for (int i = 0; i < n; i++) target[done + i] += (int) LE_INT.get(chunk, i * 4);
+            } else {
+                for (int i = 0; i < n; i++) target[done + i] -= (int) LE_INT.get(chunk, i * 4);
+            }
             done += n;
         }
     }
 
     public int nextInt() {
         if (BUFFER_BYTES - position < 4) refillKeepingTail();
-        int v = (buffer[position] & 0xff) | (buffer[position + 1] & 0xff) << 8
-                | (buffer[position + 2] & 0xff) << 16 | (buffer[position + 3] & 0xff) << 24;
+        int v = (int) LE_INT.get(buffer, position);
         position += 4;
         return v;
     }
@@ -109,12 +144,17 @@ public final class AesCtrPrg {
     }
 
     private void refill() {
+        keystreamInto(buffer, 0);
+        position = 0;
+    }
+
+    private void keystreamInto(byte[] out, int offset) {
         try {
-            cipher.update(zeros, 0, BUFFER_BYTES, buffer, 0);
+            int n = cipher.update(zeros, 0, BUFFER_BYTES, out, offset);
+            if (n != BUFFER_BYTES) throw new IllegalStateException("AES-CTR returned " + n + " bytes, expected " + BUFFER_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR keystream failed", e);
         }
-        position = 0;
     }
 
     private void refillKeepingTail() {

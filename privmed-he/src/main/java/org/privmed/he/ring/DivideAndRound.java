@@ -106,7 +106,8 @@ public final class DivideAndRound {
             final long h = halfModQ[i];
             long[] c;
             if (conv == null) {
-                c = new long[n];
+                // the output limb doubles as scratch unless it is the input limb itself
+                c = out.limb(i) != in.limb(i) ? out.limb(i) : new long[n];
                 long[] y = pCoeffs[0];
                 for (int t = 0; t < n; t++) {
                     long d = m.reduce(y[t]) - h;

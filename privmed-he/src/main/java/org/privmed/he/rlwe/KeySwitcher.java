@@ -47,43 +47,79 @@ public final class KeySwitcher {
     }
 
     public Decomposed decompose(RnsPoly c) {
+        int level = checkInput(c);
+        RnsPoly coeff = toCoefficients(c);
+        int digits = ctx.digitCount(level);
+        RnsPoly[] out = new RnsPoly[digits];
+        for (int d = 0; d < digits; d++) {
+            out[d] = new RnsPoly(modUpDigit(c, coeff, level, d, null), true);
+        }
+        return new Decomposed(out, level);
+    }
+
+    private int checkInput(RnsPoly c) {
         if (!c.isNtt()) {
             throw new IllegalArgumentException("key switching expects an NTT-form poly");
         }
         int level = c.level();
         ctx.checkLevel(level);
-        RnsBasis q = ctx.qAtLevel(level);
-        RnsPoly coeff = c.copy();
-        q.fromNtt(coeff);
-        int digits = ctx.digitCount(level);
-        int qpLimbs = level + 1 + ctx.p().size();
-        RnsPoly[] out = new RnsPoly[digits];
-        for (int d = 0; d < digits; d++) {
-            int s = ctx.digitStart(d), e = ctx.digitEnd(d, level);
-            BasisExtender ext = ctx.modUp(level, d);
-            long[][] in = new long[e - s][];
-            for (int i = s; i < e; i++) in[i - s] = coeff.limb(i);
-            RnsPoly converted = new RnsPoly(ctx.ringDegree(), ext.to().size(), false);
-            ext.convert(in, converted.limbs());
-            // lazy transform: values in [0, 4q) are valid inputs of the Shoup products that follow
-            RnsBasis to = ext.to();
-            ctx.parallelism().forEach(to.size(), j -> to.ntt(j).forwardLazy(converted.limb(j)));
-            converted.setNtt(true);
-            long[][] limbs = new long[qpLimbs][];
-            int k = 0;
-            for (int i = 0; i <= level; i++) {
-                // the digit's own residues are unchanged by ModUp: reuse the NTT-form input
-                limbs[i] = (i >= s && i < e) ? c.limb(i) : converted.limb(k++);
-            }
-            for (int j = 0; j < ctx.p().size(); j++) limbs[level + 1 + j] = converted.limb(k++);
-            out[d] = new RnsPoly(limbs, true);
-        }
-        return new Decomposed(out, level);
+        return level;
     }
 
-    /** (u0, u1) over Q_l with u0 + u1·s ≈ c·s' for a key from s' to s. */
+    private RnsPoly toCoefficients(RnsPoly c) {
+        RnsPoly coeff = c.copy();
+        ctx.qAtLevel(c.level()).fromNtt(coeff);
+        return coeff;
+    }
+
+    /**
+     * ModUp of digit d: its limbs of Q_l ∪ P in NTT form (extended limbs lazily reduced). The digit's
+     * own limbs are the NTT-form input itself (ModUp leaves those residues unchanged). {@code scratch}
+     * (may be null) is reused for the extended limbs when it has the right shape.
+     */
+    private long[][] modUpDigit(RnsPoly c, RnsPoly coeff, int level, int d, long[][] scratch) {
+        int s = ctx.digitStart(d), e = ctx.digitEnd(d, level);
+        BasisExtender ext = ctx.modUp(level, d);
+        RnsBasis to = ext.to();
+        long[][] in = new long[e - s][];
+        for (int i = s; i < e; i++) in[i - s] = coeff.limb(i);
+        long[][] converted = scratch != null && scratch.length == to.size() ? scratch : new long[to.size()][ctx.ringDegree()];
+        ext.convert(in, converted);
+        // lazy transform: values in [0, 4q) are valid inputs of the Shoup products that follow
+        ctx.parallelism().forEach(to.size(), j -> to.ntt(j).forwardLazy(converted[j]));
+        long[][] limbs = new long[level + 1 + ctx.p().size()][];
+        int k = 0;
+        for (int i = 0; i <= level; i++) limbs[i] = (i >= s && i < e) ? c.limb(i) : converted[k++];
+        for (int j = 0; j < ctx.p().size(); j++) limbs[level + 1 + j] = converted[k++];
+        return limbs;
+    }
+
+    /**
+     * (u0, u1) over Q_l with u0 + u1·s ≈ c·s' for a key from s' to s. Digits are extended and
+     * multiplied one at a time through one scratch buffer, which keeps the working set small; the
+     * sums are accumulated in the same order as {@link #switchDecomposed}, so both give identical bits.
+     */
     public RnsPoly[] switchKey(RnsPoly c, SwitchingKey key) {
-        return switchDecomposed(decompose(c), 1, key);
+        int level = checkInput(c);
+        int digits = checkKey(key, level);
+        RnsPoly coeff = toCoefficients(c);
+        RnsPoly[] acc = newAccumulators(level);
+        long[][] scratch = null;
+        for (int d = 0; d < digits; d++) {
+            long[][] limbs = modUpDigit(c, coeff, level, d, scratch);
+            scratch = extendedPart(limbs, level, d);
+            accumulate(limbs, d, key, null, acc, level);
+        }
+        return finish(acc, level);
+    }
+
+    /** The extended (scratch) limbs of a ModUp result, in the order modUpDigit filled them. */
+    private long[][] extendedPart(long[][] limbs, int level, int d) {
+        int s = ctx.digitStart(d), e = ctx.digitEnd(d, level);
+        long[][] out = new long[limbs.length - (e - s)][];
+        int k = 0;
+        for (int i = 0; i < limbs.length; i++) if (i < s || i >= e || i > level) out[k++] = limbs[i];
+        return out;
     }
 
     /**
@@ -91,39 +127,63 @@ public final class KeySwitcher {
      * permutation of g (g = 1: no permutation).
      */
     public RnsPoly[] switchDecomposed(Decomposed dec, int galoisElement, SwitchingKey key) {
-        ctx.checkParams(key.paramsId(), "switching key");
         int level = dec.level;
-        int digits = dec.digits.length;
+        int digits = checkKey(key, level);
+        final int[] map = galoisElement == 1 ? null : ctx.galoisMap(galoisElement);
+        RnsPoly[] acc = newAccumulators(level);
+        for (int d = 0; d < digits; d++) accumulate(dec.digits[d].limbs(), d, key, map, acc, level);
+        return finish(acc, level);
+    }
+
+    private int checkKey(SwitchingKey key, int level) {
+        ctx.checkParams(key.paramsId(), "switching key");
+        int digits = ctx.digitCount(level);
         if (key.digits() < digits) {
             throw new IllegalArgumentException("switching key has " + key.digits() + " digits, level " + level
                     + " needs " + digits);
         }
-        RnsBasis qpl = ctx.qpAtLevel(level);
         RnsBasis qpFull = ctx.qp();
-        int n = ctx.ringDegree();
-        int limbs = qpl.size();
-        int shift = ctx.maxLevel() - level; // key limb of a P prime = QP_l limb + shift
-        final int[] map = galoisElement == 1 ? null : ctx.galoisMap(galoisElement);
-        RnsPoly acc0 = new RnsPoly(n, limbs, true);
-        RnsPoly acc1 = new RnsPoly(n, limbs, true);
-        // materialize the key's a parts and Shoup companions once (their lazy creation must not race)
+        // materialize the key's a parts and Shoup forms once (their lazy creation must not race)
         for (int d = 0; d < digits; d++) {
             key.a(d, qpFull);
             key.shoup(0, d, qpFull);
             key.shoup(1, d, qpFull);
         }
-        ctx.parallelism().forEach(limbs, t -> {
+        return digits;
+    }
+
+    private RnsPoly[] newAccumulators(int level) {
+        int limbs = ctx.qpAtLevel(level).size();
+        return new RnsPoly[] {new RnsPoly(ctx.ringDegree(), limbs, true), new RnsPoly(ctx.ringDegree(), limbs, true)};
+    }
+
+    /** acc += digit·(b_d, a_d), limb by limb; the sums stay in [0, 2q). */
+    private void accumulate(long[][] digit, int d, SwitchingKey key, int[] map, RnsPoly[] acc, int level) {
+        RnsBasis qpl = ctx.qpAtLevel(level);
+        RnsBasis qpFull = ctx.qp();
+        int n = ctx.ringDegree();
+        int shift = ctx.maxLevel() - level; // key limb of a P prime = QP_l limb + shift
+        ctx.parallelism().forEach(qpl.size(), t -> {
             int kt = t <= level ? t : t + shift;
             long q = qpl.modulus(t).value();
             long twoQ = 2 * q;
-            long[] z0 = acc0.limb(t), z1 = acc1.limb(t);
-            for (int d = 0; d < digits; d++) {
-                long[] x = dec.digits[d].limb(t);
-                long[] kb = key.shoup(0, d, qpFull)[kt];
-                long[] ka = key.shoup(1, d, qpFull)[kt];
-                // Shoup products in [0, 2q); the sums are kept in [0, 2q) as well
+            long[] z0 = acc[0].limb(t), z1 = acc[1].limb(t);
+            long[] x = digit[t];
+            long[] kb = key.shoup(0, d, qpFull)[kt];
+            long[] ka = key.shoup(1, d, qpFull)[kt];
+            if (map == null) {
                 for (int j = 0; j < n; j++) {
-                    long v = map == null ? x[j] : x[map[j]];
+                    long v = x[j];
+                    long p0 = v * kb[2 * j] - Math.multiplyHigh(v, kb[2 * j + 1]) * q;
+                    long p1 = v * ka[2 * j] - Math.multiplyHigh(v, ka[2 * j + 1]) * q;
+                    long s0 = z0[j] + p0;
+                    long s1 = z1[j] + p1;
+                    z0[j] = s0 - (twoQ & ((twoQ - 1 - s0) >> 63));
+                    z1[j] = s1 - (twoQ & ((twoQ - 1 - s1) >> 63));
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    long v = x[map[j]];
                     long p0 = v * kb[2 * j] - Math.multiplyHigh(v, kb[2 * j + 1]) * q;
                     long p1 = v * ka[2 * j] - Math.multiplyHigh(v, ka[2 * j + 1]) * q;
                     long s0 = z0[j] + p0;
@@ -132,16 +192,27 @@ public final class KeySwitcher {
                     z1[j] = s1 - (twoQ & ((twoQ - 1 - s1) >> 63));
                 }
             }
-            for (int j = 0; j < n; j++) {
-                long s0 = z0[j], s1 = z1[j];
-                z0[j] = s0 - (q & ((q - 1 - s0) >> 63));
-                z1[j] = s1 - (q & ((q - 1 - s1) >> 63));
+        });
+    }
+
+    /** Reduces the sums to [0, q) and divides P away. */
+    private RnsPoly[] finish(RnsPoly[] acc, int level) {
+        RnsBasis qpl = ctx.qpAtLevel(level);
+        int n = ctx.ringDegree();
+        ctx.parallelism().forEach(qpl.size(), t -> {
+            long q = qpl.modulus(t).value();
+            for (RnsPoly a : acc) {
+                long[] z = a.limb(t);
+                for (int j = 0; j < n; j++) {
+                    long s = z[j];
+                    z[j] = s - (q & ((q - 1 - s) >> 63));
+                }
             }
         });
         RnsPoly u0 = new RnsPoly(n, level + 1, true);
         RnsPoly u1 = new RnsPoly(n, level + 1, true);
-        ctx.modDown(level).applyDestructive(acc0, u0);
-        ctx.modDown(level).applyDestructive(acc1, u1);
+        ctx.modDown(level).applyDestructive(acc[0], u0);
+        ctx.modDown(level).applyDestructive(acc[1], u1);
         return new RnsPoly[] {u0, u1};
     }
 }

@@ -24,15 +24,17 @@ public final class AggregationRounds {
     /**
      * @param average the FedAvg mean of the contributors' updates
      * @param contributors ids whose updates are in the mean
-     * @param meanBytesPerClient protocol bytes sent and received per sampled client
+     * @param meanBytesPerClient aggregation bytes sent and received per sampled client (plain: the
+     *     float upload; SecAgg+: every protocol message either way, serialized)
      */
     public record Outcome(float[] average, int[] contributors, double meanBytesPerClient) {}
 
     /** Plain FedAvg: each client uploads its float vector; the coordinator sees every update. */
     public static Outcome plain(List<ClientUpdate> updates, FedAvg fedAvg) {
         int[] ids = updates.stream().mapToInt(ClientUpdate::clientId).toArray();
-        // Upload of d floats plus the example count, download of the d-float global update.
-        double bytes = 2.0 * 4 * updates.get(0).delta().length + 8;
+        // Upload of d floats plus the example count. The model download is the same in both
+        // modes and is left out of both, so the figures compare aggregation traffic only.
+        double bytes = 4.0 * updates.get(0).delta().length + 8;
         return new Outcome(fedAvg.average(updates), ids, bytes);
     }
 

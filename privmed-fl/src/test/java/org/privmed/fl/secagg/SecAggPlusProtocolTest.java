@@ -328,4 +328,40 @@ class SecAggPlusProtocolTest {
         SecAggProtocolException e2 = assertThrows(SecAggProtocolException.class, () -> clients.get(ids[1]).handle(hide.toBuilder().setClientId(ids[1]).build()));
         assertFalse(e2.getMessage().isEmpty());
     }
+
+    @Test
+    void clientChecksTheKeysItIsGiven() {
+        int[] ids = ids(9);
+        RoundParameters p = RoundParameters.create(61, ids, 5, 3, 4, random);
+        SecAggPlusServer server = new SecAggPlusServer(p);
+        Map<Integer, ServerMessage> out = server.start();
+        Map<Integer, SecAggPlusClient> clients = new TreeMap<>();
+        for (int id : ids) {
+            clients.put(id, new SecAggPlusClient(id, new int[4], random));
+            server.receive(clients.get(id).handle(out.get(id)));
+        }
+        Map<Integer, ServerMessage> shareKeys = server.advance();
+        int me = ids[0];
+        ServerMessage honest = shareKeys.get(me);
+        int outsider = Arrays.stream(ids).filter(id -> !p.graph().areNeighbours(me, id)).findFirst().orElseThrow();
+        org.privmed.fl.secagg.proto.PublicKeys fake = org.privmed.fl.secagg.proto.PublicKeys.newBuilder().setClientId(outsider)
+                .setEncryptionPublicKey(ByteString.copyFrom(X25519.generate(random).publicKey()))
+                .setMaskingPublicKey(ByteString.copyFrom(X25519.generate(random).publicKey())).build();
+        SecAggPlusClient c = new SecAggPlusClient(me, new int[4], random);
+        ServerMessage adv = out.get(me);
+        c.handle(adv);
+        ServerMessage withOutsider = honest.toBuilder().setShareKeys(honest.getShareKeys().toBuilder().addNeighbours(fake)).build();
+        SecAggProtocolException e = assertThrows(SecAggProtocolException.class, () -> c.handle(withOutsider));
+        assertTrue(e.getMessage().contains("not a neighbour"), e.getMessage());
+        // The real client: its own keys are the ones in the honest message; a copied key must be refused.
+        SecAggPlusClient real = clients.get(me);
+        org.privmed.fl.secagg.proto.ShareKeysRequest.Builder dup = honest.getShareKeys().toBuilder();
+        int other = dup.getNeighboursCount() - 1;
+        int ownIndex = 0;
+        for (int i = 0; i < dup.getNeighboursCount(); i++) if (dup.getNeighbours(i).getClientId() == me) ownIndex = i;
+        if (other == ownIndex) other = 0;
+        dup.setNeighbours(other, dup.getNeighbours(other).toBuilder().setMaskingPublicKey(dup.getNeighbours(ownIndex).getMaskingPublicKey()));
+        SecAggProtocolException e2 = assertThrows(SecAggProtocolException.class, () -> real.handle(honest.toBuilder().setShareKeys(dup).build()));
+        assertTrue(e2.getMessage().contains("distinct"), e2.getMessage());
+    }
 }

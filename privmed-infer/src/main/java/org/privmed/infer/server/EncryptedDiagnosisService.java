@@ -1,0 +1,435 @@
+package org.privmed.infer.server;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.privmed.he.ckks.Ciphertext;
+import org.privmed.he.ckks.CkksContext;
+import org.privmed.he.rlwe.GaloisKeys;
+import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.he.serial.HeFormatException;
+import org.privmed.he.serial.HeSerializer;
+import org.privmed.infer.keys.EvaluationKeyStore;
+import org.privmed.infer.proto.ClassifyRequest;
+import org.privmed.infer.proto.ClassifyResponse;
+import org.privmed.infer.proto.CloseSessionRequest;
+import org.privmed.infer.proto.CloseSessionResponse;
+import org.privmed.infer.proto.EncryptedDiagnosisGrpc;
+import org.privmed.infer.proto.GetProgramRequest;
+import org.privmed.infer.proto.KeyChunk;
+import org.privmed.infer.proto.KeyKind;
+import org.privmed.infer.proto.ProgramInfo;
+import org.privmed.infer.proto.SessionOpened;
+import org.privmed.infer.service.ServedProgram;
+
+/**
+ * The gRPC service: hands out the program description, accepts evaluation keys, evaluates
+ * encrypted batches. Every message is checked before any work is done on it, and a bad one ends
+ * only its own call with a status that says what was wrong:
+ * <ul>
+ *   <li>INVALID_ARGUMENT: malformed or inconsistent data (corrupt or truncated frames, wrong object
+ *       type — a secret key above all —, wrong level or ciphertext count, missing Galois keys);</li>
+ *   <li>FAILED_PRECONDITION: objects made for another parameter set than the server's;</li>
+ *   <li>NOT_FOUND: unknown, closed or expired session;</li>
+ *   <li>RESOURCE_EXHAUSTED: key uploads over the per-session cap.</li>
+ * </ul>
+ * The validation order follows SEAL's habit of checking the parameter id of every object on
+ * load ({@code is_valid_for}) before touching its payload.
+ */
+final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase {
+
+    private static final System.Logger LOG = System.getLogger(EncryptedDiagnosisService.class.getName());
+
+    /** Object type code of a secret key in privmed-he's frame header (byte 6, see HeSerializer). */
+    private static final int SECRET_KEY_TYPE_CODE = 2;
+    private static final int TYPE_OFFSET = 6;
+
+    private final ServedProgram program;
+    private final CkksContext ctx;
+    private final HeSerializer serializer;
+    private final EvaluationKeyStore store;
+    private final ProgramInfo info;
+    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+
+    private record LiveSession(long expiresAtEpochMs, RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
+    }
+
+    EncryptedDiagnosisService(ServedProgram program, CkksContext ctx, EvaluationKeyStore store, int maxMessageBytes) {
+        this.program = program;
+        this.ctx = ctx;
+        this.serializer = new HeSerializer(ctx);
+        this.store = store;
+        ProgramInfo.Builder b = ProgramInfo.newBuilder()
+                .setModelName(program.modelName())
+                .setPacking(program.packing())
+                .setParameters(ByteString.copyFrom(HeSerializer.writeParameters(program.parameters())))
+                .setParametersId(program.parameters().id())
+                .setNeedsRelinearizationKey(program.needsRelinearizationKey())
+                .setInputCiphertexts(program.inputCiphertexts())
+                .setOutputCiphertexts(program.outputCiphertexts())
+                .setInputLevel(program.inputLevel())
+                .setImagesPerBatch(program.imagesPerBatch())
+                .setClasses(program.classes())
+                .setProgram(ByteString.copyFrom(program.programBytes()))
+                .setMaxKeyBytes(store.maxSessionBytes())
+                .setMaxMessageBytes(maxMessageBytes)
+                .setExplain(program.explain());
+        for (int g : program.galoisElements()) {
+            b.addGaloisElements(g);
+        }
+        this.info = b.build();
+    }
+
+    ProgramInfo info() {
+        return info;
+    }
+
+    @Override
+    public void getProgram(GetProgramRequest request, StreamObserver<ProgramInfo> out) {
+        out.onNext(info);
+        out.onCompleted();
+    }
+
+    // ------------------------------------------------------------------ OpenSession
+
+    @Override
+    public StreamObserver<KeyChunk> openSession(StreamObserver<SessionOpened> out) {
+        return new KeyUpload(out);
+    }
+
+    /** One client's chunked key upload; gRPC delivers a call's messages serially. */
+    private final class KeyUpload implements StreamObserver<KeyChunk> {
+        private final StreamObserver<SessionOpened> out;
+        private final byte[][] frames = new byte[KeyKind.values().length][];
+        private final long[] received = new long[KeyKind.values().length];
+        private long declared;
+        private boolean failed;
+
+        KeyUpload(StreamObserver<SessionOpened> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onNext(KeyChunk chunk) {
+            if (failed) {
+                return;
+            }
+            try {
+                accept(chunk);
+            } catch (StatusRuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void accept(KeyChunk c) {
+            checkParametersId(c.getParametersId(), "key chunk");
+            KeyKind kind = c.getKind();
+            if (kind != KeyKind.RELINEARIZATION_KEY && kind != KeyKind.GALOIS_KEYS) {
+                throw invalid("key chunk kind must be RELINEARIZATION_KEY or GALOIS_KEYS, got " + c.getKindValue());
+            }
+            if (kind == KeyKind.RELINEARIZATION_KEY && !program.needsRelinearizationKey()) {
+                throw invalid("this program needs no relinearization key; do not upload one");
+            }
+            if (kind == KeyKind.GALOIS_KEYS && program.galoisElements().length == 0) {
+                throw invalid("this program needs no Galois keys; do not upload any");
+            }
+            int k = kind.getNumber();
+            long total = c.getTotalBytes();
+            if (frames[k] == null) {
+                if (total <= 0) {
+                    throw invalid("total_bytes of the " + kind + " must be positive, got " + total);
+                }
+                if (declared + total > store.maxSessionBytes()) {
+                    throw Status.RESOURCE_EXHAUSTED.withDescription("evaluation keys of " + (declared + total)
+                            + " bytes exceed the server's cap of " + store.maxSessionBytes() + " bytes per session")
+                            .asRuntimeException();
+                }
+                if (c.getOffset() != 0) {
+                    throw invalid("the first chunk of the " + kind + " must start at offset 0, got " + c.getOffset());
+                }
+                declared += total;
+                frames[k] = new byte[(int) total];
+            } else if (total != frames[k].length) {
+                throw invalid("total_bytes of the " + kind + " changed from " + frames[k].length + " to " + total);
+            }
+            if (c.getOffset() != received[k]) {
+                throw invalid("chunk of the " + kind + " at offset " + c.getOffset() + " where " + received[k]
+                        + " was expected (chunks must arrive in order, without gaps)");
+            }
+            ByteString data = c.getData();
+            if (received[k] + data.size() > frames[k].length) {
+                throw invalid("chunk of the " + kind + " runs past its declared total of " + frames[k].length + " bytes");
+            }
+            data.copyTo(frames[k], (int) received[k]);
+            received[k] += data.size();
+            if (received[k] > TYPE_OFFSET && (frames[k][TYPE_OFFSET] & 0xFF) == SECRET_KEY_TYPE_CODE) {
+                // refuse as soon as the header shows it, and keep none of it
+                frames[k] = null;
+                throw invalid("the uploaded " + kind + " is a SECRET KEY; a secret key must never leave the client."
+                        + " It was discarded; upload only the relinearization and Galois keys");
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true;
+            Arrays.fill(frames, null);
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) {
+                return;
+            }
+            try {
+                out.onNext(finish());
+                out.onCompleted();
+            } catch (StatusRuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private SessionOpened finish() {
+            byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
+            byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
+            LiveSession live = parse(rlk, gk);
+            EvaluationKeyStore.StoredSession stored;
+            try {
+                store.purgeExpired();
+                stored = store.put(program.parameters().id(), rlk, gk);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot store evaluation keys", e);
+                throw Status.INTERNAL.withDescription("the server could not store the keys: " + e.getMessage())
+                        .asRuntimeException();
+            }
+            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), live.relinearizationKey(),
+                    live.galoisKeys()));
+            return SessionOpened.newBuilder().setSessionId(stored.sessionId())
+                    .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
+        }
+
+        private byte[] complete(KeyKind kind, boolean needed) {
+            byte[] f = frames[kind.getNumber()];
+            if (f == null) {
+                if (needed) {
+                    throw invalid("the program needs a " + kind + " but none was uploaded");
+                }
+                return null;
+            }
+            long got = received[kind.getNumber()];
+            if (got != f.length) {
+                throw invalid("the " + kind + " upload ended after " + got + " of its declared " + f.length + " bytes");
+            }
+            return f;
+        }
+
+        private void fail(StatusRuntimeException e) {
+            failed = true;
+            Arrays.fill(frames, null);
+            LOG.log(System.Logger.Level.INFO, "OpenSession refused: " + e.getStatus());
+            out.onError(e);
+        }
+    }
+
+    /** Parses and checks uploaded (or stored) key frames against the program. */
+    private LiveSession parse(byte[] rlk, byte[] gk) {
+        RelinearizationKey relin = null;
+        GaloisKeys galois = null;
+        try {
+            if (rlk != null) {
+                relin = serializer.readRelinearizationKey(rlk);
+            }
+            if (gk != null) {
+                galois = serializer.readGaloisKeys(gk);
+            }
+        } catch (HeFormatException e) {
+            throw frameError(e, "evaluation key");
+        }
+        if (galois != null) {
+            StringBuilder missing = new StringBuilder();
+            for (int g : program.galoisElements()) {
+                if (!galois.has(g)) {
+                    missing.append(missing.length() == 0 ? "" : ", ").append(g);
+                }
+            }
+            if (missing.length() > 0) {
+                throw invalid("the Galois keys lack elements the program rotates by: " + missing);
+            }
+        }
+        return new LiveSession(0, relin, galois);
+    }
+
+    // ------------------------------------------------------------------ Classify
+
+    @Override
+    public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
+        return new StreamObserver<>() {
+            private boolean failed;
+
+            @Override
+            public void onNext(ClassifyRequest r) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    out.onNext(evaluate(r));
+                } catch (StatusRuntimeException e) {
+                    failed = true;
+                    LOG.log(System.Logger.Level.INFO, "Classify refused: " + e.getStatus());
+                    out.onError(e);
+                } catch (RuntimeException e) {
+                    failed = true;
+                    LOG.log(System.Logger.Level.ERROR, "Classify failed", e);
+                    out.onError(Status.INTERNAL.withDescription("evaluation failed: " + e).asRuntimeException());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed = true;
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!failed) {
+                    out.onCompleted();
+                }
+            }
+        };
+    }
+
+    private ClassifyResponse evaluate(ClassifyRequest r) {
+        LiveSession s = session(r.getSessionId());
+        checkParametersId(r.getParametersId(), "classify request");
+        int expected = program.inputCiphertexts();
+        if (r.getCiphertextsCount() != expected) {
+            throw invalid("the program takes " + expected + " input ciphertexts per request, got "
+                    + r.getCiphertextsCount());
+        }
+        Ciphertext[] in = new Ciphertext[expected];
+        for (int i = 0; i < expected; i++) {
+            byte[] frame = r.getCiphertexts(i).toByteArray();
+            try {
+                in[i] = serializer.readCiphertext(frame);
+            } catch (HeFormatException e) {
+                throw frameError(e, "input ciphertext " + i);
+            }
+            if (in[i].level() != program.inputLevel()) {
+                throw invalid("input ciphertext " + i + " is at level " + in[i].level() + "; the program takes inputs at level "
+                        + program.inputLevel());
+            }
+            if (in[i].size() != 2) {
+                throw invalid("input ciphertext " + i + " has " + in[i].size() + " polys; inputs must be 2-poly fresh encryptions");
+            }
+        }
+        long t0 = System.nanoTime();
+        Ciphertext[] outCts;
+        try {
+            outCts = program.evaluate(ctx, s.relinearizationKey(), s.galoisKeys(), in);
+        } catch (IllegalArgumentException e) {
+            throw invalid("the inputs cannot be evaluated: " + e.getMessage());
+        }
+        long nanos = System.nanoTime() - t0;
+        ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setRequestId(r.getRequestId()).setEvaluateNanos(nanos);
+        for (Ciphertext c : outCts) {
+            b.addCiphertexts(ByteString.copyFrom(serializer.write(c)));
+        }
+        return b.build();
+    }
+
+    private LiveSession session(String id) {
+        if (id.isEmpty()) {
+            throw invalid("session_id is empty; open a session first");
+        }
+        if (!EvaluationKeyStore.isWellFormed(id)) {
+            throw Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
+                    .asRuntimeException();
+        }
+        LiveSession s = sessions.get(id);
+        if (s != null && s.expiresAtEpochMs() > System.currentTimeMillis()) {
+            return s;
+        }
+        sessions.remove(id);
+        // keys persist on disk across server restarts; reload them
+        Optional<EvaluationKeyStore.StoredSession> stored;
+        try {
+            stored = store.get(id);
+        } catch (IOException e) {
+            throw Status.INTERNAL.withDescription("cannot read the session's keys: " + e.getMessage()).asRuntimeException();
+        }
+        if (stored.isEmpty()) {
+            throw Status.NOT_FOUND.withDescription("no session " + id + " (never opened, closed, or expired)")
+                    .asRuntimeException();
+        }
+        EvaluationKeyStore.StoredSession st = stored.get();
+        if (st.parametersId() != program.parameters().id()) {
+            throw Status.FAILED_PRECONDITION.withDescription("session " + id + " holds keys for parameter set "
+                    + Long.toHexString(st.parametersId()) + ", not this server's " + Long.toHexString(program.parameters().id()))
+                    .asRuntimeException();
+        }
+        LiveSession parsed = parse(st.relinearizationKey(), st.galoisKeys());
+        LiveSession live = new LiveSession(st.expiresAtEpochMs(), parsed.relinearizationKey(), parsed.galoisKeys());
+        sessions.put(id, live);
+        return live;
+    }
+
+    // ------------------------------------------------------------------ CloseSession
+
+    @Override
+    public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
+        String id = r.getSessionId();
+        if (!EvaluationKeyStore.isWellFormed(id)) {
+            out.onError(Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
+                    .asRuntimeException());
+            return;
+        }
+        boolean cached = sessions.remove(id) != null;
+        boolean deleted;
+        try {
+            deleted = store.delete(id);
+        } catch (IOException e) {
+            out.onError(Status.INTERNAL.withDescription("cannot delete the session's keys: " + e.getMessage())
+                    .asRuntimeException());
+            return;
+        }
+        if (!deleted && !cached) {
+            out.onError(Status.NOT_FOUND.withDescription("no session " + id).asRuntimeException());
+            return;
+        }
+        out.onNext(CloseSessionResponse.newBuilder().setDeleted(deleted).build());
+        out.onCompleted();
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void checkParametersId(long got, String what) {
+        long want = program.parameters().id();
+        if (got != want) {
+            throw Status.FAILED_PRECONDITION.withDescription("the " + what + " names parameter set " + Long.toHexString(got)
+                    + " but this server runs " + Long.toHexString(want) + " (fetch the program and run keygen again)")
+                    .asRuntimeException();
+        }
+    }
+
+    private StatusRuntimeException frameError(HeFormatException e, String what) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (m.contains("made for parameter set")) {
+            return Status.FAILED_PRECONDITION.withDescription(what + ": " + m).asRuntimeException();
+        }
+        return invalid(what + ": " + m);
+    }
+
+    private static StatusRuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,57 @@
+package org.privmed.infer.service;
+
+import org.privmed.he.ckks.Ciphertext;
+import org.privmed.he.ckks.CkksContext;
+import org.privmed.he.ckks.CkksParameters;
+import org.privmed.he.rlwe.GaloisKeys;
+import org.privmed.he.rlwe.RelinearizationKey;
+
+/**
+ * What the encrypted-diagnosis server evaluates: a compiled HE program seen from the transport's
+ * side. The server needs only public facts (parameters, which evaluation keys, how many
+ * ciphertexts in and out, at which level) and an evaluation on ciphertexts; it never sees a
+ * secret key. The compiler's {@code HeProgram} is adapted to this shape; tests can serve any
+ * hand-built circuit over the same wire protocol.
+ */
+public interface ServedProgram {
+
+    /** A short name for logs and reports, e.g. the model file's name. */
+    String modelName();
+
+    /** "latency" (one image per request) or "throughput" (a batch of images in the slots). */
+    String packing();
+
+    CkksParameters parameters();
+
+    /** Exactly the Galois elements the program rotates by; the client uploads keys for these. */
+    int[] galoisElements();
+
+    boolean needsRelinearizationKey();
+
+    int inputCiphertexts();
+
+    int outputCiphertexts();
+
+    /** The level every input ciphertext must carry (fresh encryptions sit at the top level). */
+    default int inputLevel() {
+        return parameters().maxLevel();
+    }
+
+    int imagesPerBatch();
+
+    int classes();
+
+    /** The compiled program in its own binary form, for the client's encoder and decoder. */
+    byte[] programBytes();
+
+    /** The plan in words (layers, levels, keys), shown by clients. */
+    String explain();
+
+    /**
+     * Evaluates the program on one request's inputs. Inputs have already been checked for count,
+     * parameter id and level; the evaluation may still throw IllegalArgumentException for other
+     * inconsistencies, which the server reports as INVALID_ARGUMENT.
+     */
+    Ciphertext[] evaluate(CkksContext ctx, RelinearizationKey relinearizationKey, GaloisKeys galoisKeys,
+            Ciphertext[] inputs);
+}

@@ -107,6 +107,9 @@ class TrainingTest {
     TrainingConfig cfg = new TrainingConfig(OptimizerKind.SGD, 0.02, 0.9, 0, 32, 2, 9, 1,
         NoiseAwareOptions.defaults(), true, false);
     TrainingResult r = ModelTrainer.train(init, train, null, cfg);
+    TrainingResult again = ModelTrainer.train(init, train, null, cfg);
+    assertArrayEquals(ModelFile.toBytes(r.model()), ModelFile.toBytes(again.model()),
+        "batch-norm network: same seed must give the same model");
     assertEquals(2, r.bestEpoch());
     assertTrue(Double.isNaN(r.history().get(0).validationAccuracy()));
     double before = meanLoss(init.withNormalization(r.model().normalization()), train);

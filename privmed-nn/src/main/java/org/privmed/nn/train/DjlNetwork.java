@@ -13,7 +13,6 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ import org.privmed.nn.model.TensorShape;
 /**
  * A {@link Model} mapped onto DJL blocks (PyTorch engine), with the weights copied in from the
  * description and back out after training. Each description layer gets one block; the custom ones
- * are {@link GroupNormBlock} and {@link ElementwiseBlock}; a residual is a {@link ParallelBlock}
+ * are {@link BatchNormBlock}, {@link GroupNormBlock} and {@link ElementwiseBlock}; a residual is a {@link ParallelBlock}
  * that sums body and shortcut.
  *
  * <p>Usage: {@code of(model)}, then {@link #initialize} (or let a DJL trainer initialise
@@ -169,16 +168,15 @@ public final class DjlNetwork {
           get(param(lin, "bias"))));
     }
     if (l instanceof org.privmed.nn.model.BatchNorm bn) {
-      Block norm = BatchNorm.builder().optEpsilon((float) bn.epsilon()).build();
+      BatchNormBlock norm = new BatchNormBlock(bn.channels(), bn.epsilon());
       return new Binding(norm, layer -> {
         org.privmed.nn.model.BatchNorm src = (org.privmed.nn.model.BatchNorm) layer;
-        set(param(norm, "gamma"), src.gamma());
-        set(param(norm, "beta"), src.beta());
-        set(param(norm, "runningMean"), src.runningMean());
-        set(param(norm, "runningVar"), src.runningVar());
-      }, () -> new org.privmed.nn.model.BatchNorm(bn.channels(), get(param(norm, "gamma")),
-          get(param(norm, "beta")), get(param(norm, "runningMean")),
-          get(param(norm, "runningVar")), bn.epsilon()));
+        set(norm.gamma, src.gamma());
+        set(norm.beta, src.beta());
+        set(norm.runningMean, src.runningMean());
+        set(norm.runningVar, src.runningVar());
+      }, () -> new org.privmed.nn.model.BatchNorm(bn.channels(), get(norm.gamma),
+          get(norm.beta), get(norm.runningMean), get(norm.runningVar), bn.epsilon()));
     }
     if (l instanceof GroupNorm gn) {
       GroupNormBlock norm = new GroupNormBlock(gn.groups(), gn.channels(), gn.epsilon());

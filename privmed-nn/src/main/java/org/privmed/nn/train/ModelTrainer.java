@@ -92,6 +92,7 @@ public final class ModelTrainer {
         TensorShape s = start.inputShape();
         int n = train.size();
         int batches = (n + config.batchSize() - 1) / config.batchSize();
+        int retries = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
           long t0 = System.nanoTime();
           int[] order = permutation(n, shuffle);
@@ -119,23 +120,35 @@ public final class ModelTrainer {
             try (NDManager bm = trainer.getManager().newSubManager()) {
               NDArray x = bm.create(flat, new Shape(m, s.channels(), s.height(), s.width()));
               NDArray y = bm.create(labels, new Shape(m));
-              try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
-                gc.backward(l);
-                double lv = l.getFloat();
-                if (!Double.isFinite(lv)) {
-                  throw new IllegalStateException(String.format(Locale.ROOT,
-                      "training diverged: loss is %s at epoch %d, batch %d; lower the learning"
-                          + " rate (now %g)", lv, epoch, b + 1, config.learningRate()));
+              List<double[]> stats = runningStatistics(net);
+              NDArray pred;
+              double lv;
+              for (int attempt = 1; ; attempt++) {
+                zeroGradients(net);
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                  pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                  NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
+                  gc.backward(l);
+                  lv = l.getFloat();
                 }
-                lossSum += lv * m;
-                float[] argmax = pred.argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32,
-                    false).toFloatArray();
-                for (int i = 0; i < m; i++) {
-                  if ((int) argmax[i] == (int) labels[i]) {
-                    correct++;
-                  }
+                if (Double.isFinite(lv) && gradientsFinite(net)) {
+                  break;
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                  throw new IllegalStateException(String.format(Locale.ROOT,
+                      "training diverged: loss %s or its gradient is not finite at epoch %d,"
+                          + " batch %d (%d attempts); lower the learning rate (now %g)",
+                      lv, epoch, b + 1, attempt, config.learningRate()));
+                }
+                restoreRunningStatistics(net, stats);
+                retries++;
+              }
+              lossSum += lv * m;
+              float[] argmax = pred.argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32,
+                  false).toFloatArray();
+              for (int i = 0; i < m; i++) {
+                if ((int) argmax[i] == (int) labels[i]) {
+                  correct++;
                 }
               }
               trainer.step();
@@ -161,6 +174,11 @@ public final class ModelTrainer {
           EpochMetrics em = new EpochMetrics(epoch, lossSum / n, (double) correct / n, valLoss,
               valAcc, valAuroc, (System.nanoTime() - t0) / 1e9);
           history.add(em);
+          if (retries > 0) {
+            err.printf(Locale.ROOT, "note: %d batch(es) recomputed after a non-finite gradient%n",
+                retries);
+            retries = 0;
+          }
           onEpoch.accept(em);
           boolean better = validation == null || validation.size() == 0
               || valAcc > bestAcc || (valAcc == bestAcc && valLoss < bestLoss);
@@ -175,6 +193,83 @@ public final class ModelTrainer {
     }
     return new TrainingResult(best.withMetadata(metadata(config, train, validation, history,
         bestEpoch)), history, bestEpoch);
+  }
+
+  /**
+   * How often one batch's forward and backward pass is tried before a non-finite loss or gradient
+   * counts as divergence.
+   *
+   * <p>Why retry at all: with the PyTorch 2.7.1 CPU engine on our 2-core machine, networks with a
+   * normalisation layer (BatchNorm — DJL's or ours — and GroupNorm) intermittently got NaN in the
+   * gradients of the layers below it, in about one run in four, at a random batch, while every
+   * run that did not hit it produced bit-identical results for the same seed. Recomputing the
+   * batch (with the running statistics restored) gives the correct, finite gradient, so a real
+   * divergence (which repeats) is still reported, and the result stays deterministic.
+   */
+  static final int MAX_ATTEMPTS = 3;
+
+  private static List<ai.djl.nn.Parameter> parameters(DjlNetwork net) {
+    List<ai.djl.nn.Parameter> out = new ArrayList<>();
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.block().getParameters()) {
+      out.add(p.getValue());
+    }
+    return out;
+  }
+
+  private static boolean gradientsFinite(DjlNetwork net) {
+    for (ai.djl.nn.Parameter p : parameters(net)) {
+      NDArray a = p.getArray();
+      if (p.requiresGradient() && a.hasGradient()) {
+        float sum = a.getGradient().abs().sum().getFloat();
+        if (!Float.isFinite(sum)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Values of the parameters not trained by gradient (BatchNorm running statistics). */
+  private static List<double[]> runningStatistics(DjlNetwork net) {
+    List<double[]> out = new ArrayList<>();
+    for (ai.djl.nn.Parameter p : parameters(net)) {
+      if (!p.requiresGradient()) {
+        float[] f = p.getArray().toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+          d[i] = f[i];
+        }
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private static void restoreRunningStatistics(DjlNetwork net, List<double[]> saved) {
+    int k = 0;
+    for (ai.djl.nn.Parameter p : parameters(net)) {
+      if (!p.requiresGradient()) {
+        double[] d = saved.get(k++);
+        float[] f = new float[d.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = (float) d[i];
+        }
+        p.getArray().set(f);
+      }
+    }
+  }
+
+  /**
+   * Sets every parameter gradient to exactly zero before a backward pass: DJL's own reset computes
+   * {@code g − g}, which would keep a NaN from an earlier failed attempt.
+   */
+  private static void zeroGradients(DjlNetwork net) {
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.block().getParameters()) {
+      NDArray a = p.getValue().getArray();
+      if (p.getValue().requiresGradient() && a.hasGradient()) {
+        JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) a);
+      }
+    }
   }
 
   private static Map<String, String> metadata(TrainingConfig c, ImageDataset train,

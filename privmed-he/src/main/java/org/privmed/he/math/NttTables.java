@@ -120,7 +120,32 @@ public final class NttTables {
         int t = n;
         for (int m = 1; m < n; m <<= 1) {
             t >>= 1;
-            if (t >= 4) {
+            if (t == 4) {
+                // short groups: unrolled so the loop overhead does not dominate
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 8 * i;
+                    long u0 = a[j], u1 = a[j + 1], u2 = a[j + 2], u3 = a[j + 3];
+                    u0 -= twoQ & ((twoQ - 1 - u0) >> 63);
+                    u1 -= twoQ & ((twoQ - 1 - u1) >> 63);
+                    u2 -= twoQ & ((twoQ - 1 - u2) >> 63);
+                    u3 -= twoQ & ((twoQ - 1 - u3) >> 63);
+                    long x0 = a[j + 4], x1 = a[j + 5], x2 = a[j + 6], x3 = a[j + 7];
+                    long v0 = x0 * wi - Math.multiplyHigh(x0, wsi) * q;
+                    long v1 = x1 * wi - Math.multiplyHigh(x1, wsi) * q;
+                    long v2 = x2 * wi - Math.multiplyHigh(x2, wsi) * q;
+                    long v3 = x3 * wi - Math.multiplyHigh(x3, wsi) * q;
+                    a[j] = u0 + v0;
+                    a[j + 1] = u1 + v1;
+                    a[j + 2] = u2 + v2;
+                    a[j + 3] = u3 + v3;
+                    a[j + 4] = u0 - v0 + twoQ;
+                    a[j + 5] = u1 - v1 + twoQ;
+                    a[j + 6] = u2 - v2 + twoQ;
+                    a[j + 7] = u3 - v3 + twoQ;
+                }
+            } else if (t > 4) {
                 for (int i = 0; i < m; i++) {
                     final long wi = w[m + i];
                     final long wsi = ws[m + i];

@@ -162,6 +162,26 @@ class EncryptedDiagnosisServiceTest {
     }
 
     @Test
+    void encryptedDiagnosisRunsBatchesAndTimesPhases() throws Exception {
+        float[][] images = {image(21), image(22), image(23)};
+        org.privmed.eval.timing.PhaseTimer timer = new org.privmed.eval.timing.PhaseTimer();
+        try (InferenceClient c = connect()) {
+            ProgramInfo info = c.program();
+            SessionOpened s = c.openSession(paramsId(), alice.relin(), alice.galois());
+            double[][] scores = new org.privmed.infer.client.EncryptedDiagnosis(c, info, alice.ctx(), alice.codec())
+                    .classify(s.getSessionId(), images, timer);
+            for (int i = 0; i < images.length; i++) {
+                assertArrayEquals(program.plainScores(images[i]), scores[i], 1e-3, "image " + i);
+            }
+            c.closeSession(s.getSessionId());
+        }
+        org.privmed.eval.timing.PhaseTimes t = timer.snapshot();
+        assertEquals(1, t.laps().get("encrypt"));
+        assertEquals(3, t.laps().get("evaluate"), "one server evaluation per image in latency packing");
+        assertTrue(t.millis("round trip") >= t.millis("evaluate"));
+    }
+
+    @Test
     void wrongParametersIdIsFailedPrecondition() throws Exception {
         try (InferenceClient c = connect()) {
             assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.openSession(paramsId() ^ 1, alice.relin(), alice.galois())));

@@ -57,7 +57,11 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     private final ProgramInfo info;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
 
-    private record LiveSession(long expiresAtEpochMs, RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
+    private record LiveSession(long expiresAtEpochMs, ServedProgram.KeyedEvaluator evaluator) {
+    }
+
+    /** Parsed and checked keys, before they are bound to the program. */
+    private record ParsedKeys(RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
     }
 
     EncryptedDiagnosisService(ServedProgram program, CkksContext ctx, EvaluationKeyStore store, int maxMessageBytes) {
@@ -198,18 +202,19 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         private SessionOpened finish() {
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
-            LiveSession live = parse(rlk, gk);
+            ParsedKeys parsed = parse(rlk, gk);
+            ServedProgram.KeyedEvaluator evaluator = bind(parsed);
             EvaluationKeyStore.StoredSession stored;
             try {
                 store.purgeExpired();
                 stored = store.put(program.parameters().id(), rlk, gk);
             } catch (IOException e) {
+                evaluator.close();
                 LOG.log(System.Logger.Level.ERROR, "cannot store evaluation keys", e);
                 throw Status.INTERNAL.withDescription("the server could not store the keys: " + e.getMessage())
                         .asRuntimeException();
             }
-            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), live.relinearizationKey(),
-                    live.galoisKeys()));
+            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), evaluator));
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -238,7 +243,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     /** Parses and checks uploaded (or stored) key frames against the program. */
-    private LiveSession parse(byte[] rlk, byte[] gk) {
+    private ParsedKeys parse(byte[] rlk, byte[] gk) {
         RelinearizationKey relin = null;
         GaloisKeys galois = null;
         try {
@@ -262,7 +267,15 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 throw invalid("the Galois keys lack elements the program rotates by: " + missing);
             }
         }
-        return new LiveSession(0, relin, galois);
+        return new ParsedKeys(relin, galois);
+    }
+
+    private ServedProgram.KeyedEvaluator bind(ParsedKeys k) {
+        try {
+            return program.bind(ctx, k.relinearizationKey(), k.galoisKeys());
+        } catch (IllegalArgumentException e) {
+            throw invalid("the keys do not fit the program: " + e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ Classify
@@ -331,7 +344,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         long t0 = System.nanoTime();
         Ciphertext[] outCts;
         try {
-            outCts = program.evaluate(ctx, s.relinearizationKey(), s.galoisKeys(), in);
+            outCts = s.evaluator().evaluate(in);
         } catch (IllegalArgumentException e) {
             throw invalid("the inputs cannot be evaluated: " + e.getMessage());
         }
@@ -355,7 +368,9 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         if (s != null && s.expiresAtEpochMs() > System.currentTimeMillis()) {
             return s;
         }
-        sessions.remove(id);
+        if (s != null) {
+            forget(id);
+        }
         // keys persist on disk across server restarts; reload them
         Optional<EvaluationKeyStore.StoredSession> stored;
         try {
@@ -373,9 +388,12 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     + Long.toHexString(st.parametersId()) + ", not this server's " + Long.toHexString(program.parameters().id()))
                     .asRuntimeException();
         }
-        LiveSession parsed = parse(st.relinearizationKey(), st.galoisKeys());
-        LiveSession live = new LiveSession(st.expiresAtEpochMs(), parsed.relinearizationKey(), parsed.galoisKeys());
-        sessions.put(id, live);
+        LiveSession live = new LiveSession(st.expiresAtEpochMs(), bind(parse(st.relinearizationKey(), st.galoisKeys())));
+        LiveSession raced = sessions.putIfAbsent(id, live);
+        if (raced != null) {
+            live.evaluator().close();
+            return raced;
+        }
         return live;
     }
 
@@ -389,7 +407,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     .asRuntimeException());
             return;
         }
-        boolean cached = sessions.remove(id) != null;
+        boolean cached = forget(id);
         boolean deleted;
         try {
             deleted = store.delete(id);
@@ -404,6 +422,23 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
         out.onNext(CloseSessionResponse.newBuilder().setDeleted(deleted).build());
         out.onCompleted();
+    }
+
+    /** Drops a session's bound evaluator; true if one was cached. */
+    private boolean forget(String id) {
+        LiveSession s = sessions.remove(id);
+        if (s == null) {
+            return false;
+        }
+        s.evaluator().close();
+        return true;
+    }
+
+    /** Closes every bound evaluator (server shutdown); the keys stay on disk until they expire. */
+    void closeSessions() {
+        for (String id : sessions.keySet()) {
+            forget(id);
+        }
     }
 
     // ------------------------------------------------------------------ checks

@@ -193,6 +193,7 @@ public final class InferenceServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        service.closeSessions();
         ctx.close();
     }
 }

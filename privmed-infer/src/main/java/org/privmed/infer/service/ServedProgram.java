@@ -48,10 +48,26 @@ public interface ServedProgram {
     String explain();
 
     /**
-     * Evaluates the program on one request's inputs. Inputs have already been checked for count,
-     * parameter id and level; the evaluation may still throw IllegalArgumentException for other
-     * inconsistencies, which the server reports as INVALID_ARGUMENT.
+     * Prepares evaluation under one client's evaluation keys (either may be null when the program
+     * does not need it). Called once per session, so an implementation may precompute (encoded
+     * weights, hoisting tables) here; the server closes the result when the session ends.
+     *
+     * @throws IllegalArgumentException if the keys do not fit the program (reported as INVALID_ARGUMENT)
      */
-    Ciphertext[] evaluate(CkksContext ctx, RelinearizationKey relinearizationKey, GaloisKeys galoisKeys,
-            Ciphertext[] inputs);
+    KeyedEvaluator bind(CkksContext ctx, RelinearizationKey relinearizationKey, GaloisKeys galoisKeys);
+
+    /** The program bound to one session's keys. */
+    interface KeyedEvaluator extends AutoCloseable {
+
+        /**
+         * Evaluates one request's inputs. Inputs have already been checked for count, parameter id
+         * and level; other inconsistencies throw IllegalArgumentException, which the server
+         * reports as INVALID_ARGUMENT. Calls may come from several threads at once.
+         */
+        Ciphertext[] evaluate(Ciphertext[] inputs);
+
+        @Override
+        default void close() {
+        }
+    }
 }

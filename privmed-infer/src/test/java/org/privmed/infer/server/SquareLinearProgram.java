@@ -158,8 +158,12 @@ final class SquareLinearProgram implements ServedProgram {
     }
 
     @Override
-    public Ciphertext[] evaluate(CkksContext ctx, RelinearizationKey rlk, GaloisKeys gk, Ciphertext[] in) {
+    public KeyedEvaluator bind(CkksContext ctx, RelinearizationKey rlk, GaloisKeys gk) {
         Evaluator ev = new Evaluator(ctx, rlk, gk);
+        return in -> evaluate(ctx, ev, in);
+    }
+
+    private Ciphertext[] evaluate(CkksContext ctx, Evaluator ev, Ciphertext[] in) {
         CkksEncoder enc = new CkksEncoder(ctx);
         Ciphertext sq = ev.rescale(ev.relinearize(ev.square(in[0])));
         Ciphertext[] out = new Ciphertext[CLASSES];

@@ -7,7 +7,10 @@ import org.privmed.he.rlwe.PublicKey;
 import org.privmed.he.rlwe.RlweCiphertext;
 import org.privmed.he.rlwe.SecretKey;
 
-/** Encrypts plaintexts at their own level and scale: an RLWE encryption of zero plus the message. */
+/**
+ * Encrypts plaintexts at their own level and scale: an RLWE encryption of zero plus the message.
+ * Holds a random generator: not thread-safe, use one instance per thread.
+ */
 public final class CkksEncryptor {
     private final CkksContext ctx;
     private final Encryptor rlwe;

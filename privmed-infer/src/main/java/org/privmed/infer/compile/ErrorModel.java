@@ -1,0 +1,96 @@
+package org.privmed.infer.compile;
+
+import java.util.List;
+import org.privmed.he.ckks.CkksParameters;
+import org.privmed.infer.plan.LinearStage;
+import org.privmed.infer.plan.PolynomialStage;
+import org.privmed.infer.plan.Stage;
+
+/**
+ * Predicted error of every output value, tracked as a per-slot standard deviation in the manner
+ * of the average-case CKKS analysis of Costache, Curtis, Hales, Murphy, Ogilvie and Player, "On
+ * the precision loss in approximate homomorphic encryption" (SAC 2023, Sec. 4), and turned into a
+ * bound at 8 sigma at the end.
+ *
+ * <ul>
+ *   <li>rounding errors (encoding, fresh encryption, rescale): per coefficient uniform in
+ *       [−1/2, 1/2] times (1 + ternary secret), i.e. variance about N/18; through the canonical
+ *       embedding a slot sees N times that: σ_op ≈ 0.25·N/Δ;</li>
+ *   <li>a key switch with one prime per digit adds about 3.2·N·sqrt(dnum)·q_max/P in each slot at
+ *       the scale of the ciphertext it rotates (Han and Ki, CT-RSA 2020, Lemma 3 for hybrid key
+ *       switching), so a special prime larger than the digits shrinks it;</li>
+ *   <li>a linear map scales independent slot errors by the largest row's ℓ2 norm; a polynomial by
+ *       |p'| at the calibrated maximum.</li>
+ * </ul>
+ * It is a prediction, not a proof: inputs far outside the calibration range may exceed it.
+ */
+final class ErrorModel {
+  static final double SIGMAS = 8;
+
+  private ErrorModel() {}
+
+  /**
+   * @param maxAbs calibration maxima, element 0 the input
+   * @param babyRotations per stage, whether the input ciphertext is rotated before the products
+   * @param rotationsAfterRescale per stage, key switches applied after the rescale (latency)
+   */
+  static double predict(List<Stage> stages, double[] maxAbs, CkksParameters params,
+      boolean[] babyRotations, int[] rotationsAfterRescale) {
+    int n = params.ringDegree();
+    double scale = params.defaultScale();
+    int qMax = 0;
+    for (int b : params.qBits()) {
+      qMax = Math.max(qMax, b);
+    }
+    int pBits = 0;
+    for (int b : params.pBits()) {
+      pBits += b;
+    }
+    double sigmaOp = 0.25 * n / scale;
+    double sigmaKs = 3.2 * n * Math.sqrt(params.dnum()) * Math.pow(2, qMax - pBits) / scale;
+    double var = 2 * sigmaOp * sigmaOp; // encoding + fresh encryption
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i);
+      double mx = maxAbs[i] + SIGMAS * Math.sqrt(var);
+      if (st instanceof LinearStage l) {
+        double[] rows = rowNorms(l);
+        double l2 = rows[0];
+        double nnz = rows[1];
+        double ptRound = 0.3 * Math.sqrt(n) / scale;
+        var = l2 * l2 * (var + (babyRotations[i] ? sigmaKs * sigmaKs : 0))
+            + nnz * Math.pow(mx * ptRound, 2)
+            + sigmaOp * sigmaOp
+            + rotationsAfterRescale[i] * sigmaKs * sigmaKs;
+      } else {
+        PolynomialStage p = (PolynomialStage) st;
+        double deriv = 0;
+        double[] c = p.coefficients();
+        for (int k = 1; k < c.length; k++) {
+          deriv += Math.abs(c[k]) * k * Math.pow(mx, k - 1);
+        }
+        var = deriv * deriv * var + (1 + p.depth()) * sigmaOp * sigmaOp * Math.max(1, deriv * deriv);
+      }
+    }
+    return SIGMAS * Math.sqrt(var);
+  }
+
+  /** {max row ℓ2 norm, max nonzeros in a row}. */
+  private static double[] rowNorms(LinearStage l) {
+    double best = 0;
+    int bestCount = 0;
+    for (int r = 0; r < l.rows(); r++) {
+      double s = 0;
+      int count = 0;
+      for (int c = 0; c < l.cols(); c++) {
+        double v = l.matrix()[r * l.cols() + c];
+        if (v != 0) {
+          s += v * v;
+          count++;
+        }
+      }
+      best = Math.max(best, s);
+      bestCount = Math.max(bestCount, count);
+    }
+    return new double[] {Math.sqrt(best), bestCount};
+  }
+}

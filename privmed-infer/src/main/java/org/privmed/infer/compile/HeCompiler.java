@@ -1,0 +1,105 @@
+package org.privmed.infer.compile;
+
+import java.util.List;
+import org.privmed.data.ImageDataset;
+import org.privmed.he.ckks.CkksParameters;
+import org.privmed.he.security.SecurityLevel;
+import org.privmed.he.security.SecurityTable;
+import org.privmed.infer.plan.Lowering;
+import org.privmed.infer.plan.Stage;
+import org.privmed.nn.model.Model;
+
+/**
+ * Compiles a trained model into an {@link HeProgram}: lowering to linear and polynomial stages
+ * ({@link Lowering}), value ranges from calibration data ({@link Calibration}), then the CKKS
+ * parameters.
+ *
+ * <p>Parameter choice. The multiplicative depth L is the sum of the stages' depths, so the chain
+ * is q_0 followed by L primes of Δ's size (one rescale per level, Cheon et al., SAC 2018, Sec. 5).
+ * q_0 must hold the largest scaled value left at level 0 (and every level's value with its scale)
+ * with a factor-8 margin over the calibration maximum; the one special prime P is as large as
+ * q_0 so hybrid key switching with one prime per digit adds little noise (Han and Ki, "Better
+ * bootstrapping for approximate HE", CT-RSA 2020, Sec. 3). Ring degrees are tried from the
+ * smallest that holds the packing; for each, the largest Δ whose log2(QP) stays within the
+ * HomomorphicEncryption.org 128-bit bound is taken, and the set is accepted when the predicted
+ * output error ({@link ErrorModel}) is below the target.
+ */
+public final class HeCompiler {
+  private HeCompiler() {}
+
+  public static HeProgram compile(Model model, Packing packing, CompileOptions opts,
+      ImageDataset calibration) {
+    Lowering.Lowered low = Lowering.lower(model, packing == Packing.LATENCY);
+    Calibration.Result cal = Calibration.ranges(model, low.layout(), low.stages(), calibration,
+        opts.calibrationImages());
+    List<Stage> stages = low.stages();
+    int depth = 0;
+    for (Stage s : stages) {
+      depth += s.depth();
+    }
+    int neededSlots = packing == Packing.LATENCY ? HeProgram.latencySlots(low) : 1;
+    int minLogN = packing == Packing.THROUGHPUT ? Math.max(13, opts.minLogN()) : opts.minLogN();
+    StringBuilder tried = new StringBuilder();
+    for (int logN = minLogN; logN <= opts.maxLogN(); logN++) {
+      int n = 1 << logN;
+      if (n / 2 < neededSlots) {
+        tried.append(" N=").append(n).append(": ").append(neededSlots).append(" slots needed;");
+        continue;
+      }
+      int bound = SecurityTable.maxLogQP(n, SecurityLevel.CLASSICAL_128);
+      HeProgram best = null;
+      for (int s = opts.maxScaleBits(); s >= opts.minScaleBits(); s--) {
+        int q0 = firstPrimeBits(stages, cal.maxAbs(), s);
+        if (q0 > 60) {
+          continue;
+        }
+        // the rest of the budget goes to the special prime: it divides the key-switching noise
+        int p = Math.min(60, bound - q0 - depth * s);
+        if (p < Math.max(q0, s)) {
+          continue;
+        }
+        HeProgram prog = HeProgram.assemble(model, packing, build(logN, q0, s, depth, p),
+            cal.maxAbs(), cal.source());
+        if (best == null || prog.predictedError() < best.predictedError()) {
+          best = prog;
+        }
+      }
+      if (best != null && best.predictedError() <= opts.targetError()) {
+        return best;
+      }
+      tried.append(best == null ? " N=" + n + ": depth does not fit the 128-bit bound;"
+          : String.format(java.util.Locale.ROOT, " N=%d: best predicted error %.3g;", n,
+              best.predictedError()));
+    }
+    throw new IllegalArgumentException("no 128-bit-secure CKKS parameters fit model " + model.name()
+        + " (depth " + depth + ", packing " + packing + ", target error " + opts.targetError()
+        + ") within N <= 2^" + opts.maxLogN() + ":" + tried);
+  }
+
+  /** Bits of q_0: Δ plus room for 8× the largest value at each level's modulus. */
+  static int firstPrimeBits(List<Stage> stages, double[] maxAbs, int scaleBits) {
+    int depth = 0;
+    for (Stage s : stages) {
+      depth += s.depth();
+    }
+    double need = 4;
+    int level = depth;
+    for (int i = 0; i <= stages.size(); i++) {
+      if (i > 0) {
+        level -= stages.get(i - 1).depth();
+      }
+      double bits = Math.log(8 * maxAbs[i]) / Math.log(2) - (double) scaleBits * level;
+      need = Math.max(need, bits);
+    }
+    return scaleBits + (int) Math.ceil(need);
+  }
+
+  static CkksParameters build(int logN, int q0, int s, int depth, int p) {
+    int[] q = new int[depth + 1];
+    q[0] = q0;
+    for (int i = 1; i <= depth; i++) {
+      q[i] = s;
+    }
+    return CkksParameters.builder().logN(logN).qBits(q).pBits(p).scale(Math.pow(2, s)).build();
+  }
+}

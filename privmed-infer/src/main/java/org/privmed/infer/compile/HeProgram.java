@@ -1,0 +1,412 @@
+package org.privmed.infer.compile;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.privmed.he.ckks.CkksParameters;
+import org.privmed.he.serial.HeFormatException;
+import org.privmed.he.serial.HeSerializer;
+import org.privmed.infer.packing.DiagonalPlan;
+import org.privmed.infer.plan.InputLayout;
+import org.privmed.infer.plan.LinearStage;
+import org.privmed.infer.plan.Lowering;
+import org.privmed.infer.plan.PolynomialStage;
+import org.privmed.infer.plan.Stage;
+import org.privmed.nn.io.ModelFile;
+import org.privmed.nn.model.Model;
+
+/**
+ * A compiled HE program: the model, the packing, the CKKS parameters, the lowered stages with
+ * their levels, the rotation plan (latency packing) and the calibration ranges. Immutable and
+ * shared by client and server: both rebuild it from {@link #toBytes()}, whose SHA-256 trailer
+ * refuses altered bytes and whose parameter id is checked against every ciphertext.
+ */
+public final class HeProgram {
+  private static final byte[] MAGIC = "PMHEPROG".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+
+  private final Model model;
+  private final Packing packing;
+  private final CkksParameters params;
+  private final double[] maxAbs;
+  private final String calibrationSource;
+  private final InputLayout layout;
+  private final List<Stage> stages;
+  private final int[] stageLevels;
+  private final DiagonalPlan[] plans;
+  private final int inputPeriod;
+  private final int[] rotationSteps;
+  private final double predictedError;
+
+  private HeProgram(Model model, Packing packing, CkksParameters params, double[] maxAbs,
+      String calibrationSource) {
+    this.model = model;
+    this.packing = packing;
+    this.params = params;
+    this.maxAbs = maxAbs.clone();
+    this.calibrationSource = calibrationSource;
+    Lowering.Lowered low = Lowering.lower(model, packing == Packing.LATENCY);
+    this.layout = low.layout();
+    this.stages = low.stages();
+    if (maxAbs.length != stages.size() + 1) {
+      throw new IllegalArgumentException("calibration has " + maxAbs.length + " ranges, the program "
+          + stages.size() + " stages (+1 for the input)");
+    }
+    this.stageLevels = new int[stages.size()];
+    int level = params.maxLevel();
+    for (int i = 0; i < stages.size(); i++) {
+      stageLevels[i] = level;
+      level -= stages.get(i).depth();
+    }
+    if (level < 0) {
+      throw new IllegalArgumentException("the program needs depth " + (params.maxLevel() - level)
+          + " but the parameters offer " + params.maxLevel() + " levels");
+    }
+    this.plans = new DiagonalPlan[stages.size()];
+    int[] rotationsAfterRescale = new int[stages.size()];
+    boolean[] babyRotations = new boolean[stages.size()];
+    TreeSet<Integer> rot = new TreeSet<>();
+    int period = pow2(layout.size());
+    this.inputPeriod = period;
+    if (packing == Packing.LATENCY) {
+      for (int i = 0; i < stages.size(); i++) {
+        if (stages.get(i) instanceof LinearStage l) {
+          plans[i] = new DiagonalPlan(l, Math.max(period, pow2(l.cols())), params.slots());
+          period = plans[i].outPeriod();
+          rot.addAll(plans[i].rotations());
+          rotationsAfterRescale[i] = plans[i].sumSteps().length;
+          babyRotations[i] = plans[i].keySwitches() > plans[i].sumSteps().length;
+        }
+      }
+    }
+    this.rotationSteps = rot.stream().mapToInt(Integer::intValue).toArray();
+    this.predictedError = ErrorModel.predict(stages, maxAbs, params, babyRotations,
+        rotationsAfterRescale);
+  }
+
+  static HeProgram assemble(Model model, Packing packing, CkksParameters params, double[] maxAbs,
+      String calibrationSource) {
+    return new HeProgram(model, packing, params, maxAbs, calibrationSource);
+  }
+
+  static int pow2(int n) {
+    return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+  }
+
+  /** Slots the latency packing needs: the widest period span of any linear stage. */
+  static int latencySlots(Lowering.Lowered low) {
+    int period = pow2(low.layout().size());
+    int need = period;
+    for (Stage s : low.stages()) {
+      if (s instanceof LinearStage l) {
+        int in = Math.max(period, pow2(l.cols()));
+        int out = pow2(l.rows());
+        need = Math.max(need, Math.max(in, out));
+        period = out;
+      }
+    }
+    return need;
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  public Model model() {
+    return model;
+  }
+
+  public Packing packing() {
+    return packing;
+  }
+
+  public CkksParameters parameters() {
+    return params;
+  }
+
+  /** Rotation steps (left shifts) whose Galois keys the server needs: exactly those it uses. */
+  public int[] rotationSteps() {
+    return rotationSteps.clone();
+  }
+
+  public boolean needsRelinKey() {
+    for (Stage s : stages) {
+      if (s instanceof PolynomialStage p && p.degree() >= 2) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Images one batch of ciphertexts carries: 1 (latency) or N/2 (throughput). */
+  public int imagesPerBatch() {
+    return packing == Packing.LATENCY ? 1 : params.slots();
+  }
+
+  public int inputCiphertexts() {
+    return packing == Packing.LATENCY ? 1 : layout.size();
+  }
+
+  public int outputCiphertexts() {
+    return packing == Packing.LATENCY ? 1 : model.numClasses();
+  }
+
+  public InputLayout inputLayout() {
+    return layout;
+  }
+
+  public List<Stage> stages() {
+    return stages;
+  }
+
+  /** Level of the ciphertexts entering stage i. */
+  public int stageLevel(int i) {
+    return stageLevels[i];
+  }
+
+  /** The latency plan of stage i, or null (polynomial stage, or throughput packing). */
+  public DiagonalPlan diagonalPlan(int i) {
+    return plans[i];
+  }
+
+  /** Period (a power of two) with which the client replicates its arranged input (latency). */
+  public int inputPeriod() {
+    return inputPeriod;
+  }
+
+  /** Predicted bound on |encrypted logit − plaintext logit| (see {@link ErrorModel}). */
+  public double predictedError() {
+    return predictedError;
+  }
+
+  /** Calibration maxima: element 0 the input, element i+1 stage i's output. */
+  public double[] calibrationMaxAbs() {
+    return maxAbs.clone();
+  }
+
+  /** Total key switches of one evaluation (latency), 0 for throughput. */
+  public int keySwitches() {
+    int n = 0;
+    for (DiagonalPlan p : plans) {
+      if (p != null) {
+        n += p.keySwitches();
+      }
+    }
+    for (Stage s : stages) {
+      if (s instanceof PolynomialStage p && p.degree() >= 2) {
+        n += (p.degree() - 1) * (packing == Packing.LATENCY ? 1 : p.size());
+      }
+    }
+    return n;
+  }
+
+  /** Approximate serialized size of one switching key (seeded: the b polys over QP only). */
+  public long switchingKeyBytes() {
+    long bits = 0;
+    for (int b : params.qBits()) {
+      bits += b;
+    }
+    for (int b : params.pBits()) {
+      bits += b;
+    }
+    return (long) params.dnum() * bits * params.ringDegree() / 8;
+  }
+
+  /** Bytes of one fresh seeded input ciphertext (top level, one poly). */
+  public long inputCiphertextBytes() {
+    long bits = 0;
+    for (int b : params.qBits()) {
+      bits += b;
+    }
+    return bits * params.ringDegree() / 8;
+  }
+
+  /** Bytes of one output ciphertext (level 0, two polys). */
+  public long outputCiphertextBytes() {
+    return 2L * params.qBits()[0] * params.ringDegree() / 8;
+  }
+
+  /** The plan, as {@code privmed compile --explain} prints it. */
+  public String explain() {
+    StringBuilder sb = new StringBuilder();
+    Locale l = Locale.ROOT;
+    sb.append(String.format(l, "HE program for model %s, packing %s%n", model.name(), packing));
+    sb.append(String.format(l, "parameters: N = %d (%d slots), q bits %s, special prime bits %s, "
+            + "dnum %d, scale 2^%.0f, log2(QP) = %.1f (128-bit bound %s), id %016x%n",
+        params.ringDegree(), params.slots(), Arrays.toString(params.qBits()),
+        Arrays.toString(params.pBits()), params.dnum(), Math.log(params.defaultScale()) / Math.log(2),
+        params.logQP(), org.privmed.he.security.SecurityTable.maxLogQP(params.ringDegree(),
+            org.privmed.he.security.SecurityLevel.CLASSICAL_128), params.id()));
+    sb.append(String.format(l, "input layout: %s, %d values%s; %d input ciphertext(s), %d image(s) "
+            + "per batch%n", layout.kind(), layout.size(),
+        packing == Packing.LATENCY ? " replicated with period " + inputPeriod : " (one ciphertext each)",
+        inputCiphertexts(), imagesPerBatch()));
+    sb.append(String.format(l, "calibration: %s; max |input| %.3g%n", calibrationSource, maxAbs[0]));
+    sb.append("stages:\n");
+    for (int i = 0; i < stages.size(); i++) {
+      Stage s = stages.get(i);
+      sb.append(String.format(l, "  %d. level %d -> %d  ", i, stageLevels[i], stageLevels[i] - s.depth()));
+      if (s instanceof LinearStage ls) {
+        sb.append(String.format(l, "linear %d -> %d [%s], %d nonzero weights", ls.cols(), ls.rows(),
+            ls.label(), ls.nonZeros()));
+        if (plans[i] != null) {
+          DiagonalPlan p = plans[i];
+          sb.append(String.format(l, "; period %d -> %d, %d diagonals (stride %d), BSGS n1 = %d: "
+                  + "%d baby (hoisted) + %d giant + %d rotate-and-sum rotations %s",
+              p.inPeriod(), p.outPeriod(), p.diagonalCount(), p.stride(), p.babyStepSize(),
+              p.babySteps().length, p.giantSteps().length, p.sumSteps().length, p.rotations()));
+        } else {
+          sb.append("; constant multiplications, no rotations");
+        }
+      } else {
+        PolynomialStage ps = (PolynomialStage) s;
+        sb.append(String.format(l, "polynomial degree %d %s [%s]", ps.degree(),
+            Arrays.toString(ps.coefficients()), ps.label()));
+      }
+      sb.append(String.format(l, "; max |out| %.3g%n", maxAbs[i + 1]));
+    }
+    long keyBytes = switchingKeyBytes();
+    sb.append(String.format(l, "keys: relinearization %s (%s), Galois keys for %d rotation steps %s "
+            + "(%s); total evaluation keys about %s%n",
+        needsRelinKey() ? "yes" : "no", bytes(keyBytes), rotationSteps.length,
+        Arrays.toString(rotationSteps), bytes(keyBytes * rotationSteps.length),
+        bytes(keyBytes * (rotationSteps.length + (needsRelinKey() ? 1 : 0)))));
+    sb.append(String.format(l, "key switches per evaluation: %d%n", keySwitches()));
+    sb.append(String.format(l, "ciphertexts: input %d x %s (seeded), output %d x %s; upload per image "
+            + "%s%n", inputCiphertexts(), bytes(inputCiphertextBytes()), outputCiphertexts(),
+        bytes(outputCiphertextBytes()), bytes(inputCiphertextBytes() * inputCiphertexts()
+            / imagesPerBatch())));
+    sb.append(String.format(l, "predicted max |logit error| %.3g (about %.1f bits below the largest "
+            + "logit %.3g)%n", predictedError, Math.log(maxAbs[stages.size()] / predictedError)
+            / Math.log(2), maxAbs[stages.size()]));
+    return sb.toString();
+  }
+
+  private static String bytes(long b) {
+    if (b >= 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f MB", b / 1048576.0);
+    }
+    return String.format(Locale.ROOT, "%.1f KB", b / 1024.0);
+  }
+
+  // ------------------------------------------------------------------ serialization
+
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bos);
+      out.write(MAGIC);
+      out.writeInt(VERSION);
+      out.writeUTF(packing.name());
+      byte[] p = HeSerializer.writeParameters(params);
+      out.writeInt(p.length);
+      out.write(p);
+      byte[] m = ModelFile.toBytes(model);
+      out.writeInt(m.length);
+      out.write(m);
+      out.writeInt(maxAbs.length);
+      for (double v : maxAbs) {
+        out.writeDouble(v);
+      }
+      out.writeUTF(calibrationSource);
+      out.flush();
+      byte[] body = bos.toByteArray();
+      byte[] digest = sha256(body);
+      byte[] all = Arrays.copyOf(body, body.length + digest.length);
+      System.arraycopy(digest, 0, all, body.length, digest.length);
+      return all;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * @throws ProgramFormatException for truncated, altered or unknown bytes
+   */
+  public static HeProgram fromBytes(byte[] data) {
+    if (data == null || data.length < MAGIC.length + 4 + 32) {
+      throw new ProgramFormatException("HE program: " + (data == null ? "null" : data.length + " bytes")
+          + " is too short");
+    }
+    byte[] body = Arrays.copyOf(data, data.length - 32);
+    byte[] digest = Arrays.copyOfRange(data, data.length - 32, data.length);
+    if (!MessageDigest.isEqual(sha256(body), digest)) {
+      throw new ProgramFormatException("HE program: SHA-256 check failed; the bytes were altered or "
+          + "truncated");
+    }
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+      byte[] magic = in.readNBytes(MAGIC.length);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new ProgramFormatException("HE program: bad magic, not a PrivMed HE program");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new ProgramFormatException("HE program: version " + version + " unsupported (expected "
+            + VERSION + ")");
+      }
+      Packing packing = Packing.valueOf(in.readUTF());
+      CkksParameters params = HeSerializer.readParameters(readBlock(in, "parameters"));
+      Model model = ModelFile.fromBytes(readBlock(in, "model"), "HE program");
+      int n = in.readInt();
+      if (n < 1 || n > 100_000) {
+        throw new ProgramFormatException("HE program: " + n + " calibration ranges is implausible");
+      }
+      double[] maxAbs = new double[n];
+      for (int i = 0; i < n; i++) {
+        maxAbs[i] = in.readDouble();
+        if (!(maxAbs[i] > 0) || !Double.isFinite(maxAbs[i])) {
+          throw new ProgramFormatException("HE program: calibration range " + i + " is " + maxAbs[i]);
+        }
+      }
+      String source = in.readUTF();
+      if (in.available() != 0) {
+        throw new ProgramFormatException("HE program: " + in.available() + " trailing bytes");
+      }
+      return new HeProgram(model, packing, params, maxAbs, source);
+    } catch (HeFormatException e) {
+      throw new ProgramFormatException("HE program: bad parameters: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ProgramFormatException("HE program: unreadable (" + e.getMessage() + ")", e);
+    } catch (ProgramFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ProgramFormatException("HE program: invalid content: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readBlock(DataInputStream in, String what) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > in.available()) {
+      throw new ProgramFormatException("HE program: " + what + " block of " + len + " bytes exceeds the "
+          + in.available() + " left");
+    }
+    return in.readNBytes(len);
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** Stage list for tests and tools. */
+  public List<String> stageLabels() {
+    List<String> out = new ArrayList<>();
+    for (Stage s : stages) {
+      out.add(s.label());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,225 @@
+package org.privmed.infer.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.privmed.he.ckks.Ciphertext;
+import org.privmed.he.ckks.CkksContext;
+import org.privmed.he.ckks.CkksEncoder;
+import org.privmed.he.ckks.Evaluator;
+import org.privmed.he.ckks.Plaintext;
+import org.privmed.he.rlwe.GaloisKeys;
+import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.infer.compile.HeProgram;
+import org.privmed.infer.compile.Packing;
+import org.privmed.infer.packing.DiagonalPlan;
+import org.privmed.infer.plan.LinearStage;
+import org.privmed.infer.plan.PolynomialStage;
+import org.privmed.infer.plan.Stage;
+
+/**
+ * Runs an {@link HeProgram} on encrypted inputs. Holds only evaluation keys, never a secret key.
+ * Every input is checked (count, parameter id, degree, level, scale) before any work, so a bad
+ * request fails fast with a message naming what is wrong. Thread-safe: concurrent calls share the
+ * precomputed diagonal plaintexts and weight residues.
+ */
+public final class ServerEvaluator implements AutoCloseable {
+  private final HeProgram program;
+  private final CkksContext ctx;
+  private final Evaluator ev;
+  private final CkksEncoder encoder;
+  private final int threads;
+  private final ForkJoinPool pool;
+  /** Latency: per stage, giant shift → (baby shift → plaintext diagonal). */
+  private final List<Map<Integer, Map<Integer, Plaintext>>> diagonals = new ArrayList<>();
+  private final Map<Integer, Plaintext> biasCache = new ConcurrentHashMap<>();
+  /** Throughput: per stage, the weight residues. */
+  private final ThroughputLinear[] kernels;
+
+  public ServerEvaluator(HeProgram program, CkksContext ctx, RelinearizationKey rlk, GaloisKeys gk) {
+    if (ctx.paramsId() != program.parameters().id()) {
+      throw new IllegalArgumentException(String.format("context parameters %016x differ from the "
+          + "program's %016x", ctx.paramsId(), program.parameters().id()));
+    }
+    if (program.needsRelinKey() && rlk == null) {
+      throw new IllegalArgumentException("the program squares ciphertexts: a relinearization key is needed");
+    }
+    if (gk != null) {
+      for (int step : program.rotationSteps()) {
+        int g = ctx.galoisElementForRotation(step);
+        if (!gk.has(g)) {
+          throw new IllegalArgumentException("Galois keys lack rotation step " + step + " (element "
+              + g + ") that the program uses");
+        }
+      }
+    } else if (program.rotationSteps().length > 0) {
+      throw new IllegalArgumentException("the program rotates by " + program.rotationSteps().length
+          + " steps: Galois keys are needed");
+    }
+    this.program = program;
+    this.ctx = ctx;
+    this.ev = new Evaluator(ctx, rlk, gk);
+    this.encoder = new CkksEncoder(ctx);
+    this.threads = ctx.threads();
+    this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    List<Stage> stages = program.stages();
+    this.kernels = new ThroughputLinear[stages.size()];
+    for (int i = 0; i < stages.size(); i++) {
+      Map<Integer, Map<Integer, Plaintext>> enc = new TreeMap<>();
+      if (stages.get(i) instanceof LinearStage l) {
+        int level = program.stageLevel(i);
+        if (program.packing() == Packing.THROUGHPUT) {
+          kernels[i] = new ThroughputLinear(ctx, l, level);
+        } else {
+          DiagonalPlan plan = program.diagonalPlan(i);
+          double ptScale = (double) ctx.rlwe().qAtLevel(level).modulus(level).value();
+          for (Map.Entry<Integer, Map<Integer, double[]>> g : plan.diagonals().entrySet()) {
+            Map<Integer, Plaintext> inner = new TreeMap<>();
+            for (Map.Entry<Integer, double[]> b : g.getValue().entrySet()) {
+              inner.put(b.getKey(), encoder.encode(b.getValue(), level, ptScale));
+            }
+            enc.put(g.getKey(), inner);
+          }
+        }
+      }
+      diagonals.add(enc);
+    }
+  }
+
+  public HeProgram program() {
+    return program;
+  }
+
+  /**
+   * @param inputs {@link HeProgram#inputCiphertexts()} fresh ciphertexts from a
+   *     {@link ClientSession}
+   * @return {@link HeProgram#outputCiphertexts()} ciphertexts of the logits
+   * @throws IllegalArgumentException naming the first bad input
+   */
+  public Ciphertext[] evaluate(Ciphertext[] inputs) {
+    validate(inputs);
+    if (program.packing() == Packing.LATENCY) {
+      return new Ciphertext[] {evaluateLatency(inputs[0])};
+    }
+    return evaluateThroughput(inputs);
+  }
+
+  private void validate(Ciphertext[] inputs) {
+    if (inputs == null || inputs.length != program.inputCiphertexts()) {
+      throw new IllegalArgumentException("expected " + program.inputCiphertexts()
+          + " input ciphertexts, got " + (inputs == null ? "null" : inputs.length));
+    }
+    long id = program.parameters().id();
+    int top = program.parameters().maxLevel();
+    double scale = program.parameters().defaultScale();
+    for (int i = 0; i < inputs.length; i++) {
+      Ciphertext c = inputs[i];
+      if (c == null) {
+        throw new IllegalArgumentException("input ciphertext " + i + " is null");
+      }
+      if (c.paramsId() != id) {
+        throw new IllegalArgumentException(String.format("input ciphertext %d has parameter id %016x, "
+            + "the program expects %016x", i, c.paramsId(), id));
+      }
+      if (c.size() != 2) {
+        throw new IllegalArgumentException("input ciphertext " + i + " has " + c.size()
+            + " polynomials, expected 2");
+      }
+      if (c.level() != top) {
+        throw new IllegalArgumentException("input ciphertext " + i + " is at level " + c.level()
+            + ", expected the top level " + top);
+      }
+      if (Math.abs(c.scale() - scale) > 1e-9 * scale) {
+        throw new IllegalArgumentException("input ciphertext " + i + " has scale " + c.scale()
+            + ", expected " + scale);
+      }
+    }
+  }
+
+  private Ciphertext evaluateLatency(Ciphertext x) {
+    List<Stage> stages = program.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i);
+      if (st instanceof PolynomialStage p) {
+        x = PolynomialEvaluator.apply(ev, p, x);
+        continue;
+      }
+      DiagonalPlan plan = program.diagonalPlan(i);
+      Map<Integer, Map<Integer, Plaintext>> diags = diagonals.get(i);
+      int[] babySteps = plan.babySteps();
+      Ciphertext[] rotated = babySteps.length == 0 ? new Ciphertext[0] : ev.rotateHoisted(x, babySteps);
+      Map<Integer, Ciphertext> baby = new TreeMap<>();
+      baby.put(0, x);
+      for (int b = 0; b < babySteps.length; b++) {
+        baby.put(babySteps[b], rotated[b]);
+      }
+      Ciphertext acc = null;
+      for (Map.Entry<Integer, Map<Integer, Plaintext>> g : diags.entrySet()) {
+        Ciphertext inner = null;
+        for (Map.Entry<Integer, Plaintext> b : g.getValue().entrySet()) {
+          Ciphertext term = ev.multiplyPlain(baby.get(b.getKey()), b.getValue());
+          inner = inner == null ? term : ev.add(inner, term);
+        }
+        Ciphertext shifted = g.getKey() == 0 ? inner : ev.rotate(inner, g.getKey());
+        acc = acc == null ? shifted : ev.add(acc, shifted);
+      }
+      // rescale first: the rotate-and-sum then works on one limb fewer
+      acc = ev.rescale(acc);
+      for (int s : plan.sumSteps()) {
+        acc = ev.add(acc, ev.rotate(acc, s));
+      }
+      x = ev.addPlain(acc, bias(i, plan, acc));
+    }
+    return x;
+  }
+
+  private Plaintext bias(int stage, DiagonalPlan plan, Ciphertext at) {
+    Plaintext p = biasCache.get(stage);
+    if (p == null || p.level() != at.level() || Math.abs(p.scale() - at.scale()) > 1e-12 * at.scale()) {
+      p = encoder.encode(plan.bias(), at.level(), at.scale());
+      biasCache.put(stage, p);
+    }
+    return p;
+  }
+
+  private Ciphertext[] evaluateThroughput(Ciphertext[] x) {
+    List<Stage> stages = program.stages();
+    Ciphertext[] cur = x;
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i);
+      Ciphertext[] in = cur;
+      Ciphertext[] out = new Ciphertext[st.outputSize()];
+      if (st instanceof LinearStage) {
+        ThroughputLinear k = kernels[i];
+        parallel(out.length, r -> out[r] = ev.rescale(k.row(r, in, ctx.paramsId())));
+      } else {
+        PolynomialStage p = (PolynomialStage) st;
+        parallel(out.length, r -> out[r] = PolynomialEvaluator.apply(ev, p, in[r]));
+      }
+      cur = out;
+    }
+    return cur;
+  }
+
+  private void parallel(int count, IntConsumer body) {
+    if (pool == null) {
+      for (int i = 0; i < count; i++) {
+        body.accept(i);
+      }
+      return;
+    }
+    pool.submit(() -> IntStream.range(0, count).parallel().forEach(body)).join();
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}

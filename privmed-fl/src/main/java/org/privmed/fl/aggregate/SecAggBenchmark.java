@@ -1,5 +1,6 @@
 package org.privmed.fl.aggregate;
 
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import org.privmed.fl.secagg.StochasticQuantizer;
  * Micro-benchmark (a main, not a test): wall time of the aggregation step of one round, plain
  * FedAvg versus FedAvg through SecAgg+, for several client counts and a 1M-float update.
  * Only aggregation is timed — no local training — so the ratio is the protocol's overhead on its
- * own, an upper bound on what it adds to a full round.
+ * own, an upper bound on what it adds to a full round. Process CPU time is printed beside wall
+ * time because on a shared machine wall time mostly measures the other tenants.
  *
  * <p>Usage: {@code SecAggBenchmark [clients,…] [dimension] [repetitions] [threads]}; defaults
  * 10,50,100 · 1,000,000 · 3 · available processors.
@@ -32,7 +34,8 @@ public final class SecAggBenchmark {
         StochasticQuantizer quantizer = new StochasticQuantizer(1.0, 22);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         System.out.printf("d=%d, threads=%d, repetitions=%d (median), quantization 22 bits, clipping range 1.0%n", d, threads, reps);
-        System.out.printf("%8s %4s %4s %12s %12s %8s %16s %16s%n", "clients", "k", "t", "plain_ms", "secagg_ms", "ratio", "plain_B/client", "secagg_B/client");
+        System.out.printf("%8s %4s %4s %10s %10s %7s %12s %12s %9s %15s %15s%n", "clients", "k", "t", "plain_ms", "secagg_ms", "ratio",
+                "plain_cpu_ms", "secagg_cpu_ms", "cpu_ratio", "plain_B/client", "secagg_B/client");
         try {
             for (int n : clientCounts) {
                 List<ClientUpdate> updates = updates(n, d);
@@ -40,19 +43,28 @@ public final class SecAggBenchmark {
                 int t = k / 2 + 1;
                 long[] plain = new long[reps];
                 long[] secure = new long[reps];
+                long[] plainCpu = new long[reps];
+                long[] secureCpu = new long[reps];
                 double plainBytes = 0;
                 double secureBytes = 0;
                 for (int r = 0; r < reps; r++) {
+                    long c0 = cpuNanos();
                     long t0 = System.nanoTime();
                     plainBytes = AggregationRounds.plain(updates, fedAvg).meanBytesPerClient();
                     plain[r] = System.nanoTime() - t0;
+                    plainCpu[r] = cpuNanos() - c0;
+                    c0 = cpuNanos();
                     t0 = System.nanoTime();
                     secureBytes = AggregationRounds.secure(updates, fedAvg, quantizer, r, k, t, Map.of(), pool, random).meanBytesPerClient();
                     secure[r] = System.nanoTime() - t0;
+                    secureCpu[r] = cpuNanos() - c0;
                 }
                 double p = median(plain) / 1e6;
                 double s = median(secure) / 1e6;
-                System.out.printf("%8d %4d %4d %12.1f %12.1f %8.1f %16.0f %16.0f%n", n, k, t, p, s, s / p, plainBytes, secureBytes);
+                double pc = median(plainCpu) / 1e6;
+                double sc = median(secureCpu) / 1e6;
+                System.out.printf("%8d %4d %4d %10.1f %10.1f %7.1f %12.1f %12.1f %9.1f %15.0f %15.0f%n", n, k, t, p, s, s / p,
+                        pc, sc, sc / pc, plainBytes, secureBytes);
             }
         } finally {
             pool.shutdownNow();
@@ -74,6 +86,11 @@ public final class SecAggBenchmark {
             out.add(new ClientUpdate(i, delta, 100 + r.nextInt(900)));
         }
         return out;
+    }
+
+    /** CPU time of the whole process (all threads, GC included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(long[] v) {

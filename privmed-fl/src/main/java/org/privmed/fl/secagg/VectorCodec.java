@@ -3,6 +3,7 @@ package org.privmed.fl.secagg;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 
 /** uint32 vectors as little-endian bytes on the wire. */
 final class VectorCodec {
@@ -16,7 +17,12 @@ final class VectorCodec {
 
     /** Adds the encoded vector into {@code acc} mod 2³² without materialising a second int array. */
     static void addInto(int[] acc, ByteString encoded) {
-        ByteBuffer b = encoded.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < acc.length; i++) acc[i] += b.getInt(i * 4);
+        IntBuffer words = encoded.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        int[] chunk = new int[Math.min(acc.length, 1 << 14)];
+        for (int off = 0; off < acc.length; off += chunk.length) {
+            int n = Math.min(chunk.length, acc.length - off);
+            words.get(chunk, 0, n);
+            for (int i = 0; i < n; i++) acc[off + i] += chunk[i];
+        }
     }
 }

@@ -99,6 +99,18 @@ class ModelTest {
   }
 
   @Test
+  void nonFinitePixelsAreRefused() {
+    Model m = ModelZoo.build("tenseal-mnist", new TensorShape(1, 28, 28), List.of("a", "b"),
+        ZooOptions.defaults());
+    float[] img = new float[784];
+    img[100] = Float.NaN;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PlainInference.logits(m, img));
+    assertTrue(e.getMessage().contains("input value 100 is NaN"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> PlainInference.logits(m, new float[783]));
+  }
+
+  @Test
   void badWeightsAreRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> new Dense(2, 2, new double[3], new double[2]));

@@ -57,6 +57,10 @@ public final class PlainInference {
     for (int c = 0, i = 0; c < in.channels(); c++) {
       double inv = 1.0 / std[c];
       for (int p = 0; p < plane; p++, i++) {
+        if (!Float.isFinite(pixels[i])) {
+          throw new IllegalArgumentException("model " + model.name() + ": input value " + i
+              + " is " + pixels[i] + " (images must hold finite pixels)");
+        }
         out[i] = (pixels[i] - mean[c]) * inv;
       }
     }

@@ -329,7 +329,8 @@ final class EncodeCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "train", mixinStandardHelpOptions = true,
+  // Named "fit", not "train": picocli would read "--split train" as this subcommand.
+  @Command(name = "fit", mixinStandardHelpOptions = true,
       description = "Train a permutation-invariant patch-set transformer on encoded files (DJL,"
           + " PyTorch CPU) and report validation and test AUROC.")
   static final class TrainCmd implements Callable<Integer> {
@@ -381,7 +382,7 @@ final class EncodeCommand implements Callable<Integer> {
             r.bestEpoch(), r.testAccuracy(), r.testAuroc());
         return 0;
       } catch (IOException | RuntimeException e) {
-        System.err.println("privmed encode train: " + e.getMessage());
+        System.err.println("privmed encode fit: " + e.getMessage());
         return 2;
       }
     }

@@ -11,7 +11,7 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
 
 /**
  * The privacy audit a hospital runs on its own key before publishing: it plays the challenge of
- * Carlini et al. 2021 (§2) against itself. It draws {@code candidates} images, encodes them with the
+ * Carlini et al. 2021 (the authors' public challenge they solved) against itself. It draws {@code candidates} images, encodes them with the
  * real key, hides their order, hands the encodings and the plaintexts to {@link
  * ReidentificationAttack} (which never sees the key or the order), and counts correct
  * re-identifications.

@@ -27,8 +27,8 @@ final class PositionAlignment {
   static Alignment cluster(float[][] encodings, int patches, int width) {
     int n = encodings.length;
     double[][] centroids = new double[patches][width];
-    // Start from the mean patch set's first image; any image works because the assignment is
-    // one-to-one, and the iterations pull centroids to the positional clusters.
+    // Seed the centroids with the first image's patches: any image will do, since every image
+    // has exactly one patch per position and the iterations pull the centroids to the clusters.
     for (int q = 0; q < patches; q++) {
       for (int c = 0; c < width; c++) {
         centroids[q][c] = encodings[0][q * width + c];

@@ -11,10 +11,11 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
 
 /**
  * A re-identification attack on NeuraCrypt in the manner of Carlini, Garg, Jha, Mahloujifar,
- * Mahmoody and Tramèr, "NeuraCrypt is not private" (arXiv 2108.07256, 2021): the challenge setting
- * of their §2–3, where the attacker knows the encoder's architecture (not its key), holds the
- * candidate plaintexts, and must say which plaintext produced each encoding. As they do, it undoes
- * the patch shuffle first, starts from a weak matching signal and boosts it iteratively, each round
+ * Mahmoody and Tramèr, "NeuraCrypt is not private" (arXiv 2108.07256, 2021; §1.1 restates the
+ * scheme, the following sections give their attack on the authors' public challenge). We play that
+ * challenge: the attacker knows the encoder's architecture (not its key), holds the candidate
+ * plaintexts, and must say which plaintext produced each encoding. As they do, it undoes the patch
+ * shuffle first, starts from a weak matching signal and boosts it iteratively, each round
  * re-learning from the pairs it is most sure of. Our steps (our own construction, following that
  * outline, not their code):
  *
@@ -23,8 +24,8 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
  *       patches from one position cluster together. A k-means with one-to-one assignment (each
  *       image's P patches go to P distinct clusters, by {@link Hungarian}) gives every encoding a
  *       consistent patch order — up to one unknown global relabelling, which does not matter below.
- *   <li><b>A surrogate encoder.</b> The attacker draws its own key and encodes the candidates with the
- *       same (public) architecture, unshuffled. Two random encoders of one architecture distort
+ *   <li><b>Surrogate encoders.</b> The attacker draws keys of its own and encodes the candidates
+ *       with the same (public) architecture, unshuffled. Two random encoders of one architecture distort
  *       distances alike, so image-to-image distances among the candidates' surrogate encodings
  *       resemble those among the targets.
  *   <li><b>Weak seed.</b> Each image's sorted profile of distances to all others (scale-normalised)

@@ -12,7 +12,7 @@ import org.privmed.encode.key.KeyedStream;
 
 /**
  * The NeuraCrypt encoder of Yala et al., "NeuraCrypt: Hiding Private Health Data via Random Neural
- * Networks for Public Training" (arXiv 2106.02484, 2021), §3 (the encoder architecture): a random
+ * Networks for Public Training" (arXiv 2106.02484, 2021), the method section's encoder architecture: a random
  * convolutional network whose every weight is drawn from the secret key.
  *
  * <ol>

@@ -29,7 +29,7 @@ import org.privmed.encode.format.EncodedDataset;
 import org.privmed.eval.metrics.Auroc;
 
 /**
- * Trains a small transformer over the <em>set</em> of encoded patches (Yala et al. 2021, §3: the
+ * Trains a small transformer over the <em>set</em> of encoded patches (Yala et al. 2021, method section: the
  * model that consumes NeuraCrypt encodings is a vision transformer; since each image's patches are
  * shuffled, it gets no positional input). Tokens are the encoded patches, projected to {@code
  * embed}, passed through {@code layers} transformer encoder blocks and mean-pooled, so the output is
@@ -42,7 +42,7 @@ import org.privmed.eval.metrics.Auroc;
  * <p>Inputs are standardised per encoded channel with statistics from the training set; all files
  * must come from the same encoder configuration. Training on several hospitals' files (different
  * keys) is allowed: the model then has to cope with several encoders at once, as in the paper's
- * multi-hospital experiments (§5).
+ * multi-hospital experiments.
  */
 public final class PatchSetTrainer {
   private PatchSetTrainer() {}

@@ -8,6 +8,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.privmed.fl.dp.DpSettings;
+import org.privmed.fl.dp.GaussianNoise;
+import org.privmed.fl.dp.NoisePlacement;
+import org.privmed.fl.dp.UpdateClipping;
 import org.privmed.fl.prg.AesCtrPrg;
 import org.privmed.fl.secagg.RoundParameters;
 import org.privmed.fl.secagg.SecAggStage;
@@ -46,6 +50,24 @@ public final class AggregationRounds {
     public static Outcome secure(List<ClientUpdate> updates, FedAvg fedAvg, StochasticQuantizer quantizer, long roundId,
                                  int numShares, int threshold, Map<Integer, SecAggStage> dropouts, ExecutorService pool,
                                  SecureRandom random) {
+        return secure(updates, fedAvg, quantizer, roundId, numShares, threshold, dropouts, pool, random, null);
+    }
+
+    /**
+     * As {@link #secure(List, FedAvg, StochasticQuantizer, long, int, int, Map, ExecutorService, SecureRandom)}
+     * with client-level DP when {@code dp} is non-null: every client clips its update to C; in
+     * LOCAL placement each client then adds N(0, (z·C)²) to its own update before quantizing; in
+     * CENTRAL placement the coordinator adds N(0, (z·C/m)²) to the unmasked mean of the m
+     * contributors (the sum has sensitivity C, the mean C/m). DP requires equal client weights
+     * (example cap 1): with unequal weights one client's influence on the mean, and so the
+     * sensitivity, would depend on the others' data sizes.
+     */
+    public static Outcome secure(List<ClientUpdate> updates, FedAvg fedAvg, StochasticQuantizer quantizer, long roundId,
+                                 int numShares, int threshold, Map<Integer, SecAggStage> dropouts, ExecutorService pool,
+                                 SecureRandom random, DpSettings dp) {
+        if (dp != null && fedAvg.exampleCap() != 1) {
+            throw new IllegalArgumentException("DP needs equal client weights (example cap 1), got cap " + fedAvg.exampleCap());
+        }
         int[] ids = updates.stream().mapToInt(ClientUpdate::clientId).sorted().toArray();
         int d = updates.get(0).delta().length + 1;
         if (ids.length > quantizer.maxSummands()) {
@@ -53,14 +75,33 @@ public final class AggregationRounds {
         }
         List<Future<int[]>> encoded = new ArrayList<>();
         for (ClientUpdate u : updates) {
-            encoded.add(pool.submit(() -> quantizer.quantize(fedAvg.encodeForSecureSum(u), AesCtrPrg.seededFrom(random))));
+            encoded.add(pool.submit(() -> quantizer.quantize(fedAvg.encodeForSecureSum(privatize(u, dp, random)), AesCtrPrg.seededFrom(random))));
         }
         Map<Integer, int[]> inputs = new TreeMap<>();
         for (int k = 0; k < updates.size(); k++) inputs.put(updates.get(k).clientId(), join(encoded.get(k)));
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, d, random);
         SecAggRoundDriver.Outcome out = SecAggRoundDriver.run(params, inputs, dropouts, pool, random);
-        float[] sum = quantizer.dequantizeSum(out.result().sum(), out.result().contributors().length);
-        return new Outcome(FedAvg.decodeSecureSum(sum), out.result().contributors(), out.meanBytesPerClient());
+        int m = out.result().contributors().length;
+        float[] sum = quantizer.dequantizeSum(out.result().sum(), m);
+        float[] mean = FedAvg.decodeSecureSum(sum);
+        if (dp != null && dp.placement() == NoisePlacement.CENTRAL) {
+            mean = new GaussianNoise(AesCtrPrg.seededFrom(random)).addNoise(mean,
+                    NoisePlacement.CENTRAL.stddev(dp.noiseMultiplier(), dp.clipNorm(), m),
+                    NoisePlacement.CENTRAL.sensitivity(dp.clipNorm(), m));
+        }
+        return new Outcome(mean, out.result().contributors(), out.meanBytesPerClient());
+    }
+
+    /** The client-side part of DP: clip, and in LOCAL placement add the client's own noise. */
+    private static ClientUpdate privatize(ClientUpdate u, DpSettings dp, SecureRandom random) {
+        if (dp == null) return u;
+        float[] clipped = UpdateClipping.clip(u.delta(), dp.clipNorm()).values();
+        if (dp.placement() == NoisePlacement.LOCAL) {
+            clipped = new GaussianNoise(AesCtrPrg.seededFrom(random)).addNoise(clipped,
+                    NoisePlacement.LOCAL.stddev(dp.noiseMultiplier(), dp.clipNorm(), 1),
+                    NoisePlacement.LOCAL.sensitivity(dp.clipNorm(), 1));
+        }
+        return new ClientUpdate(u.clientId(), clipped, u.numExamples());
     }
 
     private static int[] join(Future<int[]> f) {

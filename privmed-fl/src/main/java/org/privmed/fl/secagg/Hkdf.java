@@ -5,7 +5,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HKDF with HMAC-SHA256 (RFC 5869): extract a pseudorandom key, then expand it under a context label. */
-public final class Hkdf {
+final class Hkdf {
     private static final int HASH_BYTES = 32;
 
     private Hkdf() {}

@@ -7,7 +7,7 @@ import org.privmed.fl.prg.AesCtrPrg;
  * in place. Java int arithmetic wraps, which is exactly addition mod 2³²; the mask is streamed in
  * 64 KB chunks so a 1M-word vector never needs a second 4 MB buffer.
  */
-public final class Masks {
+final class Masks {
     private Masks() {}
 
     public static void add(int[] target, byte[] seed) {

@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the coordinator cannot replay it to another client or into another round.
  * Layout: nonce (12) ‖ ciphertext ‖ tag (16).
  */
-public final class ShareCipher {
+final class ShareCipher {
     public static final int NONCE_BYTES = 12;
     public static final int TAG_BYTES = 16;
 

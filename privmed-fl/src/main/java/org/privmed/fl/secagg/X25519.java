@@ -21,7 +21,7 @@ import javax.crypto.KeyAgreement;
  * are what SecAgg+ secret-shares (a dropped client's masking key is rebuilt from shares) and what
  * goes on the wire.
  */
-public final class X25519 {
+final class X25519 {
     public static final int KEY_BYTES = 32;
     private static final byte[] BASE_POINT = new byte[KEY_BYTES];
 

@@ -49,6 +49,7 @@ public final class InferenceClient implements AutoCloseable {
     private final EncryptedDiagnosisGrpc.EncryptedDiagnosisStub async;
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
+    private volatile long partBytes = 16L << 20;
 
     /** One answered request: the encrypted outputs and the server's evaluation time. */
     public record Result(long requestId, List<ByteString> ciphertexts, long evaluateNanos) {
@@ -176,10 +177,23 @@ public final class InferenceClient implements AutoCloseable {
                 if (error.get() != null) {
                     break;
                 }
-                ClassifyRequest req = ClassifyRequest.newBuilder().setSessionId(sessionId).setParametersId(parametersId)
-                        .setRequestId(i).addAllCiphertexts(batches.get(i)).build();
-                bytesUp.addAndGet(req.getSerializedSize());
-                up.onNext(req);
+                List<ByteString> cts = batches.get(i);
+                int from = 0;
+                do {
+                    // pack ciphertexts into parts below the part size; one frame always fits alone
+                    int to = from;
+                    long size = 0;
+                    while (to < cts.size() && (to == from || size + cts.get(to).size() <= partBytes)) {
+                        size += cts.get(to).size();
+                        to++;
+                    }
+                    ClassifyRequest req = ClassifyRequest.newBuilder().setSessionId(sessionId)
+                            .setParametersId(parametersId).setRequestId(i).addAllCiphertexts(cts.subList(from, to))
+                            .setMore(to < cts.size()).build();
+                    bytesUp.addAndGet(req.getSerializedSize());
+                    up.onNext(req);
+                    from = to;
+                } while (from < cts.size() && error.get() == null);
             }
             if (error.get() == null) {
                 up.onCompleted();
@@ -201,6 +215,18 @@ public final class InferenceClient implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /**
+     * Largest ciphertext payload per Classify message; larger requests are sent in parts. Set it
+     * below the server's {@code max_message_bytes} (the default, 16 MiB, is a quarter of the
+     * server's default limit).
+     */
+    public void partBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("part size must be positive, got " + bytes);
+        }
+        this.partBytes = bytes;
     }
 
     /** Asks the server to delete the session's keys; true if it held them on disk. */

@@ -284,6 +284,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
         return new StreamObserver<>() {
             private boolean failed;
+            private final java.util.List<Ciphertext> pending = new java.util.ArrayList<>();
+            private ClassifyRequest first;
 
             @Override
             public void onNext(ClassifyRequest r) {
@@ -291,7 +293,23 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     return;
                 }
                 try {
-                    out.onNext(evaluate(r));
+                    if (first != null && (r.getRequestId() != first.getRequestId()
+                            || !r.getSessionId().equals(first.getSessionId()))) {
+                        throw invalid("request " + first.getRequestId() + " announced more parts, but the next message"
+                                + " belongs to request " + r.getRequestId() + (r.getSessionId().equals(first.getSessionId())
+                                ? "" : " of another session"));
+                    }
+                    if (first == null) {
+                        first = r;
+                    }
+                    accept(r, pending);
+                    if (!r.getMore()) {
+                        ClassifyRequest head = first;
+                        first = null;
+                        Ciphertext[] in = pending.toArray(new Ciphertext[0]);
+                        pending.clear();
+                        out.onNext(evaluate(head, in));
+                    }
                 } catch (StatusRuntimeException e) {
                     failed = true;
                     LOG.log(System.Logger.Level.INFO, "Classify refused: " + e.getStatus());
@@ -317,30 +335,39 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         };
     }
 
-    private ClassifyResponse evaluate(ClassifyRequest r) {
-        LiveSession s = session(r.getSessionId());
+    /** Checks one message's ciphertexts and adds them to the request being assembled. */
+    private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
+        session(r.getSessionId());
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
-        if (r.getCiphertextsCount() != expected) {
+        if (pending.size() + r.getCiphertextsCount() > expected) {
             throw invalid("the program takes " + expected + " input ciphertexts per request, got "
-                    + r.getCiphertextsCount());
+                    + (pending.size() + r.getCiphertextsCount()) + (r.getMore() ? " and more announced" : ""));
         }
-        Ciphertext[] in = new Ciphertext[expected];
-        for (int i = 0; i < expected; i++) {
-            byte[] frame = r.getCiphertexts(i).toByteArray();
+        for (int k = 0; k < r.getCiphertextsCount(); k++) {
+            int i = pending.size();
+            Ciphertext c;
             try {
-                in[i] = serializer.readCiphertext(frame);
+                c = serializer.readCiphertext(r.getCiphertexts(k).toByteArray());
             } catch (HeFormatException e) {
                 throw frameError(e, "input ciphertext " + i);
             }
-            if (in[i].level() != program.inputLevel()) {
-                throw invalid("input ciphertext " + i + " is at level " + in[i].level() + "; the program takes inputs at level "
+            if (c.level() != program.inputLevel()) {
+                throw invalid("input ciphertext " + i + " is at level " + c.level() + "; the program takes inputs at level "
                         + program.inputLevel());
             }
-            if (in[i].size() != 2) {
-                throw invalid("input ciphertext " + i + " has " + in[i].size() + " polys; inputs must be 2-poly fresh encryptions");
+            if (c.size() != 2) {
+                throw invalid("input ciphertext " + i + " has " + c.size() + " polys; inputs must be 2-poly fresh encryptions");
             }
+            pending.add(c);
         }
+        if (!r.getMore() && pending.size() != expected) {
+            throw invalid("the program takes " + expected + " input ciphertexts per request, got " + pending.size());
+        }
+    }
+
+    private ClassifyResponse evaluate(ClassifyRequest r, Ciphertext[] in) {
+        LiveSession s = session(r.getSessionId());
         long t0 = System.nanoTime();
         Ciphertext[] outCts;
         try {

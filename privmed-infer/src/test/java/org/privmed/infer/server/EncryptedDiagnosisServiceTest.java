@@ -182,6 +182,37 @@ class EncryptedDiagnosisServiceTest {
     }
 
     @Test
+    void requestSplitOverSeveralMessagesIsReassembled(@TempDir Path dir) throws Exception {
+        SquareLinearProgram four = program.splitInto(4);
+        try (InferenceServer split = InferenceServer.builder(four).loopbackOnly().port(0).keysDir(dir).start();
+                InferenceClient c = InferenceClient.connect("127.0.0.1:" + split.port(), null)) {
+            ProgramInfo info = c.program();
+            assertEquals(4, info.getInputCiphertexts());
+            KeyGenerator kg = new KeyGenerator(alice.ctx().rlwe(), alice.sk());
+            HeSerializer ser = new HeSerializer(alice.ctx());
+            int[] elements = info.getGaloisElementsList().stream().mapToInt(Integer::intValue).toArray();
+            SessionOpened s = c.openSession(paramsId(), alice.relin(), ser.write(kg.galoisKeys(elements)));
+            SquareLinearProgram.Codec codec = new SquareLinearProgram.Codec(alice.ctx(), alice.sk(), 4);
+            float[][] images = {image(31), image(32)};
+            c.partBytes(1); // one ciphertext per message: four parts per request
+            double[][] got = new org.privmed.infer.client.EncryptedDiagnosis(c, info, alice.ctx(), codec)
+                    .classify(s.getSessionId(), images, new org.privmed.eval.timing.PhaseTimer());
+            for (int i = 0; i < images.length; i++) {
+                assertArrayEquals(four.plainScores(images[i]), got[i], 1e-3, "image " + i);
+            }
+            // a part too many, and parts that stop short, are both refused
+            List<ByteString> five = new ArrayList<>();
+            for (Ciphertext ct : codec.encrypt(new float[][] {image(33)})) {
+                five.add(ByteString.copyFrom(ser.write(ct)));
+            }
+            List<ByteString> three = new ArrayList<>(five.subList(0, 3));
+            five.add(five.get(0));
+            assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.classify(s.getSessionId(), paramsId(), List.of(five))));
+            assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.classify(s.getSessionId(), paramsId(), List.of(three))));
+        }
+    }
+
+    @Test
     void wrongParametersIdIsFailedPrecondition() throws Exception {
         try (InferenceClient c = connect()) {
             assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.openSession(paramsId() ^ 1, alice.relin(), alice.galois())));

@@ -36,11 +36,30 @@ final class SquareLinearProgram implements ServedProgram {
     final CkksParameters params;
     final double[][] weights;
     final double[] bias;
+    /** Input ciphertexts: input p holds features [p·F/P, (p+1)·F/P) in its first slots. */
+    final int parts;
 
     SquareLinearProgram(CkksParameters params, double[][] weights, double[] bias) {
+        this(params, weights, bias, 1);
+    }
+
+    SquareLinearProgram(CkksParameters params, double[][] weights, double[] bias, int parts) {
+        if (FEATURES % parts != 0) {
+            throw new IllegalArgumentException("parts must divide " + FEATURES + ", got " + parts);
+        }
         this.params = params;
         this.weights = weights;
         this.bias = bias;
+        this.parts = parts;
+    }
+
+    /** The same circuit with its input split over {@code p} ciphertexts. */
+    SquareLinearProgram splitInto(int p) {
+        return new SquareLinearProgram(params, weights, bias, p);
+    }
+
+    int width() {
+        return FEATURES / parts;
     }
 
     /** N = 2^12 insecure-for-testing parameters with levels for the square and the dense layer. */
@@ -91,7 +110,7 @@ final class SquareLinearProgram implements ServedProgram {
     @Override
     public int[] galoisElements() {
         try (CkksContext ctx = new CkksContext(params)) {
-            return ctx.galoisElementsForRotations(Evaluator.rotateAndSumSteps(FEATURES));
+            return ctx.galoisElementsForRotations(Evaluator.rotateAndSumSteps(width()));
         }
     }
 
@@ -102,7 +121,7 @@ final class SquareLinearProgram implements ServedProgram {
 
     @Override
     public int inputCiphertexts() {
-        return 1;
+        return parts;
     }
 
     @Override
@@ -165,13 +184,22 @@ final class SquareLinearProgram implements ServedProgram {
 
     private Ciphertext[] evaluate(CkksContext ctx, Evaluator ev, Ciphertext[] in) {
         CkksEncoder enc = new CkksEncoder(ctx);
-        Ciphertext sq = ev.rescale(ev.relinearize(ev.square(in[0])));
+        int w = width();
+        Ciphertext[] sq = new Ciphertext[parts];
+        for (int p = 0; p < parts; p++) {
+            sq[p] = ev.rescale(ev.relinearize(ev.square(in[p])));
+        }
         Ciphertext[] out = new Ciphertext[CLASSES];
         for (int c = 0; c < CLASSES; c++) {
-            double[] w = Arrays.copyOf(weights[c], ctx.slots());
-            Plaintext pw = enc.encode(w, sq.level(), params.defaultScale());
-            Ciphertext prod = ev.rescale(ev.multiplyPlain(sq, pw));
-            out[c] = ev.addConstant(ev.rotateAndSum(prod, FEATURES), bias[c]);
+            Ciphertext acc = null;
+            for (int p = 0; p < parts; p++) {
+                double[] wp = new double[ctx.slots()];
+                System.arraycopy(weights[c], p * w, wp, 0, w);
+                Plaintext pw = enc.encode(wp, sq[p].level(), params.defaultScale());
+                Ciphertext term = ev.rotateAndSum(ev.rescale(ev.multiplyPlain(sq[p], pw)), w);
+                acc = acc == null ? term : ev.add(acc, term);
+            }
+            out[c] = ev.addConstant(acc, bias[c]);
         }
         return out;
     }
@@ -183,11 +211,18 @@ final class SquareLinearProgram implements ServedProgram {
         private final CkksEncryptor encryptor;
         private final CkksDecryptor decryptor;
 
+        private final int parts;
+
         Codec(CkksContext ctx, SecretKey sk) {
+            this(ctx, sk, 1);
+        }
+
+        Codec(CkksContext ctx, SecretKey sk, int parts) {
             this.ctx = ctx;
             this.encoder = new CkksEncoder(ctx);
             this.encryptor = new CkksEncryptor(ctx, sk);
             this.decryptor = new CkksDecryptor(ctx, sk);
+            this.parts = parts;
         }
 
         @Override
@@ -195,11 +230,16 @@ final class SquareLinearProgram implements ServedProgram {
             if (images.length != 1) {
                 throw new IllegalArgumentException("latency packing takes one image per request, got " + images.length);
             }
-            double[] slots = new double[ctx.slots()];
-            for (int i = 0; i < FEATURES; i++) {
-                slots[i] = images[0][i];
+            int w = FEATURES / parts;
+            Ciphertext[] out = new Ciphertext[parts];
+            for (int p = 0; p < parts; p++) {
+                double[] slots = new double[ctx.slots()];
+                for (int i = 0; i < w; i++) {
+                    slots[i] = images[0][p * w + i];
+                }
+                out[p] = encryptor.encrypt(encoder.encode(slots, ctx.maxLevel(), ctx.params().defaultScale()));
             }
-            return new Ciphertext[] {encryptor.encrypt(encoder.encode(slots, ctx.maxLevel(), ctx.params().defaultScale()))};
+            return out;
         }
 
         @Override

@@ -87,6 +87,11 @@ public final class Modulus {
         return r;
     }
 
+    /** floor((2^64 - 1) / q), the Barrett constant of {@link #reduce}; for callers that inline it. */
+    long ratio64() {
+        return ratio64;
+    }
+
     public long add(long a, long b) {
         long s = a + b;
         return s >= q ? s - q : s;

@@ -29,6 +29,9 @@ public final class NttTables {
     private final long invNShoup;
     private final long lastInvTwiddle;      // ψ^-rev(1) · N^-1
     private final long lastInvTwiddleShoup;
+    private final boolean looseForward;     // primes small enough to skip Harvey's per-stage corrections
+    private final boolean looseInverse;
+    private final long ratio64;             // floor((2^64 - 1) / q), for one Barrett step
 
     public NttTables(int ringDegree, Modulus modulus) {
         Primes.checkRingDegree(ringDegree);
@@ -65,6 +68,15 @@ public final class NttTables {
         long lw = modulus.mul(naturalInv[NttTables.bitReverse(1, logN)], ni);
         lastInvTwiddleShoup = modulus.shoup(lw);
         lastInvTwiddle = centred(lw, lastInvTwiddleShoup);
+        // Forward: without the correction of u a stage adds at most 2q to the bound (v < 2q), so from
+        // inputs below 4q every value stays below (4 + 2·logN)·q; below 2^63 the Shoup products
+        // remain valid and only the last stage needs a reduction.
+        long q = modulus.value();
+        looseForward = q < Long.MAX_VALUE / (4 + 2L * logN);
+        // Inverse: without the correction of x + y the bound doubles per stage, from 2q to 2^logN·q
+        // before the last stage, whose sum must still be below 2^63.
+        looseInverse = logN < 60 && q < (Long.MAX_VALUE >> (logN + 1));
+        ratio64 = modulus.ratio64();
     }
 
     /**
@@ -113,6 +125,10 @@ public final class NttTables {
     // the twiddles were centred (N = 8192 and 16384), so only the radix-2 network is kept.
     private void forward(long[] a, boolean reduce) {
         checkLength(a);
+        if (looseForward) {
+            forwardLoose(a, reduce);
+            return;
+        }
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] w = rootPowers;
@@ -203,9 +219,102 @@ public final class NttTables {
         }
     }
 
+    /**
+     * The forward network for primes with spare bits (the 40-bit primes of the chain): no butterfly
+     * corrects u, so each stage lets the bound grow by 2q (see the constructor); the last stage brings
+     * u back below 2q with one Barrett estimate, which leaves the same [0, 4q) output range.
+     */
+    private void forwardLoose(long[] a, boolean reduce) {
+        final long q = modulus.value();
+        final long twoQ = 2 * q;
+        final long[] w = rootPowers;
+        final long[] ws = rootPowersShoup;
+        int t = n;
+        for (int m = 1; m < n >> 1; m <<= 1) {
+            t >>= 1;
+            if (t == 4) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 8 * i;
+                    long u0 = a[j], u1 = a[j + 1], u2 = a[j + 2], u3 = a[j + 3];
+                    long x0 = a[j + 4], x1 = a[j + 5], x2 = a[j + 6], x3 = a[j + 7];
+                    long v0 = x0 * wi - Math.multiplyHigh(x0, wsi) * q;
+                    long v1 = x1 * wi - Math.multiplyHigh(x1, wsi) * q;
+                    long v2 = x2 * wi - Math.multiplyHigh(x2, wsi) * q;
+                    long v3 = x3 * wi - Math.multiplyHigh(x3, wsi) * q;
+                    a[j] = u0 + v0;
+                    a[j + 1] = u1 + v1;
+                    a[j + 2] = u2 + v2;
+                    a[j + 3] = u3 + v3;
+                    a[j + 4] = u0 - v0 + twoQ;
+                    a[j + 5] = u1 - v1 + twoQ;
+                    a[j + 6] = u2 - v2 + twoQ;
+                    a[j + 7] = u3 - v3 + twoQ;
+                }
+            } else if (t > 4) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j1 = 2 * i * t;
+                    final int j2 = j1 + t;
+                    for (int j = j1; j < j2; j++) {
+                        long u = a[j];
+                        long x = a[j + t];
+                        long v = x * wi - Math.multiplyHigh(x, wsi) * q;
+                        a[j] = u + v;
+                        a[j + t] = u - v + twoQ;
+                    }
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 4 * i;
+                    long u0 = a[j];
+                    long u1 = a[j + 1];
+                    long x0 = a[j + 2];
+                    long x1 = a[j + 3];
+                    long v0 = x0 * wi - Math.multiplyHigh(x0, wsi) * q;
+                    long v1 = x1 * wi - Math.multiplyHigh(x1, wsi) * q;
+                    a[j] = u0 + v0;
+                    a[j + 1] = u1 + v1;
+                    a[j + 2] = u0 - v0 + twoQ;
+                    a[j + 3] = u1 - v1 + twoQ;
+                }
+            }
+        }
+        final long ratio = ratio64;
+        final int m = n >> 1;
+        for (int i = 0; i < m; i++) {
+            final long wi = w[m + i];
+            final long wsi = ws[m + i];
+            final int j = 2 * i;
+            long u = a[j];
+            u -= Math.multiplyHigh(u, ratio) * q; // the estimate is at most 2 short: u in [0, 3q)
+            u -= twoQ & ((twoQ - 1 - u) >> 63);
+            long x = a[j + 1];
+            long v = x * wi - Math.multiplyHigh(x, wsi) * q;
+            long s = u + v;
+            long d = u - v + twoQ;
+            if (reduce) {
+                s -= twoQ & ((twoQ - 1 - s) >> 63);
+                s -= q & ((q - 1 - s) >> 63);
+                d -= twoQ & ((twoQ - 1 - d) >> 63);
+                d -= q & ((q - 1 - d) >> 63);
+            }
+            a[j] = s;
+            a[j + 1] = d;
+        }
+    }
+
     /** In-place inverse negacyclic NTT: bit-reversed evaluations in [0, q) to coefficients in [0, q). */
     public void inverse(long[] a) {
         checkLength(a);
+        if (looseInverse) {
+            inverseLoose(a);
+            return;
+        }
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] w = invRootPowers;
@@ -252,6 +361,64 @@ public final class NttTables {
             long y = a[j + half];
             long s = x + y;
             long d = x - y + twoQ;
+            long r0 = s * ni - Math.multiplyHigh(s, nis) * q;
+            long r1 = d * lw - Math.multiplyHigh(d, lws) * q;
+            a[j] = r0 >= q ? r0 - q : r0;
+            a[j + half] = r1 >= q ? r1 - q : r1;
+        }
+    }
+
+    /**
+     * The inverse network for primes with spare bits: sums are never corrected, so the bound of the
+     * sum branch doubles per stage (from 2q to 2^logN·q before the last stage, below 2^63 by the
+     * constructor's test); the difference branch adds the current bound instead of 2q to stay
+     * non-negative, and its Shoup product brings it back below 2q.
+     */
+    private void inverseLoose(long[] a) {
+        final long q = modulus.value();
+        final long[] w = invRootPowers;
+        final long[] ws = invRootPowersShoup;
+        long bound = 2 * q;
+        int t = 1;
+        for (int m = n >> 1; m > 1; m >>= 1) {
+            final long b = bound;
+            if (t == 1) {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j = 2 * i;
+                    long x = a[j];
+                    long y = a[j + 1];
+                    long d = x - y + b;
+                    a[j] = x + y;
+                    a[j + 1] = d * wi - Math.multiplyHigh(d, wsi) * q;
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    final int j1 = 2 * i * t;
+                    final int j2 = j1 + t;
+                    for (int j = j1; j < j2; j++) {
+                        long x = a[j];
+                        long y = a[j + t];
+                        long d = x - y + b;
+                        a[j] = x + y;
+                        a[j + t] = d * wi - Math.multiplyHigh(d, wsi) * q;
+                    }
+                }
+            }
+            bound <<= 1;
+            t <<= 1;
+        }
+        final long b = bound;
+        final long ni = invN, nis = invNShoup, lw = lastInvTwiddle, lws = lastInvTwiddleShoup;
+        final int half = n >> 1;
+        for (int j = 0; j < half; j++) {
+            long x = a[j];
+            long y = a[j + half];
+            long s = x + y;
+            long d = x - y + b;
             long r0 = s * ni - Math.multiplyHigh(s, nis) * q;
             long r1 = d * lw - Math.multiplyHigh(d, lws) * q;
             a[j] = r0 >= q ? r0 - q : r0;

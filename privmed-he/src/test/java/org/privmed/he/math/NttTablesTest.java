@@ -48,6 +48,47 @@ class NttTablesTest {
         }
     }
 
+    /**
+     * Primes just below and above the limits where the transforms skip their per-stage corrections,
+     * at the largest ring degree, with the inputs that make the bounds grow fastest (all q - 1): the
+     * round trip must be exact and a monomial must land on the right powers of ψ.
+     */
+    @Test
+    void transformsStayExactAtTheLooseBoundaries() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int n = 1 << 16;
+        for (int bits : new int[] {40, 45, 46, 56, 57, 58, 60}) {
+            long q = Primes.nttPrimes(bits, n, 1)[0];
+            NttTables t = new NttTables(n, new Modulus(q));
+            long[] max = new long[n];
+            java.util.Arrays.fill(max, q - 1);
+            for (long[] a : new long[][] {max, random(n, q, rnd)}) {
+                long[] f = a.clone();
+                t.forward(f);
+                long[] lazy = a.clone();
+                t.forwardLazy(lazy);
+                for (int i = 0; i < n; i++) {
+                    assertTrue(f[i] >= 0 && f[i] < q, "bits=" + bits + " forward output " + i + " = " + f[i]);
+                    assertTrue(lazy[i] >= 0 && lazy[i] < 4 * q && lazy[i] % q == f[i], "bits=" + bits + " lazy output " + i);
+                }
+                t.inverse(f);
+                assertArrayEquals(a, f, "bits=" + bits + " round trip");
+            }
+            // c·X: slot i holds c·ψ^(2·rev(i)+1)
+            long c = q - 2;
+            long[] mono = new long[n];
+            mono[1] = c;
+            t.forward(mono);
+            BigInteger bq = BigInteger.valueOf(q);
+            BigInteger psi = BigInteger.valueOf(t.root());
+            for (int i : new int[] {0, 1, n / 2, n - 1}) {
+                long want = psi.modPow(BigInteger.valueOf(2L * NttTables.bitReverse(i, 16) + 1), bq)
+                        .multiply(BigInteger.valueOf(c)).mod(bq).longValue();
+                assertEquals(want, mono[i], "bits=" + bits + " monomial slot " + i);
+            }
+        }
+    }
+
     @Test
     void pointwiseProductIsNegacyclicConvolution() {
         SplittableRandom rnd = new SplittableRandom(2);

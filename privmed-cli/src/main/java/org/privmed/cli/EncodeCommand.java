@@ -222,8 +222,9 @@ final class EncodeCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--split", defaultValue = "test",
-        description = "Split the candidates come from (default: ${DEFAULT-VALUE}).")
-    Split split;
+        description = "train, val or test: where the candidates come from (default:"
+            + " ${DEFAULT-VALUE}).")
+    String split;
 
     @Option(names = "--candidates", defaultValue = "200",
         description = "Candidate-set size (default: ${DEFAULT-VALUE}).")
@@ -248,7 +249,15 @@ final class EncodeCommand implements Callable<Integer> {
       warn();
       try {
         EncoderKey k = KeyFiles.read(key);
-        ImageDataset d = Datasets.load(data, split);
+        Split part;
+        try {
+          part = Split.valueOf(split.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          System.err.println("privmed encode audit: unknown split '" + split
+              + "' (train, val or test)");
+          return 2;
+        }
+        ImageDataset d = Datasets.load(data, part);
         EncoderConfig cfg = shape.config(d);
         ReidentificationAttack.Options opts = ReidentificationAttack.Options.defaults();
         List<AuditResult> grid = sweep

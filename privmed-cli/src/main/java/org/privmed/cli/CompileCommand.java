@@ -1,0 +1,94 @@
+package org.privmed.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Normalization;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.infer.compile.CompileOptions;
+import org.privmed.infer.compile.HeCompiler;
+import org.privmed.infer.compile.HeProgram;
+import org.privmed.infer.compile.Packing;
+import org.privmed.nn.io.ModelFile;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.zoo.ModelZoo;
+import org.privmed.nn.zoo.ZooOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code privmed compile}: compile a model to a CKKS program and print or save the plan. */
+@Command(name = "compile", mixinStandardHelpOptions = true,
+    description = {"Compile a trained model (.pm) to a CKKS program: packing, levels, rotations,",
+        "keys and parameters chosen from the model's depth and calibrated value ranges."})
+final class CompileCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true,
+      description = "A .pm model file, or a zoo name (random weights, for planning only).")
+  String model;
+
+  @Option(names = "--packing", defaultValue = "latency", description = "latency or throughput.")
+  String packing;
+
+  @Option(names = "--data", description = "Calibration dataset (default: mnist for 1x28x28 "
+      + "single-channel models; otherwise random images).")
+  String data;
+
+  @Option(names = "--calibration-images", defaultValue = "256",
+      description = "Calibration images (default ${DEFAULT-VALUE}).")
+  int calibrationImages;
+
+  @Option(names = "--explain", description = "Print the plan.")
+  boolean explain;
+
+  @Option(names = "--out", description = "Write the compiled program here (.hep).")
+  Path out;
+
+  @Override
+  public Integer call() {
+    try {
+      Packing p = Packing.parse(packing);
+      ImageDataset cal = data == null ? null : Datasets.load(data, Split.TRAIN);
+      Model m = loadModel(model, cal);
+      CompileOptions opts = CompileOptions.defaults();
+      opts = new CompileOptions(opts.minLogN(), opts.maxLogN(), opts.maxScaleBits(),
+          opts.minScaleBits(), opts.targetError(), calibrationImages);
+      HeProgram prog = HeCompiler.compile(m, p, opts, cal);
+      if (explain || out == null) {
+        System.out.print(prog.explain());
+      }
+      if (out != null) {
+        Files.write(out, prog.toBytes());
+        System.err.println("privmed compile: wrote " + out);
+      }
+      return 0;
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("privmed compile: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /**
+   * A .pm file if {@code spec} names one, else a zoo model with random weights shaped for
+   * {@code data} (or 1×28×28 and 10 classes), its normalisation fitted to {@code data}.
+   */
+  static Model loadModel(String spec, ImageDataset data) throws java.io.IOException {
+    Path path = Path.of(spec);
+    if (Files.isRegularFile(path)) {
+      return ModelFile.read(path);
+    }
+    if (!ModelZoo.names().contains(spec)) {
+      throw new IllegalArgumentException("--model " + spec + " is neither a file nor a zoo name "
+          + ModelZoo.names());
+    }
+    TensorShape shape = data == null ? new TensorShape(1, 28, 28)
+        : new TensorShape(data.channels(), data.height(), data.width());
+    List<String> classes = data == null
+        ? List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9") : data.classNames();
+    Model m = ModelZoo.build(spec, shape, classes, ZooOptions.defaults());
+    return data == null ? m : m.withNormalization(Normalization.fit(data));
+  }
+}

@@ -33,8 +33,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "First K images only (0 = whole split).")
   int limit;
 
-  @Option(names = "--packing", defaultValue = "latency",
-      description = "latency or throughput (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--packing", defaultValue = "throughput",
+      description = "throughput (the whole test set in one batch of slots) or latency (one image"
+          + " per request; slower per set, use --limit) (default: ${DEFAULT-VALUE}).")
   String packing;
 
   @Option(names = "--he-threads", defaultValue = "1",

@@ -200,6 +200,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         private SessionOpened finish() {
+            forgetExpired();
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
             ParsedKeys parsed = parse(rlk, gk);
@@ -459,6 +460,16 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
         s.evaluator().close();
         return true;
+    }
+
+    /** Drops bound evaluators of sessions past their expiry, so the cache does not grow without bound. */
+    private void forgetExpired() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, LiveSession> e : sessions.entrySet()) {
+            if (e.getValue().expiresAtEpochMs() <= now) {
+                forget(e.getKey());
+            }
+        }
     }
 
     /** Closes every bound evaluator (server shutdown); the keys stay on disk until they expire. */

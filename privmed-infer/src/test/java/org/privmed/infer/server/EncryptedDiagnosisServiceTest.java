@@ -213,6 +213,22 @@ class EncryptedDiagnosisServiceTest {
     }
 
     @Test
+    void expiredSessionIsNotFoundAndItsKeysAreDeleted(@TempDir Path dir) throws Exception {
+        try (InferenceServer shortLived = InferenceServer.builder(program).loopbackOnly().port(0).keysDir(dir)
+                .keyTtl(java.time.Duration.ofMillis(300)).start();
+                InferenceClient c = InferenceClient.connect("127.0.0.1:" + shortLived.port(), null)) {
+            SessionOpened s = c.openSession(paramsId(), alice.relin(), alice.galois());
+            assertTrue(Files.isDirectory(dir.resolve(s.getSessionId())));
+            Thread.sleep(s.getExpiresAtEpochMs() - System.currentTimeMillis() + 50);
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> c.classify(s.getSessionId(), paramsId(), List.of(alice.encrypt(image(41)))));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("expired"), e.getStatus().getDescription());
+            assertFalse(Files.exists(dir.resolve(s.getSessionId())), "expired keys are deleted from disk");
+        }
+    }
+
+    @Test
     void wrongParametersIdIsFailedPrecondition() throws Exception {
         try (InferenceClient c = connect()) {
             assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.openSession(paramsId() ^ 1, alice.relin(), alice.galois())));

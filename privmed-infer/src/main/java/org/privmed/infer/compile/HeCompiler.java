@@ -58,8 +58,13 @@ public final class HeCompiler {
         if (p < Math.max(q0, s)) {
           continue;
         }
-        HeProgram prog = HeProgram.assemble(model, packing, build(logN, q0, s, depth, p),
-            cal.maxAbs(), cal.source());
+        CkksParameters params;
+        try {
+          params = build(logN, q0, s, depth, p);
+        } catch (IllegalArgumentException notEnoughPrimes) {
+          continue; // too few NTT-friendly primes of these sizes for this ring degree
+        }
+        HeProgram prog = HeProgram.assemble(model, packing, params, cal.maxAbs(), cal.source());
         if (best == null || prog.predictedError() < best.predictedError()) {
           best = prog;
         }

@@ -22,7 +22,10 @@ import org.privmed.infer.service.ClientCodec;
  */
 public final class EncryptedDiagnosis {
 
-    /** Requests kept in flight per chunk: bounds client memory on large test sets. */
+    /**
+     * Latency requests encrypted ahead per chunk: bounds client memory on large test sets. A
+     * throughput batch (hundreds of ciphertexts, GBs in memory) goes one per chunk.
+     */
     private static final int CHUNK_REQUESTS = 16;
 
     private final InferenceClient transport;
@@ -51,8 +54,9 @@ public final class EncryptedDiagnosis {
         int perBatch = Math.max(1, program.getImagesPerBatch());
         int batches = (images.length + perBatch - 1) / perBatch;
         double[][] scores = new double[images.length][];
-        for (int first = 0; first < batches; first += CHUNK_REQUESTS) {
-            int last = Math.min(batches, first + CHUNK_REQUESTS);
+        int chunk = program.getInputCiphertexts() > 1 ? 1 : CHUNK_REQUESTS;
+        for (int first = 0; first < batches; first += chunk) {
+            int last = Math.min(batches, first + chunk);
             List<List<ByteString>> requests = new ArrayList<>(last - first);
             int[] counts = new int[last - first];
             try (PhaseTimer.Lap lap = timer.start(Phase.ENCRYPT)) {

@@ -69,20 +69,31 @@ public final class BasisExtender {
             throw new IllegalArgumentException("conversion needs " + k + " input and " + to.size()
                     + " output limbs, got " + in.length + " and " + out.length);
         }
-        // y_i = x_i · (A/a_i)^-1 mod a_i; when |A| = 1 this is the identity and needs no copy
-        final long[][] y;
-        if (k == 1 && hatInv[0] == 1) {
-            y = new long[][] {in[0]};
-        } else {
-            y = new long[k][n];
-            for (int i = 0; i < k; i++) {
-                final long ai = from.modulus(i).value();
-                final long w = hatInv[i], ws = hatInvShoup[i];
-                final long[] x = in[i], yi = y[i];
-                for (int c = 0; c < n; c++) {
-                    long r = Modulus.mulShoupLazy(x[c], w, ws, ai);
-                    yi[c] = r - (ai & ((ai - 1 - r) >> 63));
+        if (k == 1) {
+            // |A| = 1: A/a_0 = 1, so the conversion is a plain reduction modulo each b_j (a copy when
+            // a_0 < b_j), one pass instead of a multiplication by 1 and a correction pass
+            final long[] x = in[0];
+            final long a0 = from.modulus(0).value();
+            from.parallelism().forEach(to.size(), j -> {
+                Modulus bj = to.modulus(j);
+                if (a0 <= bj.value()) {
+                    System.arraycopy(x, 0, out[j], 0, n);
+                } else {
+                    final long[] z = out[j];
+                    for (int c = 0; c < n; c++) z[c] = bj.reduce(x[c]);
                 }
+            });
+            return;
+        }
+        // y_i = x_i · (A/a_i)^-1 mod a_i
+        final long[][] y = new long[k][n];
+        for (int i = 0; i < k; i++) {
+            final long ai = from.modulus(i).value();
+            final long w = hatInv[i], ws = hatInvShoup[i];
+            final long[] x = in[i], yi = y[i];
+            for (int c = 0; c < n; c++) {
+                long r = Modulus.mulShoupLazy(x[c], w, ws, ai);
+                yi[c] = r - (ai & ((ai - 1 - r) >> 63));
             }
         }
         from.parallelism().forEach(to.size(), j -> accumulate(y, j, out[j], n));

@@ -57,8 +57,9 @@ public final class DivideAndRound {
     }
 
     /**
-     * @param in  NTT-form poly with |Q| + |P| limbs (Q limbs first); it is left unchanged unless it is
-     *            also {@code out}
+     * @param in  NTT-form poly with |Q| + |P| limbs (Q limbs first), residues in [0, q) or lazily in
+     *            [0, 2q) (the inverse NTT and the final Shoup product both accept that range); it is
+     *            left unchanged unless it is also {@code out}
      * @param out NTT-form poly receiving |Q| limbs; may be {@code in} itself (its first limbs are
      *            overwritten, the caller drops the rest)
      */

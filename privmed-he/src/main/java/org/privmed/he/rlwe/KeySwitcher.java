@@ -195,20 +195,9 @@ public final class KeySwitcher {
         });
     }
 
-    /** Reduces the sums to [0, q) and divides P away. */
+    /** Divides P away; the sums may stay in [0, 2q), which ModDown accepts (no separate reduction pass). */
     private RnsPoly[] finish(RnsPoly[] acc, int level) {
-        RnsBasis qpl = ctx.qpAtLevel(level);
         int n = ctx.ringDegree();
-        ctx.parallelism().forEach(qpl.size(), t -> {
-            long q = qpl.modulus(t).value();
-            for (RnsPoly a : acc) {
-                long[] z = a.limb(t);
-                for (int j = 0; j < n; j++) {
-                    long s = z[j];
-                    z[j] = s - (q & ((q - 1 - s) >> 63));
-                }
-            }
-        });
         RnsPoly u0 = new RnsPoly(n, level + 1, true);
         RnsPoly u1 = new RnsPoly(n, level + 1, true);
         ctx.modDown(level).applyDestructive(acc[0], u0);

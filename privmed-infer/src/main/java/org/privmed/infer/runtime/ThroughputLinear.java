@@ -34,6 +34,10 @@ final class ThroughputLinear {
   /** per row, per limb, per nonzero: weight residue and its Shoup companion. */
   private final long[][][] weight;
   private final long[][][] weightShoup;
+  /** per row, per limb, per nonzero: weight residue centred in (−q/2, q/2]. */
+  private final long[][][] weightCentred;
+  /** per limb: how many exact products fit in a signed word before a reduction (0: use Shoup). */
+  private final int[] group;
 
   ThroughputLinear(CkksContext ctx, LinearStage stage, int level) {
     this.stage = stage;
@@ -51,6 +55,14 @@ final class ThroughputLinear {
     this.columns = new int[rows][];
     this.weight = new long[rows][limbs][];
     this.weightShoup = new long[rows][limbs][];
+    this.weightCentred = new long[rows][limbs][];
+    this.group = new int[limbs];
+    for (int i = 0; i < limbs; i++) {
+      // |x·w| < q·q/2 for x in [0, q) and a centred w; leave room for one reduced value
+      double perTerm = (double) primes[i] * (primes[i] / 2 + 1);
+      long fit = (long) Math.floor(0x1p62 / perTerm);
+      group[i] = fit >= 4 ? (int) Math.min(fit, 1 << 20) : 0;
+    }
     for (int r = 0; r < rows; r++) {
       int nz = 0;
       for (int c = 0; c < stage.cols(); c++) {
@@ -62,6 +74,7 @@ final class ThroughputLinear {
       for (int i = 0; i < limbs; i++) {
         weight[r][i] = new long[nz];
         weightShoup[r][i] = new long[nz];
+        weightCentred[r][i] = new long[nz];
       }
       int t = 0;
       for (int c = 0; c < stage.cols(); c++) {
@@ -74,6 +87,7 @@ final class ThroughputLinear {
           long w = residue(v * constantScale, moduli[i]);
           weight[r][i][t] = w;
           weightShoup[r][i][t] = moduli[i].shoup(w);
+          weightCentred[r][i][t] = w > primes[i] / 2 ? w - primes[i] : w;
         }
         t++;
       }
@@ -106,6 +120,10 @@ final class ThroughputLinear {
       out[p] = new RnsPoly(n, limbs, ntt);
       for (int i = 0; i < limbs; i++) {
         long q = primes[i];
+        if (group[i] > 0) {
+          exactSum(x, cols, p, i, weightCentred[r][i], group[i], acc, out[p].limb(i));
+          continue;
+        }
         long[] w = weight[r][i];
         long[] ws = weightShoup[r][i];
         // each lazy term is below 2q; this many fit in a signed word on top of a reduced value
@@ -150,6 +168,54 @@ final class ThroughputLinear {
       }
     }
     return new Ciphertext(out, outScale, paramsId);
+  }
+
+  /**
+   * Σ_t x_t·w_t with exact 64-bit products of small primes' residues (no per-term reduction),
+   * four terms per pass over the accumulator, one signed Barrett reduction per {@code group} terms.
+   */
+  private void exactSum(Ciphertext[] x, int[] cols, int p, int i, long[] w, int group, long[] acc,
+      long[] dst) {
+    int n = acc.length;
+    Modulus m = moduli[i];
+    java.util.Arrays.fill(acc, 0);
+    int since = 0;
+    int t = 0;
+    while (t < cols.length) {
+      int k = Math.min(4, cols.length - t);
+      if (since + k > group) {
+        for (int j = 0; j < n; j++) {
+          acc[j] = m.reduceSigned(acc[j]);
+        }
+        since = 1;
+      }
+      if (k == 4) {
+        long[] x0 = x[cols[t]].poly(p).limb(i);
+        long[] x1 = x[cols[t + 1]].poly(p).limb(i);
+        long[] x2 = x[cols[t + 2]].poly(p).limb(i);
+        long[] x3 = x[cols[t + 3]].poly(p).limb(i);
+        long w0 = w[t];
+        long w1 = w[t + 1];
+        long w2 = w[t + 2];
+        long w3 = w[t + 3];
+        for (int j = 0; j < n; j++) {
+          acc[j] += x0[j] * w0 + x1[j] * w1 + x2[j] * w2 + x3[j] * w3;
+        }
+      } else {
+        for (int u = 0; u < k; u++) {
+          long[] xs = x[cols[t + u]].poly(p).limb(i);
+          long wu = w[t + u];
+          for (int j = 0; j < n; j++) {
+            acc[j] += xs[j] * wu;
+          }
+        }
+      }
+      t += k;
+      since += k;
+    }
+    for (int j = 0; j < n; j++) {
+      dst[j] = m.reduceSigned(acc[j]);
+    }
   }
 
   int level() {

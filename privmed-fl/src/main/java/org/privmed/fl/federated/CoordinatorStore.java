@@ -1,0 +1,116 @@
+package org.privmed.fl.federated;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.privmed.fl.dp.accountant.RdpAccountant;
+import org.privmed.nn.io.ModelFile;
+import org.privmed.nn.model.Model;
+
+/**
+ * The coordinator's durable state in one directory: the global model after the last completed
+ * round ({@code global-round-NNNN.pm}), the accountant ledger ({@code accountant.json}) and
+ * {@code state.json} (round number, settings fingerprint, noise multiplier, per-round records,
+ * the ledger again, and the model file's name).
+ *
+ * <p>Every file is written to a temporary file in the same directory and moved over its target
+ * atomically, so a crash leaves either the old or the new version, never half a file.
+ * {@code state.json} is written last and is the commit point: a round counts as completed, and
+ * its privacy spending as recorded, exactly when the state naming it is in place. A crash before
+ * that repeats the round from the previous state — whose ledger does not hold the round's
+ * spending — so nothing is counted twice and nothing released is left uncounted.
+ */
+public final class CoordinatorStore {
+    static final String FORMAT = "privmed-fl-coordinator/1";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private final Path dir;
+
+    /** The persisted coordinator state. */
+    public record State(int completedRounds, String settings, double noiseMultiplier, String modelFile,
+                        String accountant, List<RoundRecord> records) {}
+
+    private record StateJson(String format, int completedRounds, String settings, double noiseMultiplier,
+                             String modelFile, String accountant, List<RoundRecord> records) {}
+
+    public CoordinatorStore(Path dir) {
+        if (dir == null) throw new IllegalArgumentException("checkpoint directory must be non-null");
+        this.dir = dir;
+    }
+
+    public Path dir() { return dir; }
+
+    public boolean exists() {
+        return Files.isRegularFile(dir.resolve("state.json"));
+    }
+
+    /** Persists the state after {@code round} completed. */
+    public void save(int round, FederatedSettings settings, double noiseMultiplier, Model global, RdpAccountant accountant,
+                     List<RoundRecord> records) throws IOException {
+        Files.createDirectories(dir);
+        String modelName = String.format(Locale.ROOT, "global-round-%04d.pm", round);
+        Path tmpModel = Files.createTempFile(dir, "global", ".pm.tmp");
+        ModelFile.write(global, tmpModel);
+        move(tmpModel, dir.resolve(modelName));
+        String ledger = accountant.toJson();
+        writeAtomically("accountant.json", ledger);
+        StateJson s = new StateJson(FORMAT, round, settings.fingerprint(), noiseMultiplier, modelName, ledger,
+                new ArrayList<>(records));
+        writeAtomically("state.json", GSON.toJson(s));
+        // Older models are garbage once the new state points elsewhere.
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String f = p.getFileName().toString();
+                if (f.startsWith("global-round-") && f.endsWith(".pm") && !f.equals(modelName)) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The last committed state; names the problem when a file is missing or malformed. */
+    public State load() throws IOException {
+        Path p = dir.resolve("state.json");
+        if (!Files.isRegularFile(p)) throw new IOException("no coordinator checkpoint at " + p);
+        StateJson s;
+        try {
+            s = GSON.fromJson(Files.readString(p, StandardCharsets.UTF_8), StateJson.class);
+        } catch (JsonParseException e) {
+            throw new IOException("coordinator checkpoint " + p + " does not parse: " + e.getMessage(), e);
+        }
+        if (s == null || !FORMAT.equals(s.format())) {
+            throw new IOException("coordinator checkpoint " + p + " has format " + (s == null ? null : s.format()) + ", expected " + FORMAT);
+        }
+        if (s.completedRounds() < 1 || s.modelFile() == null || s.accountant() == null || s.records() == null
+                || s.records().size() != s.completedRounds()) {
+            throw new IOException("coordinator checkpoint " + p + " is incomplete (round " + s.completedRounds() + ")");
+        }
+        return new State(s.completedRounds(), s.settings(), s.noiseMultiplier(), s.modelFile(), s.accountant(), s.records());
+    }
+
+    /** The global model a state names. */
+    public Model model(State s) throws IOException {
+        return ModelFile.read(dir.resolve(s.modelFile()));
+    }
+
+    private void writeAtomically(String name, String text) throws IOException {
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        move(tmp, dir.resolve(name));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package org.privmed.fl.federated;
+
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.privmed.data.ImageDataset;
+import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.dp.GaussianNoise;
+import org.privmed.fl.dp.accountant.MechanismSteps;
+import org.privmed.fl.dp.accountant.NoiseCalibration;
+import org.privmed.fl.dp.accountant.PrivacyBudget;
+import org.privmed.fl.dp.accountant.RdpAccountant;
+import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.train.DjlNetwork;
+
+/**
+ * The coordinator's round loop, independent of transport: per round sample clients (the
+ * {@link Strategy}), let each train from the global weights and apply its privacy mods, aggregate,
+ * step the global model by the mean update, account the privacy spent, evaluate, checkpoint and
+ * print a progress line. Clients run on the given pool; the simulation passes in-process
+ * {@link FederatedClient}s, the network transport will pass the same objects behind a stub.
+ *
+ * <p>DP-FedAvg with client-level guarantees (McMahan, Ramage, Talwar, Zhang 2018, Alg. 1): each
+ * round is one application of the Gaussian mechanism with noise multiplier z on a q-sampled set
+ * of clients, recorded in an {@link RdpAccountant}. With a target ε, z is calibrated once so that
+ * the planned rounds spend at most ε ({@link NoiseCalibration}); before every round the
+ * accountant checks that recording it keeps the run within budget, so a run never overspends —
+ * it stops instead.
+ */
+public final class FederatedTrainer {
+    private final FederatedSettings settings;
+    private final List<FederatedClient> clients;
+    private final ImageDataset validation;
+    private final CoordinatorStore store;
+    private final ExecutorService pool;
+    private final PrintStream out;
+    private final SecureRandom random = new SecureRandom();
+
+    /** The outcome of {@link #run}. */
+    public record Run(Model model, List<RoundRecord> rounds, RdpAccountant accountant, double noiseMultiplier,
+                      int resumedFrom, String stoppedBecause) {
+        /** ε spent at {@code delta}; 0 when nothing was recorded. */
+        public double epsilon(double delta) {
+            return accountant.totalSteps() == 0 ? 0 : accountant.epsilon(delta);
+        }
+    }
+
+    /**
+     * @param store where to checkpoint after every round, or null for none
+     * @param out progress lines, or null for silence
+     */
+    public FederatedTrainer(FederatedSettings settings, List<FederatedClient> clients, ImageDataset validation,
+                            CoordinatorStore store, ExecutorService pool, PrintStream out) {
+        if (settings == null) throw new IllegalArgumentException("settings must be non-null");
+        if (clients == null || clients.isEmpty()) throw new IllegalArgumentException("no clients");
+        if (pool == null) throw new IllegalArgumentException("pool must be non-null");
+        this.settings = settings;
+        this.clients = List.copyOf(clients);
+        this.validation = validation;
+        this.store = store;
+        this.pool = pool;
+        this.out = out;
+    }
+
+    /** Sampling rate q = clients per round / clients. */
+    public double sampleRate() {
+        return (double) strategy(0).sampleSize(clients.size()) / clients.size();
+    }
+
+    /** z for these settings: given, or calibrated to spend the target ε over the planned rounds. */
+    public double noiseMultiplier() {
+        if (settings.dp() == DpMode.NONE) return 0;
+        if (Double.isNaN(settings.targetEpsilon())) return settings.noiseMultiplier();
+        return NoiseCalibration.noiseMultiplier(settings.targetEpsilon(), settings.delta(), sampleRate(), settings.rounds());
+    }
+
+    /**
+     * Runs rounds up to {@code lastRound} (≤ planned rounds). With {@code resume} and a
+     * checkpoint in the store, starts after its last completed round with its model and ledger;
+     * the settings must match the checkpoint's.
+     */
+    public Run run(Model initial, int lastRound, boolean resume) throws IOException {
+        if (lastRound < 1 || lastRound > settings.rounds()) {
+            throw new IllegalArgumentException("last round must be in [1, " + settings.rounds() + "], got " + lastRound);
+        }
+        Model global = initial;
+        RdpAccountant accountant = new RdpAccountant();
+        List<RoundRecord> records = new ArrayList<>();
+        double z = noiseMultiplier();
+        int start = 1;
+        if (resume && store != null && store.exists()) {
+            CoordinatorStore.State s = store.load();
+            if (!s.settings().equals(settings.fingerprint())) {
+                throw new IllegalArgumentException("checkpoint in " + store.dir() + " was made with settings [" + s.settings()
+                        + "], not [" + settings.fingerprint() + "]");
+            }
+            global = store.model(s);
+            accountant = RdpAccountant.fromJson(s.accountant());
+            records.addAll(s.records());
+            z = s.noiseMultiplier();
+            start = s.completedRounds() + 1;
+            say("resuming after round %d of %d from %s (epsilon spent %.4f)", s.completedRounds(), settings.rounds(),
+                    store.dir(), accountant.totalSteps() == 0 ? 0.0 : accountant.epsilon(settings.delta()));
+        }
+        int resumedFrom = start - 1;
+        PrivacyBudget budget = settings.dp() != DpMode.NONE && !Double.isNaN(settings.targetEpsilon())
+                ? new PrivacyBudget(settings.targetEpsilon(), settings.delta()) : null;
+        FedAvgStrategy strategy = strategy(z);
+        double q = sampleRate();
+        int[] available = clients.stream().mapToInt(FederatedClient::clientId).sorted().toArray();
+        String stopped = null;
+        long runStart = System.nanoTime();
+        for (int r = start; r <= lastRound; r++) {
+            long t0 = System.nanoTime();
+            MechanismSteps step = new MechanismSteps(z, q, 1);
+            if (budget != null) {
+                try {
+                    accountant.requireWithin(budget, step);
+                } catch (RuntimeException e) {
+                    stopped = "privacy budget: " + e.getMessage();
+                    say("stopping before round %d: %s", r, e.getMessage());
+                    break;
+                }
+            }
+            int[] sampled = strategy.configure(r, available);
+            Model current = global;
+            int round = r;
+            double zz = z;
+            Map<Integer, Future<FederatedClient.LocalResult>> running = new TreeMap<>();
+            for (int id : sampled) {
+                FederatedClient c = client(id);
+                running.put(id, pool.submit(() -> {
+                    FederatedClient.LocalResult lr = c.train(current, round, settings);
+                    GaussianNoise noise = settings.dp() == DpMode.LOCAL ? GaussianNoise.secure() : null;
+                    return new FederatedClient.LocalResult(ClientMods.apply(lr.update(), settings.dp(), settings.clipNorm(), zz, noise),
+                            lr.trainLoss());
+                }));
+            }
+            List<ClientUpdate> updates = new ArrayList<>();
+            double lossSum = 0;
+            for (Map.Entry<Integer, Future<FederatedClient.LocalResult>> e : running.entrySet()) {
+                try {
+                    FederatedClient.LocalResult lr = e.getValue().get();
+                    updates.add(lr.update());
+                    lossSum += lr.trainLoss();
+                } catch (ExecutionException ex) {
+                    say("round %d: client %d dropped: %s", r, e.getKey(), ex.getCause());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted in round " + r, ex);
+                }
+            }
+            Strategy.Aggregate agg = strategy.aggregate(r, updates, pool);
+            // The noisy aggregate now exists: its spending is recorded before anything else can fail.
+            if (settings.dp() != DpMode.NONE) accountant.record(step);
+            global = ModelVector.unflatten(global, ModelVector.add(ModelVector.flatten(global), agg.delta()));
+            double[] val = validation == null ? new double[] {Double.NaN, Double.NaN} : lossAndAccuracy(global, validation);
+            double eps = accountant.totalSteps() == 0 ? 0 : accountant.epsilon(settings.delta());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            int finished = agg.contributors().length;
+            RoundRecord rec = new RoundRecord(r, sampled.length, finished, sampled.length - finished,
+                    updates.isEmpty() ? Double.NaN : lossSum / updates.size(), val[0], val[1], eps, millis, agg.bytesPerClient());
+            records.add(rec);
+            if (store != null) store.save(r, settings, z, global, accountant, records);
+            double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);
+            say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f | %.1f s | ETA %s",
+                    r, settings.rounds(), rec.sampled(), rec.finished(), rec.dropped(), rec.trainLoss(), rec.validationAccuracy(),
+                    eps, millis / 1000.0, eta(perRound * (lastRound - r)));
+        }
+        return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped);
+    }
+
+    /** Softmax probabilities of {@code model} on every image of {@code data} (DJL, float32, batches of 256). */
+    public static double[][] probabilities(Model model, ImageDataset data) {
+        PlainInference.requireCompatible(model, data);
+        double[][] out = new double[data.size()][];
+        for (int from = 0; from < data.size(); from += 256) {
+            int n = Math.min(256, data.size() - from);
+            double[][] x = new double[n][];
+            for (int i = 0; i < n; i++) x[i] = PlainInference.normalize(model, data.images()[from + i]);
+            double[][] logits = DjlNetwork.forward(model, x, DataType.FLOAT32);
+            for (int i = 0; i < n; i++) out[from + i] = PlainInference.softmax(logits[i]);
+        }
+        return out;
+    }
+
+    /** {mean cross-entropy, accuracy} of {@code model} on {@code data}. */
+    public static double[] lossAndAccuracy(Model model, ImageDataset data) {
+        double[][] p = probabilities(model, data);
+        double loss = 0;
+        int correct = 0;
+        for (int i = 0; i < p.length; i++) {
+            int y = data.labels()[i];
+            loss -= Math.log(Math.max(p[i][y], 1e-300));
+            if (PlainInference.argmax(p[i]) == y) correct++;
+        }
+        return new double[] {loss / p.length, (double) correct / p.length};
+    }
+
+    private FedAvgStrategy strategy(double z) {
+        return new FedAvgStrategy(settings, z, random);
+    }
+
+    private FederatedClient client(int id) {
+        for (FederatedClient c : clients) {
+            if (c.clientId() == id) return c;
+        }
+        throw new IllegalArgumentException("no client with id " + id + " among " + Arrays.toString(
+                clients.stream().mapToInt(FederatedClient::clientId).toArray()));
+    }
+
+    private void say(String fmt, Object... args) {
+        if (out != null) out.println(String.format(Locale.ROOT, fmt, args));
+    }
+
+    static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60) : s + "s";
+    }
+
+}

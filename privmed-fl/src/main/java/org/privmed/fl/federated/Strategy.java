@@ -1,0 +1,22 @@
+package org.privmed.fl.federated;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.privmed.fl.aggregate.ClientUpdate;
+
+/**
+ * The coordinator's policy, kept apart from transport and from the secure-aggregation workflow
+ * (Flower's Strategy: configure_fit / aggregate_fit): which clients take part in a round, and
+ * how their updates become one global update.
+ */
+public interface Strategy {
+
+    /** The clients sampled for {@code round} out of {@code available} (sorted ids). */
+    int[] configure(int round, int[] available);
+
+    /** The global update from the clients that finished; throws if the round must be abandoned. */
+    Aggregate aggregate(int round, List<ClientUpdate> updates, ExecutorService pool);
+
+    /** The aggregated update, who is in it, and aggregation bytes per client. */
+    record Aggregate(float[] delta, int[] contributors, double bytesPerClient) {}
+}

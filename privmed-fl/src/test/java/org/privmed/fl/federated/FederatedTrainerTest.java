@@ -1,0 +1,144 @@
+package org.privmed.fl.federated;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.data.partition.Partition;
+import org.privmed.data.partition.Partitions;
+import org.privmed.fl.dp.accountant.RdpAccountant;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.zoo.ModelZoo;
+import org.privmed.nn.zoo.ZooOptions;
+
+/** Small end-to-end runs: tenseal-mnist on 240 PneumoniaMNIST images, 3 clients, 2-3 rounds. */
+class FederatedTrainerTest {
+    private static ImageDataset train;
+    private static ImageDataset validation;
+    private static List<FederatedClient> clients;
+    private static Model initial;
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void setUp() {
+        ImageDataset full = Datasets.load("pneumoniamnist", Split.TRAIN);
+        train = full.subset("train-240", range(0, 240));
+        validation = Datasets.load("pneumoniamnist", Split.VAL).subset("val-120", range(0, 120));
+        Partition p = Partitions.iid(train.size(), 3, 11);
+        clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) clients.add(new FederatedClient(c, train.subset("client-" + c, p.client(c))));
+        initial = ModelZoo.build("tenseal-mnist", new TensorShape(1, 28, 28), train.classNames(), new ZooOptions(0, 5));
+        pool = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.shutdownNow();
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    private static FederatedSettings base(int rounds) {
+        return FederatedSettings.defaults(rounds).withTraining(1.0, 1, 16, 2e-3, 9);
+    }
+
+    @Test
+    void plainFedAvgLowersTheValidationLoss() throws Exception {
+        FederatedTrainer t = new FederatedTrainer(base(2), clients, validation, null, pool, System.err);
+        FederatedTrainer.Run run = t.run(initial, 2, false);
+        double before = FederatedTrainer.lossAndAccuracy(initial, validation)[0];
+        assertEquals(2, run.rounds().size());
+        for (RoundRecord r : run.rounds()) {
+            assertEquals(3, r.sampled());
+            assertEquals(3, r.finished());
+            assertEquals(0, r.dropped());
+            assertEquals(0.0, r.epsilon());
+            assertTrue(Double.isFinite(r.trainLoss()));
+        }
+        assertTrue(run.rounds().get(1).validationLoss() < before,
+                "validation loss " + run.rounds().get(1).validationLoss() + " not below the initial " + before);
+        assertNull(run.stoppedBecause());
+    }
+
+    @Test
+    void resumedRunMatchesAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        FederatedSettings s = base(3);
+        FederatedTrainer.Run whole = new FederatedTrainer(s, clients, validation, new CoordinatorStore(dir.resolve("a")), pool, null)
+                .run(initial, 3, true);
+        CoordinatorStore store = new CoordinatorStore(dir.resolve("b"));
+        new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 2, true); // then "crash"
+        assertEquals(2, store.load().completedRounds());
+        FederatedTrainer.Run resumed = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 3, true);
+        assertEquals(2, resumed.resumedFrom());
+        assertEquals(3, resumed.rounds().size());
+        // No noise: local training is seeded by (seed, round, client), so the weights must agree bit for bit.
+        assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(resumed.model()));
+        assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(store.model(store.load())));
+    }
+
+    @Test
+    void resumeWithDpNeitherLosesNorDoubleCountsEpsilon(@TempDir Path dir) throws Exception {
+        FederatedSettings s = base(3).withDp(DpMode.CENTRAL, 1.0, 1.1, Double.NaN, 1e-3);
+        FederatedTrainer.Run whole = new FederatedTrainer(s, clients, validation, null, pool, null).run(initial, 3, false);
+        CoordinatorStore store = new CoordinatorStore(dir);
+        new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 2, true);
+        String afterTwo = Files.readString(dir.resolve("accountant.json"));
+        assertEquals(2, RdpAccountant.fromJson(afterTwo).totalSteps());
+        FederatedTrainer.Run resumed = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 3, true);
+        assertEquals(whole.accountant().toJson(), resumed.accountant().toJson());
+        assertEquals(3, resumed.accountant().totalSteps());
+        assertEquals(whole.epsilon(1e-3), resumed.epsilon(1e-3), 0.0);
+        assertTrue(resumed.rounds().get(2).epsilon() > resumed.rounds().get(1).epsilon());
+        // A finished run resumed again runs nothing more and spends nothing more.
+        FederatedTrainer.Run again = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 3, true);
+        assertEquals(3, again.accountant().totalSteps());
+    }
+
+    @Test
+    void resumeRefusesDifferentSettings(@TempDir Path dir) throws Exception {
+        CoordinatorStore store = new CoordinatorStore(dir);
+        new FederatedTrainer(base(2), clients, validation, store, pool, null).run(initial, 1, true);
+        FederatedSettings other = base(2).withTraining(1.0, 2, 16, 2e-3, 9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FederatedTrainer(other, clients, validation, store, pool, null).run(initial, 2, true));
+        assertTrue(e.getMessage().contains("E=2"), e.getMessage());
+    }
+
+    @Test
+    void targetEpsilonIsNeverExceededWithSecAggAndCentralNoise() throws Exception {
+        FederatedSettings s = base(2).withDp(DpMode.CENTRAL, 1.0, 0, 4.0, 1e-3).withSecAgg(true, 3, 2);
+        FederatedTrainer t = new FederatedTrainer(s, clients, validation, null, pool, null);
+        FederatedTrainer.Run run = t.run(initial, 2, false);
+        assertEquals(2, run.rounds().size());
+        double eps = run.epsilon(1e-3);
+        assertTrue(eps > 3.0 && eps <= 4.0, "epsilon " + eps + " should use most of, and stay within, 4.0");
+        assertTrue(run.noiseMultiplier() > 0);
+        for (RoundRecord r : run.rounds()) {
+            assertEquals(3, r.finished());
+            // SecAgg+ traffic (keys, encrypted shares, a masked vector) exceeds the plain float upload.
+            assertTrue(r.bytesPerClient() > 4.0 * ModelVector.size(initial), "bytes " + r.bytesPerClient());
+            assertFalse(Double.isNaN(r.validationAccuracy()));
+        }
+    }
+}

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "privmed 0.1.0",
     description = "Machine learning on patient data without exposing it.",
-    subcommands = {BenchCommand.class, TrainCommand.class, EvaluateCommand.class, CompileCommand.class, DataCommand.class, EncodeCommand.class, ServeCommand.class, KeygenCommand.class, PredictCommand.class, DemoCommand.class, ReportInferCommand.class, FlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BenchCommand.class, TrainCommand.class, EvaluateCommand.class, CrossValidateCommand.class, CompileCommand.class, DataCommand.class, EncodeCommand.class, ServeCommand.class, KeygenCommand.class, PredictCommand.class, DemoCommand.class, ReportInferCommand.class, FlCommand.class, CommandLine.HelpCommand.class})
 public final class PrivMed implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -9,6 +9,7 @@ import org.privmed.nn.model.Flatten;
 import org.privmed.nn.model.GroupNorm;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
+import org.privmed.nn.model.Polynomial;
 import org.privmed.data.Normalization;
 import org.privmed.nn.model.Relu;
 import org.privmed.nn.model.Residual;
@@ -48,6 +49,17 @@ import org.privmed.nn.model.TensorShape;
  *       2×2 average pooling and the head by a global average pool, as the issue asks. Channels
  *       w, 2w, 4w, 8w (w = 64 by default); groups = the largest divisor of the channel count not
  *       above 32. Uses ReLU, so it is for plaintext/federated training, not for HE.
+ *   <li>{@code polycnn} — a plain (no residual) stack for CKKS: three stages of 3×3 convolution →
+ *       BatchNorm → trainable quadratic {@link Polynomial} → 2×2 average pooling, channels w, 2w,
+ *       4w (w = 16 by default), then one dense layer. Degree-2 trainable activations follow
+ *       Hesamifard et al., "CryptoDL" (arXiv:1711.05189, 2017, §3) and Obla et al., "Effective
+ *       activation functions for homomorphic evaluation of deep neural networks" (IEEE Access 8,
+ *       2020, §III); BatchNorm before each one keeps its input near unit scale (as argued by
+ *       Chabanne et al., "Privacy-preserving classification on deep neural network", IACR ePrint
+ *       2017/035, §3), and it folds into the convolution for HE. Only three activations, so the
+ *       CKKS depth stays at three squarings plus the linear levels, and no residual blocks, which
+ *       the HE compiler does not take. The start {@code 0.25 + 0.5x + 0.125x²} is a smooth
+ *       ReLU-like curve on about [−2, 2]; its coefficients are learnt per layer.
  * </ul>
  */
 public final class ModelZoo {
@@ -55,7 +67,7 @@ public final class ModelZoo {
   static final double RESIDUE_INIT = 0.05;
 
   private static final List<String> NAMES = List.of("cryptonets-mnist", "tenseal-mnist",
-      "cryptonets-all", "reacthe-shallow", "reacthe-deep", "dpresnet");
+      "cryptonets-all", "reacthe-shallow", "reacthe-deep", "dpresnet", "polycnn");
 
   private ModelZoo() {}
 
@@ -97,6 +109,9 @@ public final class ModelZoo {
           break;
         case "dpresnet":
           layers = dpResNet(init, input, k, options.widthOr(64));
+          break;
+        case "polycnn":
+          layers = polyCnn(init, input, k, options.widthOr(16));
           break;
         default:
           throw new IllegalArgumentException(
@@ -204,6 +219,27 @@ public final class ModelZoo {
     l.add(init.dense(features, 64));
     l.add(new ResidueActivation(2, RESIDUE_INIT));
     l.add(init.dense(64, k));
+    return l;
+  }
+
+  /** Start of every {@code polycnn} activation: ReLU-like on about [−2, 2], see class Javadoc. */
+  static Polynomial polyStart() {
+    return Polynomial.quadratic(0.25, 0.5, 0.125);
+  }
+
+  private static List<Layer> polyCnn(Initializer init, TensorShape in, int k, int w) {
+    List<Layer> l = new ArrayList<>();
+    int c = in.channels();
+    for (int widthFactor : new int[] {1, 2, 4}) {
+      l.add(init.conv(c, w * widthFactor, 3, 1, 1));
+      l.add(BatchNorm.identity(w * widthFactor));
+      l.add(polyStart());
+      l.add(new AvgPool2d(2, 2));
+      c = w * widthFactor;
+    }
+    l.add(new Flatten());
+    int features = Model.chain(l, in, "polycnn").size();
+    l.add(init.dense(features, k));
     return l;
   }
 

@@ -2,6 +2,7 @@ package org.privmed.fl.federated;
 
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.dp.GaussianNoise;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.train.EpochMetrics;
 import org.privmed.nn.train.ModelTrainer;
@@ -20,7 +21,7 @@ import org.privmed.nn.train.TrainingResult;
  * global model's normalisation kept, no validation split (the last epoch's weights are returned),
  * and a seed derived from (run seed, round, client) so rounds are reproducible after a restart.
  */
-public final class FederatedClient {
+public final class FederatedClient implements ClientEndpoint {
     private static final Object ENGINE_LOCK = new Object();
 
     private final int clientId;
@@ -36,6 +37,7 @@ public final class FederatedClient {
         this.data = data;
     }
 
+    @Override
     public int clientId() { return clientId; }
 
     public int numExamples() { return data.size(); }
@@ -54,6 +56,14 @@ public final class FederatedClient {
         float[] delta = ModelVector.subtract(ModelVector.flatten(r.model()), ModelVector.flatten(global));
         EpochMetrics last = r.history().get(r.history().size() - 1);
         return new LocalResult(new ClientUpdate(clientId, delta, data.size()), last.trainLoss());
+    }
+
+    /** {@link #train}, then {@link ClientMods#apply} with a fresh SecureRandom-seeded noise source. */
+    @Override
+    public LocalResult fit(Model global, int round, FederatedSettings s, double noiseMultiplier) {
+        LocalResult raw = train(global, round, s);
+        GaussianNoise noise = s.dp() == DpMode.LOCAL ? GaussianNoise.secure() : null;
+        return new LocalResult(ClientMods.apply(raw.update(), s.dp(), s.clipNorm(), noiseMultiplier, noise), raw.trainLoss());
     }
 
     static long localSeed(long seed, int round, int clientId) {

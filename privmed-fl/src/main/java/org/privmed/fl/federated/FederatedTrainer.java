@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
-import org.privmed.fl.dp.GaussianNoise;
 import org.privmed.fl.dp.accountant.MechanismSteps;
 import org.privmed.fl.dp.accountant.NoiseCalibration;
 import org.privmed.fl.dp.accountant.PrivacyBudget;
@@ -40,7 +39,7 @@ import org.privmed.nn.train.DjlNetwork;
  */
 public final class FederatedTrainer {
     private final FederatedSettings settings;
-    private final List<FederatedClient> clients;
+    private final List<ClientEndpoint> clients;
     private final ImageDataset validation;
     private final CoordinatorStore store;
     private final ExecutorService pool;
@@ -60,7 +59,7 @@ public final class FederatedTrainer {
      * @param store where to checkpoint after every round, or null for none
      * @param out progress lines, or null for silence
      */
-    public FederatedTrainer(FederatedSettings settings, List<FederatedClient> clients, ImageDataset validation,
+    public FederatedTrainer(FederatedSettings settings, List<? extends ClientEndpoint> clients, ImageDataset validation,
                             CoordinatorStore store, ExecutorService pool, PrintStream out) {
         if (settings == null) throw new IllegalArgumentException("settings must be non-null");
         if (clients == null || clients.isEmpty()) throw new IllegalArgumentException("no clients");
@@ -118,7 +117,7 @@ public final class FederatedTrainer {
                 ? new PrivacyBudget(settings.targetEpsilon(), settings.delta()) : null;
         FedAvgStrategy strategy = strategy(z);
         double q = sampleRate();
-        int[] available = clients.stream().mapToInt(FederatedClient::clientId).sorted().toArray();
+        int[] available = clients.stream().mapToInt(ClientEndpoint::clientId).sorted().toArray();
         String stopped = null;
         long runStart = System.nanoTime();
         for (int r = start; r <= lastRound; r++) {
@@ -139,13 +138,8 @@ public final class FederatedTrainer {
             double zz = z;
             Map<Integer, Future<FederatedClient.LocalResult>> running = new TreeMap<>();
             for (int id : sampled) {
-                FederatedClient c = client(id);
-                running.put(id, pool.submit(() -> {
-                    FederatedClient.LocalResult lr = c.train(current, round, settings);
-                    GaussianNoise noise = settings.dp() == DpMode.LOCAL ? GaussianNoise.secure() : null;
-                    return new FederatedClient.LocalResult(ClientMods.apply(lr.update(), settings.dp(), settings.clipNorm(), zz, noise),
-                            lr.trainLoss());
-                }));
+                ClientEndpoint c = client(id);
+                running.put(id, pool.submit(() -> c.fit(current, round, settings, zz)));
             }
             List<ClientUpdate> updates = new ArrayList<>();
             double lossSum = 0;
@@ -212,12 +206,12 @@ public final class FederatedTrainer {
         return new FedAvgStrategy(settings, z, random);
     }
 
-    private FederatedClient client(int id) {
-        for (FederatedClient c : clients) {
+    private ClientEndpoint client(int id) {
+        for (ClientEndpoint c : clients) {
             if (c.clientId() == id) return c;
         }
         throw new IllegalArgumentException("no client with id " + id + " among " + Arrays.toString(
-                clients.stream().mapToInt(FederatedClient::clientId).toArray()));
+                clients.stream().mapToInt(ClientEndpoint::clientId).toArray()));
     }
 
     private void say(String fmt, Object... args) {

@@ -1,0 +1,98 @@
+package org.privmed.fl.transport;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.privmed.fl.transport.proto.Ack;
+import org.privmed.fl.transport.proto.FederatedCoordinatorGrpc;
+import org.privmed.fl.transport.proto.RegisterReply;
+import org.privmed.fl.transport.proto.RegisterRequest;
+import org.privmed.fl.transport.proto.Task;
+import org.privmed.fl.transport.proto.TaskRequest;
+import org.privmed.fl.transport.proto.Update;
+
+/**
+ * The coordinator's gRPC face: registers hospitals, hands out the tasks the
+ * {@link org.privmed.fl.federated.FederatedTrainer} queues through {@link RemoteClient}s, and
+ * takes their updates. The round logic itself is the same object the simulation uses.
+ */
+final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordinatorImplBase {
+    /** How long one NextTask call waits before answering "nothing yet" (the client asks again). */
+    static final long POLL_MILLIS = 5_000;
+
+    private final Map<Integer, RemoteClient> clients = new ConcurrentHashMap<>();
+    private final int expectedClients;
+    private final int plannedRounds;
+    private final long roundTimeoutMillis;
+
+    CoordinatorService(int expectedClients, int plannedRounds, long roundTimeoutMillis) {
+        this.expectedClients = expectedClients;
+        this.plannedRounds = plannedRounds;
+        this.roundTimeoutMillis = roundTimeoutMillis;
+    }
+
+    @Override
+    public void register(RegisterRequest req, StreamObserver<RegisterReply> out) {
+        int id = req.getClientId();
+        if (id < 0 || id >= expectedClients) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("client id " + id + " outside [0, " + expectedClients + ")").asRuntimeException());
+            return;
+        }
+        if (req.getNumExamples() < 1) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("client " + id + " reports " + req.getNumExamples() + " examples").asRuntimeException());
+            return;
+        }
+        synchronized (this) {
+            // A restarted client may register again under its id; its queue survives.
+            clients.putIfAbsent(id, new RemoteClient(id, req.getNumExamples(), roundTimeoutMillis));
+            notifyAll();
+        }
+        out.onNext(RegisterReply.newBuilder().setPlannedRounds(plannedRounds).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void nextTask(TaskRequest req, StreamObserver<Task> out) {
+        RemoteClient c = clients.get(req.getClientId());
+        if (c == null) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("client " + req.getClientId() + " is not registered").asRuntimeException());
+            return;
+        }
+        try {
+            Task t = c.poll(POLL_MILLIS);
+            out.onNext(t != null ? t : Task.newBuilder().setRound(0).build());
+            out.onCompleted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(Status.CANCELLED.asRuntimeException());
+        }
+    }
+
+    @Override
+    public void submitUpdate(Update u, StreamObserver<Ack> out) {
+        RemoteClient c = clients.get(u.getClientId());
+        String refused = c == null ? "client " + u.getClientId() + " is not registered" : c.accept(u);
+        out.onNext(Ack.newBuilder().setAccepted(refused == null).setReason(refused == null ? "" : refused).build());
+        out.onCompleted();
+    }
+
+    /** Blocks until all expected clients have registered, or the timeout passes. */
+    synchronized List<RemoteClient> awaitClients(long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (clients.size() < expectedClients) {
+            long left = end - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new IllegalStateException("only " + clients.size() + " of " + expectedClients + " clients registered within "
+                        + timeoutMillis + " ms");
+            }
+            wait(left);
+        }
+        return clients.values().stream().sorted(java.util.Comparator.comparingInt(RemoteClient::clientId)).toList();
+    }
+
+    void finish() {
+        for (RemoteClient c : clients.values()) c.offerDone();
+    }
+}

@@ -49,6 +49,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     /** Object type code of a secret key in privmed-he's frame header (byte 6, see HeSerializer). */
     private static final int SECRET_KEY_TYPE_CODE = 2;
     private static final int TYPE_OFFSET = 6;
+    /** First buffer for an uploaded key; doubled as chunks arrive, up to the declared size. */
+    private static final int INITIAL_KEY_BUFFER = 1 << 20;
 
     private final ServedProgram program;
     private final CkksContext ctx;
@@ -112,6 +114,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         private final StreamObserver<SessionOpened> out;
         private final byte[][] frames = new byte[KeyKind.values().length][];
         private final long[] received = new long[KeyKind.values().length];
+        private final long[] totals = new long[KeyKind.values().length];
         private long declared;
         private boolean failed;
 
@@ -158,17 +161,23 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     throw invalid("the first chunk of the " + kind + " must start at offset 0, got " + c.getOffset());
                 }
                 declared += total;
-                frames[k] = new byte[(int) total];
-            } else if (total != frames[k].length) {
-                throw invalid("total_bytes of the " + kind + " changed from " + frames[k].length + " to " + total);
+                totals[k] = total;
+                // grow with the data actually received: a declared size alone must not reserve memory
+                frames[k] = new byte[(int) Math.min(total, INITIAL_KEY_BUFFER)];
+            } else if (total != totals[k]) {
+                throw invalid("total_bytes of the " + kind + " changed from " + totals[k] + " to " + total);
             }
             if (c.getOffset() != received[k]) {
                 throw invalid("chunk of the " + kind + " at offset " + c.getOffset() + " where " + received[k]
                         + " was expected (chunks must arrive in order, without gaps)");
             }
             ByteString data = c.getData();
+            if (received[k] + data.size() > totals[k]) {
+                throw invalid("chunk of the " + kind + " runs past its declared total of " + totals[k] + " bytes");
+            }
             if (received[k] + data.size() > frames[k].length) {
-                throw invalid("chunk of the " + kind + " runs past its declared total of " + frames[k].length + " bytes");
+                long grown = Math.max(received[k] + data.size(), Math.min(totals[k], 2L * frames[k].length));
+                frames[k] = Arrays.copyOf(frames[k], (int) grown);
             }
             data.copyTo(frames[k], (int) received[k]);
             received[k] += data.size();
@@ -229,10 +238,11 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 return null;
             }
             long got = received[kind.getNumber()];
-            if (got != f.length) {
-                throw invalid("the " + kind + " upload ended after " + got + " of its declared " + f.length + " bytes");
+            long total = totals[kind.getNumber()];
+            if (got != total) {
+                throw invalid("the " + kind + " upload ended after " + got + " of its declared " + total + " bytes");
             }
-            return f;
+            return f.length == got ? f : Arrays.copyOf(f, (int) got);
         }
 
         private void fail(StatusRuntimeException e) {

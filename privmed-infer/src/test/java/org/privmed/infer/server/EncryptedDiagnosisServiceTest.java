@@ -229,6 +229,42 @@ class EncryptedDiagnosisServiceTest {
     }
 
     @Test
+    void keyUploadThatStopsShortOfItsDeclaredSizeIsInvalidArgument() throws Exception {
+        io.grpc.ManagedChannel ch = io.grpc.Grpc.newChannelBuilder(target, io.grpc.InsecureChannelCredentials.create()).build();
+        try {
+            java.util.concurrent.CompletableFuture<Status> status = new java.util.concurrent.CompletableFuture<>();
+            io.grpc.stub.StreamObserver<org.privmed.infer.proto.KeyChunk> up = org.privmed.infer.proto.EncryptedDiagnosisGrpc
+                    .newStub(ch).openSession(new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(SessionOpened v) {
+                            status.complete(Status.OK);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            status.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            status.complete(Status.OK);
+                        }
+                    });
+            // declares 100 MB (under the cap) but sends 1 KB: nothing near 100 MB may be reserved
+            up.onNext(org.privmed.infer.proto.KeyChunk.newBuilder().setParametersId(paramsId())
+                    .setKind(org.privmed.infer.proto.KeyKind.RELINEARIZATION_KEY).setTotalBytes(100L << 20).setOffset(0)
+                    .setData(ByteString.copyFrom(alice.relin(), 0, 1024)).build());
+            up.onCompleted();
+            Status st = status.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(Status.Code.INVALID_ARGUMENT, st.getCode());
+            assertTrue(st.getDescription().contains("ended after 1024"), st.getDescription());
+        } finally {
+            ch.shutdownNow();
+        }
+        assertServesGoodClient();
+    }
+
+    @Test
     void wrongParametersIdIsFailedPrecondition() throws Exception {
         try (InferenceClient c = connect()) {
             assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.openSession(paramsId() ^ 1, alice.relin(), alice.galois())));

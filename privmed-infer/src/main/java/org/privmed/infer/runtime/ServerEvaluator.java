@@ -13,6 +13,9 @@ import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.ckks.CkksEncoder;
 import org.privmed.he.ckks.Evaluator;
 import org.privmed.he.ckks.Plaintext;
+import org.privmed.he.math.Modulus;
+import org.privmed.he.ring.RnsBasis;
+import org.privmed.he.ring.RnsPoly;
 import org.privmed.he.rlwe.GaloisKeys;
 import org.privmed.he.rlwe.RelinearizationKey;
 import org.privmed.infer.compile.HeProgram;
@@ -176,11 +179,7 @@ public final class ServerEvaluator implements AutoCloseable {
       }
       Ciphertext acc = null;
       for (Map.Entry<Integer, Map<Integer, Plaintext>> g : diags.entrySet()) {
-        Ciphertext inner = null;
-        for (Map.Entry<Integer, Plaintext> b : g.getValue().entrySet()) {
-          Ciphertext term = ev.multiplyPlain(baby.get(b.getKey()), b.getValue());
-          inner = inner == null ? term : ev.add(inner, term);
-        }
+        Ciphertext inner = innerProduct(baby, g.getValue());
         Ciphertext shifted = g.getKey() == 0 ? inner : ev.rotate(inner, g.getKey());
         acc = acc == null ? shifted : ev.add(acc, shifted);
       }
@@ -192,6 +191,64 @@ public final class ServerEvaluator implements AutoCloseable {
       x = ev.addPlain(acc, bias(i, plan, acc));
     }
     return x;
+  }
+
+  /**
+   * Σ_b rot(x, b) ⊙ diag_b in one pass per limb: the products of residues below 2^31.5 are summed
+   * exactly in 64 bits and reduced once per group (wider limbs reduce every product), instead of one
+   * ciphertext and one reduction per term.
+   */
+  private Ciphertext innerProduct(Map<Integer, Ciphertext> baby, Map<Integer, Plaintext> diags) {
+    int count = diags.size();
+    Ciphertext[] xs = new Ciphertext[count];
+    Plaintext[] ps = new Plaintext[count];
+    int t = 0;
+    for (Map.Entry<Integer, Plaintext> e : diags.entrySet()) {
+      xs[t] = baby.get(e.getKey());
+      ps[t] = e.getValue();
+      t++;
+    }
+    int level = xs[0].level();
+    int n = ctx.ringDegree();
+    RnsBasis q = ctx.rlwe().qAtLevel(level);
+    RnsPoly[] out = {new RnsPoly(n, level + 1, true), new RnsPoly(n, level + 1, true)};
+    for (int i = 0; i <= level; i++) {
+      Modulus m = q.modulus(i);
+      double qd = (double) m.value();
+      long fit = (long) Math.floor(0x1p63 / (qd * qd)) - 1;
+      for (int p = 0; p < 2; p++) {
+        long[] z = out[p].limb(i);
+        if (fit >= 2) {
+          int since = 0;
+          for (int u = 0; u < count; u++) {
+            if (since == fit) {
+              for (int j = 0; j < n; j++) {
+                z[j] = m.reduce(z[j]);
+              }
+              since = 1;
+            }
+            long[] a = xs[u].poly(p).limb(i);
+            long[] w = ps[u].poly().limb(i);
+            for (int j = 0; j < n; j++) {
+              z[j] += a[j] * w[j];
+            }
+            since++;
+          }
+          for (int j = 0; j < n; j++) {
+            z[j] = m.reduce(z[j]);
+          }
+        } else {
+          for (int u = 0; u < count; u++) {
+            long[] a = xs[u].poly(p).limb(i);
+            long[] w = ps[u].poly().limb(i);
+            for (int j = 0; j < n; j++) {
+              z[j] = m.add(z[j], m.mul(a[j], w[j]));
+            }
+          }
+        }
+      }
+    }
+    return new Ciphertext(out, xs[0].scale() * ps[0].scale(), ctx.paramsId());
   }
 
   private Plaintext bias(int stage, DiagonalPlan plan, Ciphertext at) {

@@ -3,10 +3,10 @@ package org.privmed.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code privmed fl}: federated learning (simulation now; coordinator and client over gRPC to come). */
+/** {@code privmed fl}: federated learning (simulation, coordinator and hospital client over gRPC). */
 @Command(name = "fl", mixinStandardHelpOptions = true,
     description = "Federated learning with differential privacy and SecAgg+.",
-    subcommands = {FlSimulateCommand.class})
+    subcommands = {FlSimulateCommand.class, FlServerCommand.class, FlClientCommand.class})
 final class FlCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

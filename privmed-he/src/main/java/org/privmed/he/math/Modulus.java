@@ -82,10 +82,8 @@ public final class Modulus {
         long t = shift == 0 ? lo : (hi << (64 - shift)) | (lo >>> shift);
         long est = Math.multiplyHigh(t, barrettMu);
         long r = lo - est * q;
-        // branch-free: for products of uniform residues whether a correction is needed is a coin
-        // toss, and mispredicted branches cost more than the two masks (measured on multiply_plain)
-        r -= q & ((q - 1 - r) >> 63);
-        r -= q & ((q - 1 - r) >> 63);
+        if (r >= q) r -= q;
+        if (r >= q) r -= q;
         return r;
     }
 

@@ -188,6 +188,7 @@ public final class Lowering {
     }
     int rows = out.size();
     int cols = src.length;
+    Affine.checkSize(rows, cols, "conv2d (im2col)");
     double[] m = new double[rows * cols];
     double[] b = new double[rows];
     for (int o = 0; o < c.outChannels(); o++) {
@@ -206,8 +207,19 @@ public final class Lowering {
 
   /** A pending affine map {@code x ↦ M·x + b} over the stage's input. */
   private record Affine(int rows, int cols, double[] m, double[] b) {
+    /** Dense matrices beyond this many entries (320 MB) are refused rather than built. */
+    static final long MAX_ENTRIES = 40_000_000L;
+
+    static void checkSize(long rows, long cols, String what) {
+      if (rows * cols > MAX_ENTRIES) {
+        throw new IllegalArgumentException(what + ": a " + rows + "x" + cols + " linear stage is too "
+            + "large for this compiler's dense lowering (limit " + MAX_ENTRIES + " weights); such "
+            + "layers need the multi-ciphertext convolution packing, which is not implemented yet");
+      }
+    }
 
     static Affine scaledIdentity(int n, double a) {
+      checkSize(n, n, "input of a linear stage");
       double[] m = new double[n * n];
       for (int i = 0; i < n; i++) {
         m[i * n + i] = a;
@@ -226,6 +238,7 @@ public final class Lowering {
       }
       TensorShape outShape = l.outputShape(in);
       int outRows = outShape.size();
+      checkSize(outRows, cols, l.kind());
       double[] nm = new double[outRows * cols];
       double[] nb = new double[outRows];
       SparseMap s = sparse(l, in, outShape);

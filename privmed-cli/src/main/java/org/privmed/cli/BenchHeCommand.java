@@ -29,7 +29,7 @@ final class BenchHeCommand implements Callable<Integer> {
   @Option(names = "--reps", defaultValue = "31", description = "Timed repetitions per op (default ${DEFAULT-VALUE}).")
   int reps;
 
-  @Option(names = "--warmup-ms", defaultValue = "300", description = "Warm-up time per op in ms (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-ms", defaultValue = "1500", description = "Warm-up time per op in ms (default ${DEFAULT-VALUE}).")
   long warmupMs;
 
   @Option(names = "--set", defaultValue = "ALL", description = "Parameter set: A, B or ALL (default ${DEFAULT-VALUE}).")

@@ -27,7 +27,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true,
       description = "Zoo model name (cryptonets-mnist, tenseal-mnist, cryptonets-all,"
-          + " reacthe-shallow, reacthe-deep, dpresnet) or a .pm file to continue training.")
+          + " reacthe-shallow, reacthe-deep, dpresnet, polycnn) or a .pm file to continue training.")
   String model;
 
   @Option(names = "--data", required = true,

@@ -24,7 +24,6 @@ import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.model.TensorShape;
 import org.privmed.nn.train.ModelTrainer;
-import org.privmed.nn.train.OptimizerKind;
 import org.privmed.nn.train.TrainingConfig;
 import org.privmed.nn.train.TrainingResult;
 import org.privmed.nn.zoo.ModelZoo;
@@ -45,6 +44,8 @@ import picocli.CommandLine.Option;
 @Command(name = "crossval", mixinStandardHelpOptions = true,
     description = "Stratified k-fold cross-validation of a zoo model on a whole dataset.")
 final class CrossValidateCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Mixin OptimizerOptions opt = new OptimizerOptions();
 
   @Option(names = "--model", required = true, description = "Zoo model name (see privmed train).")
   String model;
@@ -71,21 +72,9 @@ final class CrossValidateCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--optimizer", defaultValue = "adam",
-      description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-  OptimizerKind optimizer;
 
-  @Option(names = "--lr", defaultValue = "0.001",
-      description = "Learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
 
-  @Option(names = "--momentum", defaultValue = "0.9",
-      description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-  double momentum;
 
-  @Option(names = "--weight-decay", defaultValue = "0",
-      description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
 
   @Option(names = "--batch-size", defaultValue = "32",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -95,13 +84,7 @@ final class CrossValidateCommand implements Callable<Integer> {
       description = "Seed for the folds, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "1",
-      description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
-  int threads;
 
-  @Option(names = "--width", defaultValue = "0",
-      description = "Base channel count of the zoo model (0 = model default).")
-  int width;
 
   @Option(names = "--reports", defaultValue = "reports",
       description = "Directory for the Markdown/JSON/PNG report (default: ${DEFAULT-VALUE}).")
@@ -131,9 +114,9 @@ final class CrossValidateCommand implements Callable<Integer> {
     try {
       split = KFold.stratified(all.labels(), folds, seed);
       initial = ModelZoo.build(model, new TensorShape(all.channels(), all.height(), all.width()),
-          all.classNames(), new ZooOptions(width, seed));
-      cfg = new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs,
-          seed, threads, null, true, false);
+          all.classNames(), new ZooOptions(opt.width, seed));
+      cfg = new TrainingConfig(opt.optimizer, opt.learningRate, opt.momentum,
+          opt.weightDecay, batchSize, epochs, seed, opt.threads, null, true, false);
     } catch (IllegalArgumentException e) {
       System.err.println("privmed crossval: " + e.getMessage());
       return 2;
@@ -189,8 +172,8 @@ final class CrossValidateCommand implements Callable<Integer> {
     String command = String.format(Locale.ROOT, "privmed crossval --model %s --data %s --folds %d"
         + " --size %d%s --val-fraction %s --epochs %d --optimizer %s --lr %s --weight-decay %s"
         + " --batch-size %d --seed %d --threads %d --width %d", model, data, folds, size,
-        rgb ? " --rgb" : "", valFraction, epochs, optimizer.name().toLowerCase(Locale.ROOT),
-        learningRate, weightDecay, batchSize, seed, threads, width);
+        rgb ? " --rgb" : "", valFraction, epochs, opt.optimizer.name().toLowerCase(Locale.ROOT),
+        opt.learningRate, opt.weightDecay, batchSize, seed, opt.threads, opt.width);
     Report report = Report.builder(model + " on " + dataName + ", " + folds
             + "-fold stratified cross-validation")
         .dataset(new DatasetInfo(dataName, folds + "-fold CV", all.size(), all.classNames(),

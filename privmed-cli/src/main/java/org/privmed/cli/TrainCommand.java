@@ -12,7 +12,6 @@ import org.privmed.nn.model.Model;
 import org.privmed.nn.model.TensorShape;
 import org.privmed.nn.train.ModelTrainer;
 import org.privmed.nn.train.NoiseAwareOptions;
-import org.privmed.nn.train.OptimizerKind;
 import org.privmed.nn.train.TrainingConfig;
 import org.privmed.nn.train.TrainingResult;
 import org.privmed.nn.zoo.ModelZoo;
@@ -24,6 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a zoo model on a dataset (DJL + PyTorch CPU) and save it as a .pm file.")
 final class TrainCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Mixin OptimizerOptions opt = new OptimizerOptions();
 
   @Option(names = "--model", required = true,
       description = "Zoo model name (cryptonets-mnist, tenseal-mnist, cryptonets-all,"
@@ -41,21 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--optimizer", defaultValue = "adam",
-      description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-  OptimizerKind optimizer;
 
-  @Option(names = "--lr", defaultValue = "0.001",
-      description = "Learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
 
-  @Option(names = "--momentum", defaultValue = "0.9",
-      description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-  double momentum;
 
-  @Option(names = "--weight-decay", defaultValue = "0",
-      description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
 
   @Option(names = "--batch-size", defaultValue = "64",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -65,15 +54,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Seed for initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "1",
-      description = "PyTorch threads; results are reproducible for a fixed seed and thread count"
-          + " (default: ${DEFAULT-VALUE}).")
-  int threads;
 
-  @Option(names = "--width", defaultValue = "0",
-      description = "Base channel count of dpresnet / reacthe-* / cryptonets-all (0 = model"
-          + " default).")
-  int width;
 
   @Option(names = "--noise-aware", description = "Quantise and perturb inputs during training as"
       + " CKKS encoding and encryption would (10 fractional bits, sigma 1e-3).")
@@ -101,11 +82,11 @@ final class TrainCommand implements Callable<Integer> {
         modelName = initial.name();
       } else {
         initial = ModelZoo.build(model, new TensorShape(train.channels(), train.height(),
-            train.width()), train.classNames(), new ZooOptions(width, seed));
+            train.width()), train.classNames(), new ZooOptions(opt.width, seed));
         modelName = model;
       }
-      TrainingConfig cfg = new TrainingConfig(optimizer, learningRate, momentum, weightDecay,
-          batchSize, epochs, seed, threads, noiseAware ? NoiseAwareOptions.defaults() : null,
+      TrainingConfig cfg = new TrainingConfig(opt.optimizer, opt.learningRate, opt.momentum,
+          opt.weightDecay, batchSize, epochs, seed, opt.threads, noiseAware ? NoiseAwareOptions.defaults() : null,
           true, !noProgress);
       System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d train, %d val, %s%n",
           modelName, initial.parameterCount(), data, train.size(), val.size(),

@@ -1,0 +1,196 @@
+package org.privmed.he.bfv;
+
+import org.privmed.he.ring.RnsBasis;
+import org.privmed.he.ring.RnsPoly;
+import org.privmed.he.rlwe.GaloisKeys;
+import org.privmed.he.rlwe.KeySwitcher;
+import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.he.rlwe.SwitchingKey;
+
+/**
+ * Homomorphic operations on BFV ciphertexts; every result decrypts to the slot-wise result of the
+ * same operation on the plaintexts, modulo t, while the noise budget lasts.
+ *
+ * <ul>
+ *   <li>add, sub, negate, addPlain, subPlain: point-wise in NTT form; a plaintext enters as
+ *       round(Q·m/t) on c0;</li>
+ *   <li>multiplyPlain: each poly times the plaintext lifted to (-t/2, t/2] (Fan and Vercauteren,
+ *       Sec. 4);</li>
+ *   <li>multiply: the tensor product scaled by t/Q in the RNS variant of Halevi, Polyakov and Shoup
+ *       ({@link HpsMultiplier}), a degree-2 ciphertext;</li>
+ *   <li>relinearize, rotateRows, rotateColumns: hybrid key switching of the CKKS core
+ *       ({@link KeySwitcher}) with the relinearization key (s² → s) or the Galois key of X → X^g
+ *       (σ_g(s) → s) after the Galois permutation of the NTT slots.</li>
+ * </ul>
+ *
+ * Ciphertexts are never modified in place. Thread-safe: the keys are read-only.
+ */
+public final class BfvEvaluator {
+    private final BfvContext ctx;
+    private final RnsBasis q;
+    private final KeySwitcher switcher;
+    private final RelinearizationKey relinKey;
+    private final GaloisKeys galoisKeys;
+
+    /** An evaluator without keys: everything but relinearization and rotations. */
+    public BfvEvaluator(BfvContext ctx) {
+        this(ctx, null, null);
+    }
+
+    /** Either key may be null when the operations that need it are not used. */
+    public BfvEvaluator(BfvContext ctx, RelinearizationKey relinKey, GaloisKeys galoisKeys) {
+        if (relinKey != null) ctx.checkParams(relinKey.paramsId(), "relinearization key");
+        if (galoisKeys != null) ctx.checkParams(galoisKeys.paramsId(), "Galois keys");
+        this.ctx = ctx;
+        this.q = ctx.rlwe().q();
+        this.switcher = new KeySwitcher(ctx.rlwe());
+        this.relinKey = relinKey;
+        this.galoisKeys = galoisKeys;
+    }
+
+    private BfvCiphertext result(RnsPoly... polys) {
+        return new BfvCiphertext(polys, ctx.paramsId());
+    }
+
+    /** Poly i of a ciphertext, or null past its size (a missing poly is zero). */
+    private static RnsPoly polyOrNull(BfvCiphertext c, int i) {
+        return i < c.size() ? c.poly(i) : null;
+    }
+
+    public BfvCiphertext add(BfvCiphertext a, BfvCiphertext b) {
+        return combine(a, b, false);
+    }
+
+    public BfvCiphertext sub(BfvCiphertext a, BfvCiphertext b) {
+        return combine(a, b, true);
+    }
+
+    private BfvCiphertext combine(BfvCiphertext a, BfvCiphertext b, boolean subtract) {
+        a.check(ctx, "first operand");
+        b.check(ctx, "second operand");
+        int size = Math.max(a.size(), b.size());
+        RnsPoly[] out = new RnsPoly[size];
+        for (int i = 0; i < size; i++) {
+            RnsPoly x = polyOrNull(a, i), y = polyOrNull(b, i);
+            out[i] = q.newPoly(true);
+            if (x != null && y != null) {
+                if (subtract) q.sub(x, y, out[i]);
+                else q.add(x, y, out[i]);
+            } else if (x != null) {
+                out[i].copyFrom(x);
+            } else if (subtract) {
+                q.neg(y, out[i]);
+            } else {
+                out[i].copyFrom(y);
+            }
+        }
+        return result(out);
+    }
+
+    public BfvCiphertext negate(BfvCiphertext a) {
+        a.check(ctx, "operand");
+        RnsPoly[] out = new RnsPoly[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.newPoly(true);
+            q.neg(a.poly(i), out[i]);
+        }
+        return result(out);
+    }
+
+    public BfvCiphertext addPlain(BfvCiphertext a, BfvPlaintext p) {
+        return shiftByPlain(a, p, false);
+    }
+
+    public BfvCiphertext subPlain(BfvCiphertext a, BfvPlaintext p) {
+        return shiftByPlain(a, p, true);
+    }
+
+    private BfvCiphertext shiftByPlain(BfvCiphertext a, BfvPlaintext p, boolean subtract) {
+        a.check(ctx, "ciphertext");
+        p.check(ctx);
+        RnsPoly scaled = ctx.scaling().scaleUp(p.coefficients());
+        RnsPoly[] out = new RnsPoly[a.size()];
+        out[0] = q.newPoly(true);
+        if (subtract) q.sub(a.poly(0), scaled, out[0]);
+        else q.add(a.poly(0), scaled, out[0]);
+        for (int i = 1; i < out.length; i++) out[i] = a.poly(i).copy();
+        return result(out);
+    }
+
+    public BfvCiphertext multiplyPlain(BfvCiphertext a, BfvPlaintext p) {
+        a.check(ctx, "ciphertext");
+        p.check(ctx);
+        RnsPoly lifted = ctx.scaling().lift(p.coefficients());
+        RnsPoly[] out = new RnsPoly[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.newPoly(true);
+            q.mul(a.poly(i), lifted, out[i]);
+        }
+        return result(out);
+    }
+
+    /** The degree-2 product of two degree-1 ciphertexts; relinearize it before the next multiply. */
+    public BfvCiphertext multiply(BfvCiphertext a, BfvCiphertext b) {
+        a.check(ctx, "first operand");
+        b.check(ctx, "second operand");
+        if (a.size() != 2 || b.size() != 2) {
+            throw new IllegalArgumentException("multiply needs two relinearized (2-poly) ciphertexts, got sizes "
+                    + a.size() + " and " + b.size());
+        }
+        RnsPoly[] pa = {a.poly(0), a.poly(1)};
+        RnsPoly[] pb = a == b ? pa : new RnsPoly[] {b.poly(0), b.poly(1)};
+        return result(ctx.multiplier().multiply(pa, pb));
+    }
+
+    /** multiply followed by relinearize. */
+    public BfvCiphertext multiplyRelinearize(BfvCiphertext a, BfvCiphertext b) {
+        return relinearize(multiply(a, b));
+    }
+
+    /** A degree-2 ciphertext (c0, c1, c2) brought back to degree 1 with the key from s² to s. */
+    public BfvCiphertext relinearize(BfvCiphertext a) {
+        a.check(ctx, "ciphertext");
+        if (a.size() == 2) {
+            return result(a.poly(0).copy(), a.poly(1).copy());
+        }
+        if (relinKey == null) {
+            throw new IllegalStateException("this evaluator has no relinearization key");
+        }
+        RnsPoly[] u = switcher.switchKey(a.poly(2), relinKey.key());
+        q.add(u[0], a.poly(0), u[0]);
+        q.add(u[1], a.poly(1), u[1]);
+        return result(u);
+    }
+
+    /**
+     * Rotates both rows of the slot matrix cyclically by {@code steps} columns to the left (negative:
+     * right), as SEAL's {@code rotate_rows}; needs the Galois key of
+     * {@link BfvContext#galoisElementForRowRotation}.
+     */
+    public BfvCiphertext rotateRows(BfvCiphertext a, int steps) {
+        return applyGalois(a, ctx.galoisElementForRowRotation(steps));
+    }
+
+    /** Swaps the two rows of the slot matrix (SEAL's {@code rotate_columns}); needs the key of 2N - 1. */
+    public BfvCiphertext rotateColumns(BfvCiphertext a) {
+        return applyGalois(a, ctx.galoisElementForColumnRotation());
+    }
+
+    /** σ_g(c0) + KS(σ_g(c1)): the encryption of σ_g(m) under s. */
+    public BfvCiphertext applyGalois(BfvCiphertext a, int galoisElement) {
+        a.check(ctx, "ciphertext");
+        if (a.size() != 2) {
+            throw new IllegalArgumentException("relinearize before rotating: the ciphertext has " + a.size() + " polys");
+        }
+        if (galoisKeys == null) {
+            throw new IllegalStateException("this evaluator has no Galois keys");
+        }
+        SwitchingKey key = galoisKeys.get(galoisElement);
+        RnsPoly c0 = q.newPoly(true), c1 = q.newPoly(true);
+        ctx.rlwe().applyGalois(a.poly(0), galoisElement, c0);
+        ctx.rlwe().applyGalois(a.poly(1), galoisElement, c1);
+        RnsPoly[] u = switcher.switchKey(c1, key);
+        q.add(u[0], c0, u[0]);
+        return result(u);
+    }
+}

@@ -115,8 +115,7 @@ final class CrossValidateCommand implements Callable<Integer> {
       split = KFold.stratified(all.labels(), folds, seed);
       initial = ModelZoo.build(model, new TensorShape(all.channels(), all.height(), all.width()),
           all.classNames(), new ZooOptions(opt.width, seed));
-      cfg = new TrainingConfig(opt.optimizer, opt.learningRate, opt.momentum,
-          opt.weightDecay, batchSize, epochs, seed, opt.threads, null, true, false);
+      cfg = opt.config(batchSize, epochs, seed, null, false);
     } catch (IllegalArgumentException e) {
       System.err.println("privmed crossval: " + e.getMessage());
       return 2;

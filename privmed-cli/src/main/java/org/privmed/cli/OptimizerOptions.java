@@ -1,6 +1,14 @@
 package org.privmed.cli;
 
+import java.util.Locale;
+import org.privmed.nn.train.Augmentation;
+import org.privmed.nn.train.ClassWeighting;
+import org.privmed.nn.train.EpochSelection;
+import org.privmed.nn.train.LearningRateSchedule;
+import org.privmed.nn.train.NoiseAwareOptions;
 import org.privmed.nn.train.OptimizerKind;
+import org.privmed.nn.train.TrainingConfig;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,4 +43,43 @@ final class OptimizerOptions {
       description = "Base channel count of the zoo model (dpresnet, reacthe-*, cryptonets-all,"
           + " polycnn; 0 = model default).")
   int width;
+
+  @Option(names = "--class-weights", defaultValue = "none",
+      description = "none or balanced: weight each class's loss by n / (classes x n_class)"
+          + " (default: ${DEFAULT-VALUE}).")
+  ClassWeighting classWeights;
+
+  @Option(names = "--select-by", defaultValue = "accuracy",
+      description = "Validation figure that picks the kept epoch: accuracy, auroc or loss"
+          + " (default: ${DEFAULT-VALUE}).")
+  EpochSelection selectBy;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant",
+      description = "constant or cosine (annealed to 0 over all steps) (default: ${DEFAULT-VALUE}).")
+  LearningRateSchedule schedule;
+
+  @Option(names = "--augment", defaultValue = "none", converter = AugmentationConverter.class,
+      description = "Random training-image changes: none, shift (up to 2 pixels) or shift-flip"
+          + " (plus left-right mirroring) (default: ${DEFAULT-VALUE}).")
+  Augmentation augment;
+
+  /** The training settings these flags give, with the command's own batch size, epochs and seed. */
+  TrainingConfig config(int batchSize, int epochs, long seed, NoiseAwareOptions noiseAware,
+      boolean progress) {
+    return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs,
+        seed, threads, noiseAware, true, progress, classWeights, selectBy, schedule, augment);
+  }
+
+  /** Accepts the flag's spelling with a hyphen ({@code shift-flip}) for the enum's underscore. */
+  static final class AugmentationConverter implements ITypeConverter<Augmentation> {
+    @Override
+    public Augmentation convert(String value) {
+      try {
+        return Augmentation.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("unknown augmentation '" + value
+            + "' (expected none, shift or shift-flip)");
+      }
+    }
+  }
 }

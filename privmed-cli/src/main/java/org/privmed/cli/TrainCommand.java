@@ -42,10 +42,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-
-
-
-
   @Option(names = "--batch-size", defaultValue = "64",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -53,8 +49,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42",
       description = "Seed for initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
   long seed;
-
-
 
   @Option(names = "--noise-aware", description = "Quantise and perturb inputs during training as"
       + " CKKS encoding and encryption would (10 fractional bits, sigma 1e-3).")
@@ -85,9 +79,8 @@ final class TrainCommand implements Callable<Integer> {
             train.width()), train.classNames(), new ZooOptions(opt.width, seed));
         modelName = model;
       }
-      TrainingConfig cfg = new TrainingConfig(opt.optimizer, opt.learningRate, opt.momentum,
-          opt.weightDecay, batchSize, epochs, seed, opt.threads, noiseAware ? NoiseAwareOptions.defaults() : null,
-          true, !noProgress);
+      TrainingConfig cfg = opt.config(batchSize, epochs, seed,
+          noiseAware ? NoiseAwareOptions.defaults() : null, !noProgress);
       System.out.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %d train, %d val, %s%n",
           modelName, initial.parameterCount(), data, train.size(), val.size(),
           initial.inputShape());

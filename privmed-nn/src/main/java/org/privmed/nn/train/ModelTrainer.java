@@ -74,24 +74,27 @@ public final class ModelTrainer {
     List<EpochMetrics> history = new ArrayList<>();
     Model best = null;
     int bestEpoch = 0;
-    double bestAcc = Double.NEGATIVE_INFINITY;
+    double bestScore = Double.NEGATIVE_INFINITY;
     double bestLoss = Double.POSITIVE_INFINITY;
+    double[] classWeights = classWeights(config.classWeighting(), train);
+    int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
 
     try (ai.djl.Model djl = ai.djl.Model.newInstance(start.name(), "PyTorch")) {
       DjlNetwork net = DjlNetwork.of(start);
       djl.setBlock(net.block());
-      Loss loss = Loss.softmaxCrossEntropyLoss();
+      Loss loss = classWeights == null ? Loss.softmaxCrossEntropyLoss()
+          : new WeightedCrossEntropyLoss(classWeights);
       DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
-          .optOptimizer(optimizer(config))
+          .optOptimizer(optimizer(config, config.epochs() * batches))
           .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = djl.newTrainer(tc)) {
         trainer.initialize(net.inputShape(Math.min(config.batchSize(), train.size())));
         net.loadWeights(start);
         Random shuffle = new Random(config.seed());
         Random noise = new Random(config.seed() ^ 0x5DEECE66DL);
+        Random augment = new Random(config.seed() ^ 0x2545F4914F6CDD1DL);
         TensorShape s = start.inputShape();
         int n = train.size();
-        int batches = (n + config.batchSize() - 1) / config.batchSize();
         int retries = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
           long t0 = System.nanoTime();
@@ -109,7 +112,8 @@ public final class ModelTrainer {
             float[] labels = new float[m];
             for (int i = 0; i < m; i++) {
               int row = order[from + i];
-              float[] x = trainX[row];
+              float[] x = config.augmentation().apply(trainX[row], s.channels(), s.height(),
+                  s.width(), augment);
               if (config.noiseAware() != null) {
                 x = x.clone();
                 config.noiseAware().perturb(x, noise);
@@ -166,7 +170,7 @@ public final class ModelTrainer {
           double valAuroc = Double.NaN;
           if (validation != null && validation.size() > 0) {
             double[][] probs = predict(trainer, valX, s, config.batchSize());
-            double[] v = scores(probs, validation.labels());
+            double[] v = scores(probs, validation.labels(), classWeights);
             valLoss = v[0];
             valAcc = v[1];
             valAuroc = auroc(validation.labels(), probs);
@@ -180,12 +184,19 @@ public final class ModelTrainer {
             retries = 0;
           }
           onEpoch.accept(em);
-          boolean better = validation == null || validation.size() == 0
-              || valAcc > bestAcc || (valAcc == bestAcc && valLoss < bestLoss);
+          double score = switch (config.selection()) {
+            case ACCURACY -> valAcc;
+            case AUROC -> valAuroc;
+            case LOSS -> -valLoss;
+          };
+          // Without validation (or with an undefined score) the last epoch is kept.
+          boolean better = best == null || validation == null || validation.size() == 0
+              || Double.isNaN(bestScore) || score > bestScore
+              || (score == bestScore && valLoss < bestLoss);
           if (better) {
             best = net.export();
             bestEpoch = epoch;
-            bestAcc = valAcc;
+            bestScore = score;
             bestLoss = valLoss;
           }
         }
@@ -286,6 +297,10 @@ public final class ModelTrainer {
       m.put("train.momentum", Double.toString(c.momentum()));
     }
     m.put("train.weightDecay", Double.toString(c.weightDecay()));
+    m.put("train.classWeighting", c.classWeighting().name().toLowerCase(Locale.ROOT));
+    m.put("train.epochSelection", c.selection().name().toLowerCase(Locale.ROOT));
+    m.put("train.schedule", c.schedule().name().toLowerCase(Locale.ROOT));
+    m.put("train.augmentation", c.augmentation().name().toLowerCase(Locale.ROOT));
     m.put("train.batchSize", Integer.toString(c.batchSize()));
     m.put("train.epochs", Integer.toString(c.epochs()));
     m.put("train.seed", Long.toString(c.seed()));
@@ -317,8 +332,29 @@ public final class ModelTrainer {
     engine.setRandomSeed((int) c.seed());
   }
 
-  private static Optimizer optimizer(TrainingConfig c) {
-    Tracker lr = Tracker.fixed((float) c.learningRate());
+  /** Per-class loss weights of {@code w} for {@code train}; null for unweighted. */
+  static double[] classWeights(ClassWeighting w, ImageDataset train) {
+    if (w == ClassWeighting.NONE) {
+      return null;
+    }
+    int k = train.classNames().size();
+    long[] counts = new long[k];
+    for (int label : train.labels()) {
+      counts[label]++;
+    }
+    double[] out = new double[k];
+    for (int c = 0; c < k; c++) {
+      // An absent class never meets its weight; 1 keeps the array finite.
+      out[c] = counts[c] == 0 ? 1 : train.size() / ((double) k * counts[c]);
+    }
+    return out;
+  }
+
+  private static Optimizer optimizer(TrainingConfig c, int totalSteps) {
+    // DJL counts updates from 1 per parameter; the schedule's step 0 is the first update.
+    Tracker lr = c.schedule() == LearningRateSchedule.CONSTANT
+        ? Tracker.fixed((float) c.learningRate())
+        : update -> (float) c.schedule().rate(c.learningRate(), update - 1, totalSteps);
     if (c.optimizer() == OptimizerKind.ADAM) {
       return Optimizer.adam().optLearningRateTracker(lr)
           .optWeightDecays((float) c.weightDecay()).build();
@@ -380,12 +416,13 @@ public final class ModelTrainer {
     return out;
   }
 
-  /** {mean cross-entropy, accuracy}. */
-  private static double[] scores(double[][] probs, int[] labels) {
+  /** {mean cross-entropy (weighted by class when weights are given), accuracy}. */
+  private static double[] scores(double[][] probs, int[] labels, double[] classWeights) {
     double loss = 0;
     long correct = 0;
     for (int i = 0; i < labels.length; i++) {
-      loss -= Math.log(Math.max(probs[i][labels[i]], 1e-300));
+      double w = classWeights == null ? 1 : classWeights[labels[i]];
+      loss -= w * Math.log(Math.max(probs[i][labels[i]], 1e-300));
       if (PlainInference.argmax(probs[i]) == labels[i]) {
         correct++;
       }

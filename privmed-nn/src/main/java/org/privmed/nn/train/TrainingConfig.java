@@ -15,10 +15,16 @@ package org.privmed.nn.train;
  * @param fitNormalization whether to fit the per-channel mean/std on the training set (otherwise the
  *     model's normalisation is kept)
  * @param progress whether to draw a progress bar with ETA on stderr
+ * @param classWeighting weighting of the cross-entropy by class
+ * @param selection which validation figure picks the kept epoch
+ * @param schedule learning-rate schedule over all steps of the run
+ * @param augmentation random shifts/flips of training images
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum,
     double weightDecay, int batchSize, int epochs, long seed, int threads,
-    NoiseAwareOptions noiseAware, boolean fitNormalization, boolean progress) {
+    NoiseAwareOptions noiseAware, boolean fitNormalization, boolean progress,
+    ClassWeighting classWeighting, EpochSelection selection, LearningRateSchedule schedule,
+    Augmentation augmentation) {
 
   public TrainingConfig {
     if (optimizer == null) {
@@ -42,6 +48,19 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
     if (threads < 1) {
       throw new IllegalArgumentException("training: threads must be >= 1, got " + threads);
     }
+    if (classWeighting == null || selection == null || schedule == null || augmentation == null) {
+      throw new IllegalArgumentException("training: class weighting, epoch selection, schedule"
+          + " and augmentation must be given");
+    }
+  }
+
+  /** The plain recipe: unweighted loss, best validation accuracy, constant rate, no augmentation. */
+  public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum,
+      double weightDecay, int batchSize, int epochs, long seed, int threads,
+      NoiseAwareOptions noiseAware, boolean fitNormalization, boolean progress) {
+    this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, seed, threads,
+        noiseAware, fitNormalization, progress, ClassWeighting.NONE, EpochSelection.ACCURACY,
+        LearningRateSchedule.CONSTANT, Augmentation.NONE);
   }
 
   /** Adam, lr 1e-3, no weight decay, batch 64, 10 epochs, seed 42, 1 thread, progress bar on. */
@@ -51,16 +70,26 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
 
   public TrainingConfig withEpochs(int e) {
     return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, e, seed,
-        threads, noiseAware, fitNormalization, progress);
+        threads, noiseAware, fitNormalization, progress, classWeighting, selection, schedule,
+        augmentation);
   }
 
   public TrainingConfig withSeed(long s) {
     return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, s,
-        threads, noiseAware, fitNormalization, progress);
+        threads, noiseAware, fitNormalization, progress, classWeighting, selection, schedule,
+        augmentation);
   }
 
   public TrainingConfig withProgress(boolean p) {
     return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs,
-        seed, threads, noiseAware, fitNormalization, p);
+        seed, threads, noiseAware, fitNormalization, p, classWeighting, selection, schedule,
+        augmentation);
+  }
+
+  /** The same settings with another loss weighting, epoch selection, schedule and augmentation. */
+  public TrainingConfig withRecipe(ClassWeighting w, EpochSelection sel, LearningRateSchedule lr,
+      Augmentation aug) {
+    return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs,
+        seed, threads, noiseAware, fitNormalization, progress, w, sel, lr, aug);
   }
 }

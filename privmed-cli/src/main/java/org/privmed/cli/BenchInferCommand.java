@@ -91,7 +91,7 @@ final class BenchInferCommand implements Callable<Integer> {
       HeSerializer ser = new HeSerializer(ctx);
       keyBytes = (keys.relinearizationKey() == null ? 0 : ser.write(keys.relinearizationKey()).length)
           + (keys.galoisKeys() == null ? 0 : ser.write(keys.galoisKeys()).length);
-      ClientSession client = new ClientSession(prog, ctx, keys.secretKey());
+      ClientSession client = new ClientSession(prog.clientProgram(), ctx, keys.secretKey());
       try (ServerEvaluator server = new ServerEvaluator(prog, ctx, keys.relinearizationKey(),
           keys.galoisKeys())) {
         int batch = prog.imagesPerBatch();

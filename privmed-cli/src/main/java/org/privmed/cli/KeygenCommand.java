@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.privmed.infer.client.ClientKeyring;
+import org.privmed.infer.client.CompiledCodec;
 import org.privmed.infer.client.InferenceClient;
 import org.privmed.infer.keys.ClientKeyDirectory;
 import org.privmed.infer.proto.ProgramInfo;
@@ -34,6 +35,8 @@ final class KeygenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (InferenceClient client = InferenceClient.connect(server, cert)) {
       ProgramInfo info = client.program();
+      // refuse a malformed client program now rather than at the first prediction
+      CompiledCodec.published(info, false);
       try (ClientKeyring keys = ClientKeyring.generate(info, false, 1)) {
         keys.save(new ClientKeyDirectory(out), force);
         System.out.printf(Locale.ROOT, "program: %s, %s packing, parameters %016x, %d classes%n",

@@ -20,7 +20,7 @@ import org.privmed.infer.client.ClientKeyring;
 import org.privmed.infer.client.CompiledCodec;
 import org.privmed.infer.client.EncryptedDiagnosis;
 import org.privmed.infer.client.InferenceClient;
-import org.privmed.infer.compile.HeProgram;
+import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.keys.ClientKeyDirectory;
 import org.privmed.infer.proto.ProgramInfo;
 import org.privmed.infer.proto.SessionOpened;
@@ -70,17 +70,17 @@ final class PredictCommand implements Callable<Integer> {
         InferenceClient client = InferenceClient.connect(server, cert)) {
       ProgramInfo live = client.program();
       if (live.getParametersId() != ring.program().getParametersId()
-          || !live.getProgram().equals(ring.program().getProgram())) {
+          || !live.getClientProgram().equals(ring.program().getClientProgram())) {
         System.err.println("privmed predict: the server now runs a different program than the one in "
             + keys + "; run privmed keygen again");
         return 2;
       }
-      HeProgram program = HeProgram.fromBytes(ring.program().getProgram().toByteArray());
-      TensorShape shape = program.model().inputShape();
+      ClientProgram program = CompiledCodec.published(ring.program(), false);
+      TensorShape shape = program.inputShape();
       float[][] pixels;
       String[] names;
       int[] labels = null;
-      List<String> classNames = program.model().classNames();
+      List<String> classNames = program.classNames();
       if (data != null) {
         ImageDataset set = Datasets.load(data, split);
         int n = limit > 0 ? Math.min(limit, set.size()) : set.size();

@@ -14,6 +14,7 @@ import org.privmed.data.ImageDataset;
 import org.privmed.data.Normalization;
 import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
+import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.compile.CompileOptions;
 import org.privmed.infer.compile.HeCompiler;
 import org.privmed.infer.compile.HeProgram;
@@ -90,7 +91,9 @@ class CompilerContractTest {
     HeProgram prog = HeCompiler.compile(model, packing, CompileOptions.defaults(), data);
     try (CkksContext ctx = new CkksContext(prog.parameters(), 1)) {
       ClientKeys keys = ClientKeys.generate(prog, ctx);
-      ClientSession client = new ClientSession(prog, ctx, keys.secretKey());
+      // the client works from the serialised client form, as over the wire
+      ClientSession client = new ClientSession(ClientProgram.fromBytes(prog.clientProgram().toBytes(),
+          false), ctx, keys.secretKey());
       try (ServerEvaluator server = new ServerEvaluator(prog, ctx, keys.relinearizationKey(),
           keys.galoisKeys())) {
         for (int i = 0; i < data.size(); i++) {
@@ -134,7 +137,7 @@ class CompilerContractTest {
     try (CkksContext ctx = new CkksContext(prog.parameters(), 1)) {
       ClientKeys keys = ClientKeys.generate(prog, ctx);
       assertEquals(steps.length, keys.galoisKeys().keys().size());
-      ClientSession client = new ClientSession(prog, ctx, keys.secretKey());
+      ClientSession client = new ClientSession(prog.clientProgram(), ctx, keys.secretKey());
       Ciphertext[] in = client.encrypt(new float[][] {images(1).images()[0]});
       // sufficient: the exact set evaluates
       try (ServerEvaluator full = new ServerEvaluator(prog, ctx, keys.relinearizationKey(),
@@ -189,7 +192,7 @@ class CompilerContractTest {
         CompileOptions.defaults(), images(2));
     try (CkksContext ctx = new CkksContext(prog.parameters(), 1)) {
       ClientKeys keys = ClientKeys.generate(prog, ctx);
-      ClientSession client = new ClientSession(prog, ctx, keys.secretKey());
+      ClientSession client = new ClientSession(prog.clientProgram(), ctx, keys.secretKey());
       Ciphertext[] in = client.encrypt(new float[][] {images(1).images()[0]});
       try (ServerEvaluator server = new ServerEvaluator(prog, ctx, keys.relinearizationKey(),
           keys.galoisKeys())) {

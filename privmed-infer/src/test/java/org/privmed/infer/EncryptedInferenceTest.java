@@ -49,7 +49,7 @@ class EncryptedInferenceTest {
     System.out.println(prog.explain());
     try (CkksContext ctx = new CkksContext(prog.parameters(), 1)) {
       ClientKeys keys = ClientKeys.generate(prog, ctx);
-      ClientSession client = new ClientSession(prog, ctx, keys.secretKey());
+      ClientSession client = new ClientSession(prog.clientProgram(), ctx, keys.secretKey());
       try (ServerEvaluator server = new ServerEvaluator(prog, ctx, keys.relinearizationKey(),
           keys.galoisKeys())) {
         float[][] batch = Arrays.copyOf(mnist.images(), images);

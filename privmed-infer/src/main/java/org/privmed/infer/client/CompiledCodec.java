@@ -3,22 +3,37 @@ package org.privmed.infer.client;
 import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.rlwe.SecretKey;
-import org.privmed.infer.compile.HeProgram;
+import org.privmed.infer.compile.ClientProgram;
+import org.privmed.infer.compile.ProgramFormatException;
+import org.privmed.infer.proto.ProgramInfo;
 import org.privmed.infer.runtime.ClientSession;
 import org.privmed.infer.service.ClientCodec;
 
-/** The client half of a compiled {@link HeProgram}: its {@link ClientSession} behind {@link ClientCodec}. */
+/**
+ * The client half of a compiled program, from the {@link ClientProgram} the server published: its
+ * {@link ClientSession} behind {@link ClientCodec}.
+ */
 public final class CompiledCodec implements ClientCodec {
 
     private final ClientSession session;
 
-    public CompiledCodec(HeProgram program, CkksContext ctx, SecretKey secretKey) {
+    public CompiledCodec(ClientProgram program, CkksContext ctx, SecretKey secretKey) {
         this.session = new ClientSession(program, ctx, secretKey);
     }
 
-    /** Rebuilds the program from the bytes the server sent ({@code ProgramInfo.program}). */
-    public static CompiledCodec fromProgramBytes(byte[] program, CkksContext ctx, SecretKey secretKey) {
-        return new CompiledCodec(HeProgram.fromBytes(program), ctx, secretKey);
+    /**
+     * The client program a server published, checked: well formed (see {@link ClientProgram#fromBytes})
+     * and on the parameter set the server announces.
+     *
+     * @throws org.privmed.infer.compile.ProgramFormatException naming what is wrong
+     */
+    public static ClientProgram published(ProgramInfo info, boolean allowInsecureParameters) {
+        ClientProgram p = ClientProgram.fromBytes(info.getClientProgram().toByteArray(), allowInsecureParameters);
+        if (p.parameters().id() != info.getParametersId()) {
+            throw new ProgramFormatException(String.format("the server announces parameters %016x but its client "
+                    + "program uses %016x", info.getParametersId(), p.parameters().id()));
+        }
+        return p;
     }
 
     @Override

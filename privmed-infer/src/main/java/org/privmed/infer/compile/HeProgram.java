@@ -7,8 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +27,9 @@ import org.privmed.nn.model.Model;
 /**
  * A compiled HE program: the model, the packing, the CKKS parameters, the lowered stages with
  * their levels, the rotation plan (latency packing) and the calibration ranges. Immutable and
- * shared by client and server: both rebuild it from {@link #toBytes()}, whose SHA-256 trailer
- * refuses altered bytes and whose parameter id is checked against every ciphertext.
+ * the model owner's: it embeds the weights, so it stays on the server ({@link #toBytes()} is for
+ * the owner's own files and tools; its SHA-256 trailer refuses altered bytes). Clients receive
+ * {@link #clientProgram()}, which holds no weight.
  */
 public final class HeProgram {
   private static final byte[] MAGIC = "PMHEPROG".getBytes(StandardCharsets.US_ASCII);
@@ -120,6 +119,11 @@ public final class HeProgram {
   }
 
   // ------------------------------------------------------------------ accessors
+
+  /** What a client needs to encode, encrypt and decode; no weight of the model. */
+  public ClientProgram clientProgram() {
+    return ClientProgram.of(this);
+  }
 
   public Model model() {
     return model;
@@ -235,8 +239,20 @@ public final class HeProgram {
     return 2L * params.qBits()[0] * params.ringDegree() / 8;
   }
 
-  /** The plan, as {@code privmed compile --explain} prints it. */
+  /** The plan, as {@code privmed compile --explain} prints it (for the model owner). */
   public String explain() {
+    return explain(true);
+  }
+
+  /**
+   * The plan as clients may see it: the same, less what describes the model itself (polynomial
+   * coefficients, which may be trained, and the calibration ranges measured on the owner's data).
+   */
+  public String explainForClients() {
+    return explain(false);
+  }
+
+  private String explain(boolean owner) {
     StringBuilder sb = new StringBuilder();
     Locale l = Locale.ROOT;
     sb.append(String.format(l, "HE program for model %s, packing %s%n", model.name(), packing));
@@ -250,7 +266,9 @@ public final class HeProgram {
             + "per batch%n", layout.kind(), layout.size(),
         packing == Packing.LATENCY ? " replicated with period " + inputPeriod : " (one ciphertext each)",
         inputCiphertexts(), imagesPerBatch()));
-    sb.append(String.format(l, "calibration: %s; max |input| %.3g%n", calibrationSource, maxAbs[0]));
+    if (owner) {
+      sb.append(String.format(l, "calibration: %s; max |input| %.3g%n", calibrationSource, maxAbs[0]));
+    }
     sb.append("stages:\n");
     for (int i = 0; i < stages.size(); i++) {
       Stage s = stages.get(i);
@@ -269,10 +287,10 @@ public final class HeProgram {
         }
       } else {
         PolynomialStage ps = (PolynomialStage) s;
-        sb.append(String.format(l, "polynomial degree %d %s [%s]", ps.degree(),
-            Arrays.toString(ps.coefficients()), ps.label()));
+        sb.append(String.format(l, "polynomial degree %d%s [%s]", ps.degree(),
+            owner ? " " + Arrays.toString(ps.coefficients()) : "", ps.label()));
       }
-      sb.append(String.format(l, "; max |out| %.3g%n", maxAbs[i + 1]));
+      sb.append(owner ? String.format(l, "; max |out| %.3g%n", maxAbs[i + 1]) : "\n");
     }
     long keyBytes = switchingKeyBytes();
     sb.append(String.format(l, "keys: relinearization %s (%s), Galois keys for %d rotation steps %s "
@@ -285,9 +303,13 @@ public final class HeProgram {
             + "%s%n", inputCiphertexts(), bytes(inputCiphertextBytes()), outputCiphertexts(),
         bytes(outputCiphertextBytes()), bytes(inputCiphertextBytes() * inputCiphertexts()
             / imagesPerBatch())));
-    sb.append(String.format(l, "predicted max |logit error| %.3g (about %.1f bits below the largest "
-            + "logit %.3g)%n", predictedError, Math.log(maxAbs[stages.size()] / predictedError)
-            / Math.log(2), maxAbs[stages.size()]));
+    if (owner) {
+      sb.append(String.format(l, "predicted max |logit error| %.3g (about %.1f bits below the largest "
+              + "logit %.3g)%n", predictedError, Math.log(maxAbs[stages.size()] / predictedError)
+              / Math.log(2), maxAbs[stages.size()]));
+    } else {
+      sb.append(String.format(l, "predicted max |logit error| %.3g%n", predictedError));
+    }
     return sb.toString();
   }
 
@@ -319,11 +341,7 @@ public final class HeProgram {
       }
       out.writeUTF(calibrationSource);
       out.flush();
-      byte[] body = bos.toByteArray();
-      byte[] digest = sha256(body);
-      byte[] all = Arrays.copyOf(body, body.length + digest.length);
-      System.arraycopy(digest, 0, all, body.length, digest.length);
-      return all;
+      return DigestTrailer.seal(bos.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -333,16 +351,7 @@ public final class HeProgram {
    * @throws ProgramFormatException for truncated, altered or unknown bytes
    */
   public static HeProgram fromBytes(byte[] data) {
-    if (data == null || data.length < MAGIC.length + 4 + 32) {
-      throw new ProgramFormatException("HE program: " + (data == null ? "null" : data.length + " bytes")
-          + " is too short");
-    }
-    byte[] body = Arrays.copyOf(data, data.length - 32);
-    byte[] digest = Arrays.copyOfRange(data, data.length - 32, data.length);
-    if (!MessageDigest.isEqual(sha256(body), digest)) {
-      throw new ProgramFormatException("HE program: SHA-256 check failed; the bytes were altered or "
-          + "truncated");
-    }
+    byte[] body = DigestTrailer.open(data, "HE program", MAGIC.length + 4);
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
       byte[] magic = in.readNBytes(MAGIC.length);
@@ -393,13 +402,6 @@ public final class HeProgram {
     return in.readNBytes(len);
   }
 
-  private static byte[] sha256(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
-  }
 
   /** Stage list for tests and tools. */
   public List<String> stageLabels() {

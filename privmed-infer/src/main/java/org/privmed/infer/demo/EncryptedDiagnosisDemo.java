@@ -119,7 +119,9 @@ public final class EncryptedDiagnosisDemo {
                 SessionOpened session = timer.time("key upload", () -> keys.openSession(client));
                 o.log().printf(Locale.ROOT, "session %s: %.1f MB of evaluation keys uploaded%n", session.getSessionId(),
                         keyBytes / 1e6);
-                CompiledCodec codec = new CompiledCodec(program, keys.context(), keys.secretKey());
+                // the clinic works from what the server published, not from the owner's program
+                CompiledCodec codec = new CompiledCodec(CompiledCodec.published(info, false), keys.context(),
+                        keys.secretKey());
                 EncryptedDiagnosis diagnosis = new EncryptedDiagnosis(client, info, keys.context(), codec);
                 encLogits = diagnosis.classify(session.getSessionId(), test.images(), timer);
                 client.closeSession(session.getSessionId());

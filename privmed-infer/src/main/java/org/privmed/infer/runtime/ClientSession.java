@@ -6,24 +6,24 @@ import org.privmed.he.ckks.CkksDecryptor;
 import org.privmed.he.ckks.CkksEncoder;
 import org.privmed.he.ckks.CkksEncryptor;
 import org.privmed.he.rlwe.SecretKey;
-import org.privmed.infer.compile.HeProgram;
+import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.compile.Packing;
 import org.privmed.infer.plan.InputLayout;
-import org.privmed.nn.infer.PlainInference;
 
 /**
- * The client's side of an {@link HeProgram}: normalises, arranges, encodes and encrypts images
- * under its secret key, and decrypts the logits. Encryption is symmetric (seeded), so each input
+ * The client's side of a compiled program, from its {@link ClientProgram} (the form without the
+ * model's weights): normalises, arranges, encodes and encrypts images under its secret key, and
+ * decrypts the logits. Encryption is symmetric (seeded), so each input
  * ciphertext travels as one polynomial plus a 32-byte seed — half a public-key ciphertext.
  */
 public final class ClientSession {
-  private final HeProgram program;
+  private final ClientProgram program;
   private final CkksContext ctx;
   private final CkksEncoder encoder;
   private final CkksEncryptor encryptor;
   private final CkksDecryptor decryptor;
 
-  public ClientSession(HeProgram program, CkksContext ctx, SecretKey sk) {
+  public ClientSession(ClientProgram program, CkksContext ctx, SecretKey sk) {
     if (ctx.paramsId() != program.parameters().id()) {
       throw new IllegalArgumentException(String.format("context parameters %016x differ from the "
           + "program's %016x", ctx.paramsId(), program.parameters().id()));
@@ -39,13 +39,13 @@ public final class ClientSession {
     this.decryptor = new CkksDecryptor(ctx, sk);
   }
 
-  public HeProgram program() {
+  public ClientProgram program() {
     return program;
   }
 
   /**
    * @param images pixels in [0, 1], C×H×W each; exactly 1 image (latency) or 1 to
-   *     {@link HeProgram#imagesPerBatch()} (throughput)
+   *     {@link ClientProgram#imagesPerBatch()} (throughput)
    */
   public Ciphertext[] encrypt(float[][] images) {
     int max = program.imagesPerBatch();
@@ -53,7 +53,7 @@ public final class ClientSession {
       throw new IllegalArgumentException("a " + program.packing() + " batch takes 1 to " + max
           + " images, got " + (images == null ? "null" : images.length));
     }
-    InputLayout layout = program.inputLayout();
+    InputLayout layout = program.layout();
     double[][] arranged = new double[images.length][];
     for (int b = 0; b < images.length; b++) {
       if (images[b] == null) {
@@ -64,10 +64,10 @@ public final class ClientSession {
           throw new IllegalArgumentException("image " + b + " holds a non-finite pixel " + v);
         }
       }
-      arranged[b] = layout.arrange(PlainInference.normalize(program.model(), images[b]));
+      arranged[b] = layout.arrange(program.normalize(images[b]));
     }
-    int top = program.parameters().maxLevel();
-    double scale = program.parameters().defaultScale();
+    int top = program.inputLevel();
+    double scale = program.inputScale();
     int slots = ctx.slots();
     if (program.packing() == Packing.LATENCY) {
       int period = program.inputPeriod();
@@ -89,7 +89,7 @@ public final class ClientSession {
     return out;
   }
 
-  /** Logits of every slot's image: 1 row (latency) or {@link HeProgram#imagesPerBatch()} rows. */
+  /** Logits of every slot's image: 1 row (latency) or {@link ClientProgram#imagesPerBatch()} rows. */
   public double[][] decrypt(Ciphertext[] scores) {
     return decrypt(scores, program.imagesPerBatch());
   }
@@ -104,17 +104,18 @@ public final class ClientSession {
       throw new IllegalArgumentException("images must be in [1, " + program.imagesPerBatch() + "], got "
           + images);
     }
-    int classes = program.model().numClasses();
+    int classes = program.classes();
     double[][] out = new double[images][classes];
-    if (program.packing() == Packing.LATENCY) {
-      double[] v = encoder.decodeReal(decryptor.decrypt(scores[0]));
-      System.arraycopy(v, 0, out[0], 0, classes);
-      return out;
+    double[][] decoded = new double[scores.length][];
+    for (int o = 0; o < scores.length; o++) {
+      decoded[o] = encoder.decodeReal(decryptor.decrypt(scores[o]));
     }
-    for (int o = 0; o < classes; o++) {
-      double[] v = encoder.decodeReal(decryptor.decrypt(scores[o]));
+    int stride = program.imageStride();
+    for (int c = 0; c < classes; c++) {
+      double[] v = decoded[program.outputCiphertext()[c]];
+      int slot = program.outputSlot()[c];
       for (int b = 0; b < images; b++) {
-        out[b][o] = v[b];
+        out[b][c] = v[slot + b * stride];
       }
     }
     return out;

@@ -9,7 +9,10 @@ import org.privmed.infer.compile.HeProgram;
 import org.privmed.infer.runtime.ServerEvaluator;
 import org.privmed.infer.service.ServedProgram;
 
-/** A compiled {@link HeProgram} served over gRPC: one {@link ServerEvaluator} per session. */
+/**
+ * A compiled {@link HeProgram} served over gRPC: one {@link ServerEvaluator} per session. Clients
+ * receive only its {@link org.privmed.infer.compile.ClientProgram}; the weights stay here.
+ */
 public final class CompiledProgram implements ServedProgram {
 
     private final HeProgram program;
@@ -23,7 +26,7 @@ public final class CompiledProgram implements ServedProgram {
         }
         this.program = program;
         this.name = name == null || name.isBlank() ? program.model().name() : name;
-        this.bytes = program.toBytes();
+        this.bytes = program.clientProgram().toBytes();
         try (CkksContext ctx = new CkksContext(program.parameters(), 1)) {
             this.galoisElements = ctx.galoisElementsForRotations(program.rotationSteps());
         }
@@ -79,13 +82,13 @@ public final class CompiledProgram implements ServedProgram {
     }
 
     @Override
-    public byte[] programBytes() {
+    public byte[] clientProgramBytes() {
         return bytes.clone();
     }
 
     @Override
     public String explain() {
-        return program.explain();
+        return program.explainForClients();
     }
 
     @Override

@@ -82,7 +82,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 .setInputLevel(program.inputLevel())
                 .setImagesPerBatch(program.imagesPerBatch())
                 .setClasses(program.classes())
-                .setProgram(ByteString.copyFrom(program.programBytes()))
+                .setClientProgram(ByteString.copyFrom(program.clientProgramBytes()))
                 .setMaxKeyBytes(store.maxSessionBytes())
                 .setMaxMessageBytes(maxMessageBytes)
                 .setExplain(program.explain());

@@ -41,8 +41,11 @@ public interface ServedProgram {
 
     int classes();
 
-    /** The compiled program in its own binary form, for the client's encoder and decoder. */
-    byte[] programBytes();
+    /**
+     * What the client needs to encode its inputs and decode the outputs, in the program's own
+     * binary form. It is sent to every client, so it must hold none of the model owner's weights.
+     */
+    byte[] clientProgramBytes();
 
     /** The plan in words (layers, levels, keys), shown by clients. */
     String explain();

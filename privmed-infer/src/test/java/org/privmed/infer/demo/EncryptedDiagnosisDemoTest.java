@@ -19,7 +19,7 @@ import org.privmed.infer.compile.Packing;
  * PneumoniaMNIST test images: encrypted argmax must equal plaintext argmax and the report must
  * count the evaluation keys among the bytes sent.
  */
-class EncryptedDiagnosisDemoTest {
+public class EncryptedDiagnosisDemoTest {
 
     @Test
     void shippedModelOnTwoTestImagesAgreesWithPlaintext(@TempDir Path reports) throws Exception {
@@ -42,7 +42,7 @@ class EncryptedDiagnosisDemoTest {
     }
 
     /** models/ sits at the project root; tests run in the module directory. */
-    static Path shippedModel() {
+    public static Path shippedModel() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path m = dir.resolve("models").resolve("tenseal-pneumoniamnist.pm");
             if (Files.exists(m)) {

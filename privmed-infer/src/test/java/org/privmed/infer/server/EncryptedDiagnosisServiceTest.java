@@ -131,7 +131,7 @@ class EncryptedDiagnosisServiceTest {
             assertEquals(1, info.getInputCiphertexts());
             assertEquals(2, info.getOutputCiphertexts());
             assertEquals(program.parameters().maxLevel(), info.getInputLevel());
-            assertArrayEquals(program.programBytes(), info.getProgram().toByteArray());
+            assertArrayEquals(program.clientProgramBytes(), info.getClientProgram().toByteArray());
         }
     }
 

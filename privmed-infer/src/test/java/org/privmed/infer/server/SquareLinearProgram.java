@@ -1,8 +1,6 @@
 package org.privmed.infer.server;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,36 +137,18 @@ final class SquareLinearProgram implements ServedProgram {
         return CLASSES;
     }
 
+    /** The client needs only the input split and the output count; the weights stay here. */
     @Override
-    public byte[] programBytes() {
+    public byte[] clientProgramBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            for (int c = 0; c < CLASSES; c++) {
-                for (double v : weights[c]) {
-                    out.writeDouble(v);
-                }
-                out.writeDouble(bias[c]);
-            }
+            out.writeInt(FEATURES);
+            out.writeInt(parts);
+            out.writeInt(CLASSES);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    static SquareLinearProgram fromBytes(CkksParameters params, byte[] data) {
-        double[][] w = new double[CLASSES][FEATURES];
-        double[] b = new double[CLASSES];
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            for (int c = 0; c < CLASSES; c++) {
-                for (int i = 0; i < FEATURES; i++) {
-                    w[c][i] = in.readDouble();
-                }
-                b[c] = in.readDouble();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new SquareLinearProgram(params, w, b);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.privmed.bench.he.BfvOpsBenchmark;
 import org.privmed.bench.he.HeOpsBenchmark;
 import picocli.CommandLine;
 
@@ -59,6 +60,38 @@ class BenchHeCommandTest {
     assertTrue(ct > 0 && ct <= 393_329, "ciphertext bytes " + ct);
     assertTrue(seeded > 0 && seeded <= 196_802 && seeded < ct, "seeded ciphertext bytes " + seeded);
     assertTrue(sizes.get("relin_key_bytes").getAsLong() > ct, sizes.toString());
+  }
+
+  @Test
+  void bfvJsonHasEveryOpWithSealRatiosOnlyWhereSealWasMeasured() {
+    String out = runCapturingStdout("bench", "he", "--scheme", "bfv", "--json", "--reps", "1",
+        "--warmup-ms", "0");
+    JsonObject root = JsonParser.parseString(out).getAsJsonObject();
+    JsonObject params = root.getAsJsonObject("params").getAsJsonObject(BfvOpsBenchmark.SET_NAME);
+    assertEquals("bfv", params.get("scheme").getAsString());
+    assertEquals(8192, params.get("n").getAsInt());
+    assertEquals(1032193L, params.get("plain_modulus").getAsLong());
+    Set<String> names = new HashSet<>();
+    Set<String> withSeal = new HashSet<>();
+    for (JsonElement e : root.getAsJsonArray("ops")) {
+      JsonObject op = e.getAsJsonObject();
+      assertTrue(names.add(op.get("op").getAsString()), "duplicate op " + op);
+      assertTrue(op.get("median_ms").getAsDouble() > 0, "non-positive median in " + op);
+      if (!op.get("ratio").isJsonNull()) {
+        withSeal.add(op.get("op").getAsString());
+        assertEquals(op.get("median_ms").getAsDouble() / op.get("seal_median_ms").getAsDouble(),
+            op.get("ratio").getAsDouble(), 1e-3);
+      }
+    }
+    assertEquals(Set.copyOf(BfvOpsBenchmark.OPS), names);
+    assertEquals(Set.of("encrypt_pk", "multiply_relinearize", "rotate_rows"), withSeal);
+    JsonObject sizes = root.getAsJsonObject("sizes").getAsJsonObject(BfvOpsBenchmark.SET_NAME);
+    assertTrue(sizes.get("ciphertext_seeded_bytes").getAsLong()
+        < sizes.get("ciphertext_bytes").getAsLong(), sizes.toString());
+    JsonObject budget = root.getAsJsonObject("noise_budget_bits")
+        .getAsJsonObject(BfvOpsBenchmark.SET_NAME);
+    assertTrue(budget.get("fresh").getAsLong() > budget.get("after_multiply_relinearize").getAsLong(),
+        budget.toString());
   }
 
   @Test

@@ -53,8 +53,8 @@ public final class HeOpsBenchmark {
   }
 
   /** The measured operations and object sizes of one parameter set. */
-  public record Result(String name, CkksParameters params, int threads, List<OpTiming> ops,
-      Map<String, Long> sizes) {}
+  public record Result(String name, ParamSummary params, int threads, List<OpTiming> ops,
+      Map<String, Long> sizes, Map<String, Long> noiseBudgetBits) {}
 
   /** Progress lines go to this sink (stderr in the CLI), one per operation. */
   public interface Progress {
@@ -122,7 +122,7 @@ public final class HeOpsBenchmark {
       sizes.put("ciphertext_seeded_bytes", (long) serializer.write(symmetric.encrypt(pt)).length);
       sizes.put("relin_key_bytes", (long) serializer.write(rlk).length);
       sizes.put("galois_key_bytes", (long) serializer.write(oneStep).length);
-      return new Result(name, params, threads, List.copyOf(ops), sizes);
+      return new Result(name, ParamSummary.of(params), threads, List.copyOf(ops), sizes, Map.of());
     }
   }
 }

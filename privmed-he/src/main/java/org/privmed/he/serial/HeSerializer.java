@@ -14,6 +14,7 @@ import org.privmed.he.rlwe.Encryptor;
 import org.privmed.he.rlwe.GaloisKeys;
 import org.privmed.he.rlwe.PublicKey;
 import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.he.rlwe.RlweContext;
 import org.privmed.he.rlwe.SecretKey;
 import org.privmed.he.rlwe.SwitchingKey;
 import org.privmed.he.sampling.Prng;
@@ -55,8 +56,7 @@ public final class HeSerializer {
     private static final int NO_LEVEL = -1;
     private static final double NO_SCALE = 0.0;
 
-    private final CkksContext ctx;
-    private final CkksParameters params;
+    private final RlweContext rlwe;
     private final long id;
     private final int n;
     private final long[] qp; // primes of Q then of P
@@ -65,19 +65,31 @@ public final class HeSerializer {
     private final long qpPolyBytes;
 
     public HeSerializer(CkksContext ctx) {
+        this(rlweOf(ctx));
+    }
+
+    private static RlweContext rlweOf(CkksContext ctx) {
         if (ctx == null) {
             throw new IllegalArgumentException("context must not be null");
         }
-        this.ctx = ctx;
-        this.params = ctx.params();
-        this.id = params.id();
-        this.n = params.ringDegree();
-        long[] q = params.qPrimes();
-        long[] p = params.pPrimes();
+        return ctx.rlwe();
+    }
+
+    /**
+     * A serializer for the RLWE objects (keys) of any scheme over this context; the BFV serializer
+     * delegates its keys here. The CKKS plaintext and ciphertext methods work as well, but only
+     * make sense for a CKKS context.
+     */
+    HeSerializer(RlweContext rlwe) {
+        this.rlwe = rlwe;
+        this.id = rlwe.paramsId();
+        this.n = rlwe.ringDegree();
+        long[] q = rlwe.q().primes();
+        long[] p = rlwe.p().primes();
         this.qCount = q.length;
         this.qp = Arrays.copyOf(q, q.length + p.length);
         System.arraycopy(p, 0, qp, q.length, p.length);
-        this.digits = ctx.rlwe().digitCount(ctx.maxLevel());
+        this.digits = rlwe.digitCount(rlwe.maxLevel());
         this.qpPolyBytes = polyBytes(qp.length);
     }
 
@@ -141,19 +153,8 @@ public final class HeSerializer {
         int[] pBits = bitSizes(r, "P");
         int dnum = r.u8("dnum");
         double scale = r.f64("default scale");
-        int sec = r.u8("security level");
-        SecurityLevel[] levels = SecurityLevel.values();
-        if (sec >= levels.length) {
-            throw new HeFormatException("unknown security level code " + sec);
-        }
-        int insecure = r.u8("insecure flag");
-        if (insecure > 1) {
-            throw new HeFormatException("insecure-for-testing flag must be 0 or 1, got " + insecure);
-        }
-        if (insecure == 1 && !allowInsecureForTesting) {
-            throw new HeFormatException("the stored parameters are marked insecure-for-testing (no security check);"
-                    + " refusing them outside tests");
-        }
+        SecurityLevel security = securityLevel(r);
+        boolean insecure = insecureFlag(r, allowInsecureForTesting);
         long[] stored = new long[qBits.length + pBits.length];
         for (int i = 0; i < stored.length; i++) {
             stored[i] = r.i64("prime " + i);
@@ -162,26 +163,51 @@ public final class HeSerializer {
         CkksParameters p;
         try {
             CkksParameters.Builder b = CkksParameters.builder().logN(logN).qBits(qBits).pBits(pBits).dnum(dnum)
-                    .scale(scale).security(levels[sec]);
-            if (insecure == 1) {
+                    .scale(scale).security(security);
+            if (insecure) {
                 b.insecureForTesting();
             }
             p = b.build();
         } catch (IllegalArgumentException e) {
             throw new HeFormatException("stored parameters are refused: " + e.getMessage());
         }
-        long[] rebuilt = concat(p.qPrimes(), p.pPrimes());
+        checkRebuilt(stored, concat(p.qPrimes(), p.pPrimes()), h.parameterId(), p.id());
+        return p;
+    }
+
+    static SecurityLevel securityLevel(Frame.Reader r) throws HeFormatException {
+        int sec = r.u8("security level");
+        SecurityLevel[] levels = SecurityLevel.values();
+        if (sec >= levels.length) {
+            throw new HeFormatException("unknown security level code " + sec);
+        }
+        return levels[sec];
+    }
+
+    static boolean insecureFlag(Frame.Reader r, boolean allowInsecureForTesting) throws HeFormatException {
+        int insecure = r.u8("insecure flag");
+        if (insecure > 1) {
+            throw new HeFormatException("insecure-for-testing flag must be 0 or 1, got " + insecure);
+        }
+        if (insecure == 1 && !allowInsecureForTesting) {
+            throw new HeFormatException("the stored parameters are marked insecure-for-testing (no security check);"
+                    + " refusing them outside tests");
+        }
+        return insecure == 1;
+    }
+
+    /** The rebuilt parameters must have the very primes and id that were stored. */
+    static void checkRebuilt(long[] stored, long[] rebuilt, long headerId, long rebuiltId) throws HeFormatException {
         for (int i = 0; i < stored.length; i++) {
             if (stored[i] != rebuilt[i]) {
                 throw new HeFormatException("prime " + i + " was stored as " + stored[i] + " but these bit sizes give "
                         + rebuilt[i] + " (written by an incompatible prime generator)");
             }
         }
-        if (p.id() != h.parameterId()) {
-            throw new HeFormatException("parameter id in the header is " + Long.toHexString(h.parameterId())
-                    + " but the stored parameters hash to " + Long.toHexString(p.id()));
+        if (rebuiltId != headerId) {
+            throw new HeFormatException("parameter id in the header is " + Long.toHexString(headerId)
+                    + " but the stored parameters hash to " + Long.toHexString(rebuiltId));
         }
-        return p;
     }
 
     // ---------------------------------------------------------------- secret key
@@ -301,7 +327,7 @@ public final class HeSerializer {
     public byte[] write(Plaintext pt) {
         checkId(pt.paramsId(), "plaintext");
         int level = pt.level();
-        ctx.rlwe().checkLevel(level);
+        rlwe.checkLevel(level);
         Frame.Writer w = Frame.writer(ObjectType.PLAINTEXT, false, id, level, pt.scale(), polyBytes(level + 1));
         writePoly(w, pt.poly(), level + 1, "plaintext");
         return w.finish();
@@ -327,7 +353,7 @@ public final class HeSerializer {
     public byte[] write(Ciphertext ct) {
         checkId(ct.paramsId(), "ciphertext");
         int level = ct.level();
-        ctx.rlwe().checkLevel(level);
+        rlwe.checkLevel(level);
         int limbs = level + 1;
         byte[] seed = seedStillValid(ct);
         long payload = 1 + (seed != null ? Prng.SEED_BYTES + polyBytes(limbs) : ct.size() * polyBytes(limbs));
@@ -363,7 +389,7 @@ public final class HeSerializer {
         if (h.seeded()) {
             seed = r.bytes(Prng.SEED_BYTES, "ciphertext seed");
             polys[0] = readPoly(r, limbs, "ciphertext c0");
-            polys[1] = Encryptor.expandSeeded(ctx.rlwe(), seed, level);
+            polys[1] = Encryptor.expandSeeded(rlwe, seed, level);
         } else {
             for (int i = 0; i < size; i++) {
                 polys[i] = readPoly(r, limbs, "ciphertext c" + i);
@@ -379,7 +405,7 @@ public final class HeSerializer {
             return null;
         }
         byte[] seed = ct.seed();
-        RnsPoly expanded = Encryptor.expandSeeded(ctx.rlwe(), seed, ct.level());
+        RnsPoly expanded = Encryptor.expandSeeded(rlwe, seed, ct.level());
         RnsPoly c1 = ct.poly(1);
         for (int i = 0; i < expanded.limbCount(); i++) {
             if (!Arrays.equals(expanded.limb(i), c1.limb(i))) {
@@ -469,9 +495,9 @@ public final class HeSerializer {
 
     private int levelAndScale(Header h) throws HeFormatException {
         int level = h.level();
-        if (level < 0 || level > ctx.maxLevel()) {
+        if (level < 0 || level > rlwe.maxLevel()) {
             throw new HeFormatException("level " + level + " of the " + h.type() + " is out of range [0, "
-                    + ctx.maxLevel() + "]");
+                    + rlwe.maxLevel() + "]");
         }
         double scale = h.scale();
         if (!(scale > 0) || !Double.isFinite(scale)) {
@@ -480,7 +506,7 @@ public final class HeSerializer {
         return level;
     }
 
-    private static void noLevelNoScale(Header h) throws HeFormatException {
+    static void noLevelNoScale(Header h) throws HeFormatException {
         if (h.level() != NO_LEVEL || Double.doubleToRawLongBits(h.scale()) != 0L) {
             throw new HeFormatException("a " + h.type() + " has no level or scale, but the header holds level "
                     + h.level() + " and scale " + h.scale());
@@ -493,20 +519,20 @@ public final class HeSerializer {
         }
     }
 
-    private static void notSeeded(Header h) throws HeFormatException {
+    static void notSeeded(Header h) throws HeFormatException {
         if (h.seeded()) {
             throw new HeFormatException("a " + h.type() + " has no seeded form, but the seeded flag is set");
         }
     }
 
-    private static void expectPayload(Header h, long expected) throws HeFormatException {
+    static void expectPayload(Header h, long expected) throws HeFormatException {
         if (h.payloadLength() != expected) {
             throw new HeFormatException("payload of the " + h.type() + " is " + h.payloadLength()
                     + " bytes, these parameters need exactly " + expected);
         }
     }
 
-    private static int[] bitSizes(Frame.Reader r, String which) throws HeFormatException {
+    static int[] bitSizes(Frame.Reader r, String which) throws HeFormatException {
         int count = r.u8("number of primes of " + which);
         if (count == 0) {
             throw new HeFormatException(which + " has no primes");

@@ -8,7 +8,10 @@ public enum ObjectType {
     RELINEARIZATION_KEY(4),
     GALOIS_KEYS(5),
     PLAINTEXT(6),
-    CIPHERTEXT(7);
+    CIPHERTEXT(7),
+    BFV_PARAMETERS(8),
+    BFV_PLAINTEXT(9),
+    BFV_CIPHERTEXT(10);
 
     private final int code;
 

@@ -19,12 +19,16 @@ import org.privmed.eval.timing.PhaseTimer;
 import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.io.ModelFile;
 import org.privmed.nn.model.Model;
+import org.privmed.nn.train.DjlNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code privmed evaluate}: runs a saved model in plaintext (pure Java, double precision) on one
  * split of a dataset, prints the common table and writes the report under {@code reports/}.
+ * {@code --engine djl} runs the same float64 forward pass on PyTorch instead: the Java reference
+ * takes about a second per image for a 6.5-million-parameter dpresnet on this machine, which makes
+ * a 3,421-image test split an hour's work.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate a .pm model in plaintext on a dataset split and write a report.")
@@ -44,6 +48,16 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1",
       description = "Threads for the Java forward pass (default: ${DEFAULT-VALUE}).")
   int threads;
+
+  /** Which implementation runs the forward pass. */
+  enum ForwardEngine { JAVA, DJL }
+
+  @Option(names = "--engine", defaultValue = "java",
+      description = "java (pure Java float64, the reference) or djl (PyTorch CPU float64 in"
+          + " batches of " + DJL_BATCH + ", much faster for large networks) (default: ${DEFAULT-VALUE}).")
+  ForwardEngine engine;
+
+  static final int DJL_BATCH = 256;
 
   @Option(names = "--reports", defaultValue = "reports",
       description = "Directory for the Markdown/JSON/PNG report (default: ${DEFAULT-VALUE}).")
@@ -67,14 +81,9 @@ final class EvaluateCommand implements Callable<Integer> {
       System.err.println("privmed evaluate: " + e.getMessage());
       return 2;
     }
-    double[][] probs = new double[set.size()][];
-    ForkJoinPool pool = new ForkJoinPool(threads);
-    try {
-      timer.run(Phase.EVALUATE, () -> pool.submit(() -> IntStream.range(0, set.size()).parallel()
-          .forEach(i -> probs[i] = PlainInference.probabilities(m, set.images()[i]))).join());
-    } finally {
-      pool.shutdown();
-    }
+    double[][][] holder = new double[1][][];
+    timer.run(Phase.EVALUATE, () -> holder[0] = probabilities(m, set, engine, threads, DJL_BATCH));
+    double[][] probs = holder[0];
     timer.add(Phase.TOTAL, System.nanoTime() - start);
 
     String dataName = Path.of(data).getFileName().toString();
@@ -87,7 +96,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String splitName = split.name().toLowerCase(Locale.ROOT);
     Report report = Report.builder(m.name() + " on " + dataName + " (plaintext)")
         .dataset(new DatasetInfo(dataName, splitName, set.size(), set.classNames(), ""))
-        .row(ReportRow.builder("plaintext (Java, float64)")
+        .row(ReportRow.builder(engine == ForwardEngine.JAVA ? "plaintext (Java, float64)"
+                : "plaintext (DJL/PyTorch, float64)")
             .scores(set.labels(), probs)
             .times(timer.snapshot())
             .extra("model", m.name())
@@ -96,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
         .context("model file", model.toString())
         .context("threads", Integer.toString(threads))
         .context("command", "privmed evaluate --model " + model + " --data " + data + " --split "
-            + splitName)
+            + splitName + (engine == ForwardEngine.JAVA ? "" : " --engine djl"))
         .build();
     System.out.println(ConsoleTable.render(report));
     String base = "evaluate-" + stem(model.getFileName().toString()) + "-"
@@ -105,6 +115,37 @@ final class EvaluateCommand implements Callable<Integer> {
     List<Path> files = ReportWriter.write(report, reports, base);
     System.out.println("report: " + files.get(0) + " (+ " + (files.size() - 1) + " more files)");
     return 0;
+  }
+
+  /** Class probabilities of every image of {@code set}, computed by {@code engine}. */
+  static double[][] probabilities(Model m, ImageDataset set, ForwardEngine engine, int threads,
+      int djlBatch) {
+    double[][] probs = new double[set.size()][];
+    if (engine == ForwardEngine.DJL) {
+      // Read when the PyTorch engine loads; an engine already loaded keeps its setting.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      for (int from = 0; from < set.size(); from += djlBatch) {
+        int n = Math.min(djlBatch, set.size() - from);
+        double[][] normalized = new double[n][];
+        for (int i = 0; i < n; i++) {
+          normalized[i] = PlainInference.normalize(m, set.images()[from + i]);
+        }
+        double[][] logits = DjlNetwork.forward(m, normalized, ai.djl.ndarray.types.DataType.FLOAT64);
+        for (int i = 0; i < n; i++) {
+          probs[from + i] = PlainInference.softmax(logits[i]);
+        }
+      }
+      return probs;
+    }
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      pool.submit(() -> IntStream.range(0, set.size()).parallel()
+          .forEach(i -> probs[i] = PlainInference.probabilities(m, set.images()[i]))).join();
+    } finally {
+      pool.shutdown();
+    }
+    return probs;
   }
 
   private static String stem(String s) {

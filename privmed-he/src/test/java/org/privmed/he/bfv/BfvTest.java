@@ -131,6 +131,21 @@ class BfvTest {
     }
 
     @Test
+    void productIsBitIdenticalAcrossThreadCounts() {
+        Random rnd = new Random(9);
+        BfvCiphertext a = F.encrypt(F.random(rnd)), b = F.encrypt(F.random(rnd));
+        BfvCiphertext one = F.eval.multiply(a, b);
+        try (BfvContext two = new BfvContext(F.ctx.params(), 2)) {
+            BfvCiphertext other = new BfvEvaluator(two).multiply(a, b);
+            for (int i = 0; i < 3; i++) {
+                for (int l = 0; l < one.poly(i).limbCount(); l++) {
+                    assertArrayEquals(one.poly(i).limb(l), other.poly(i).limb(l), "poly " + i + " limb " + l);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesInsecureAndNonBatchingParameters() {
         InsecureParametersException e = assertThrows(InsecureParametersException.class,
                 () -> BfvParameters.builder().logN(12).qBits(40, 40).pBits(40).plainModulusBits(17).build());

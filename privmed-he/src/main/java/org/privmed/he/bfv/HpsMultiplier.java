@@ -23,8 +23,11 @@ import org.privmed.he.rlwe.RlweContext;
  *   <li>Sec. 2.4 ("complex scaling"): from x modulo QR compute round(t·x/Q) modulo R, where with
  *       w_i = (QR/q_i)^-1 mod q_i and w_j = (QR/r_j)^-1 mod r_j
  *       <pre>  round(t·x/Q) ≡ Σ_i x_i·⌊t·w_i·R/q_i⌋ + round(Σ_i x_i·θ_i) + x_j·[t·w_j·R/r_j]  (mod r_j)</pre>
- *       θ_i being the fractional part of t·w_i·R/q_i (one double sum per coefficient; an
- *       occasional off-by-one rounding adds 1 to a coefficient, far below the noise);</li>
+ *       θ_i = f_i/q_i being the fractional part of t·w_i·R/q_i. As in {@link PlainScaling}, each
+ *       x_i·θ_i is split exactly into the integer (x_i·f_i - ρ_i)/q_i, ρ_i = [x_i·f_i]_{q_i}, taken
+ *       modulo r_j with q_i^-1, and ρ_i/q_i, so only a sum below |Q| goes through a double and the
+ *       rounding is exact up to about |Q|·2^-52 (an off-by-one would add 1 to a coefficient, far
+ *       below the noise);</li>
  *   <li>Sec. 2.2 again: convert the result exactly from R back to Q. It is below t·N·Q/2 in
  *       absolute value, far from R/2, so the centred conversion is always exact.</li>
  * </ol>
@@ -40,9 +43,13 @@ final class HpsMultiplier {
     private final RnsBasis qr;
     private final ExactConverter qToR;
     private final ExactConverter rToQ;
-    private final double[] theta;          // θ_i
-    private final long[][] intPart;        // [j][i] = ⌊t·w_i·R/q_i⌋ mod r_j
-    private final long[][] intPartShoup;
+    private final long[] fracNum;          // f_i, θ_i = f_i/q_i
+    private final long[] fracNumShoup;
+    private final double[] inv;            // 1/q_i
+    private final long[][] whole;          // [j][i] = ⌊t·w_i·R/q_i⌋ + f_i·q_i^-1 mod r_j, factor of x_i
+    private final long[][] wholeShoup;
+    private final long[][] qInv;           // [j][i] = q_i^-1 mod r_j, factor of -ρ_i
+    private final long[][] qInvShoup;
     private final long[] own;              // [t·w_j·R/r_j] mod r_j
     private final long[] ownShoup;
 
@@ -59,18 +66,27 @@ final class HpsMultiplier {
         BigInteger bigQR = qr.product();
         BigInteger bigR = r.product();
         BigInteger bigT = BigInteger.valueOf(t);
-        theta = new double[k];
-        intPart = new long[m][k];
-        intPartShoup = new long[m][k];
+        fracNum = new long[k];
+        fracNumShoup = new long[k];
+        inv = new double[k];
+        whole = new long[m][k];
+        wholeShoup = new long[m][k];
+        qInv = new long[m][k];
+        qInvShoup = new long[m][k];
         for (int i = 0; i < k; i++) {
             BigInteger qi = BigInteger.valueOf(q.modulus(i).value());
             BigInteger w = bigQR.divide(qi).mod(qi).modInverse(qi);
             BigInteger[] div = bigT.multiply(w).multiply(bigR).divideAndRemainder(qi);
-            theta[i] = div[1].doubleValue() / qi.doubleValue();
+            fracNum[i] = div[1].longValueExact();
+            fracNumShoup[i] = q.modulus(i).shoup(fracNum[i]);
+            inv[i] = 1.0 / qi.doubleValue();
             for (int j = 0; j < m; j++) {
                 BigInteger rj = BigInteger.valueOf(r.modulus(j).value());
-                intPart[j][i] = div[0].mod(rj).longValueExact();
-                intPartShoup[j][i] = r.modulus(j).shoup(intPart[j][i]);
+                BigInteger qiInv = qi.modInverse(rj);
+                whole[j][i] = div[0].add(div[1].multiply(qiInv)).mod(rj).longValueExact();
+                wholeShoup[j][i] = r.modulus(j).shoup(whole[j][i]);
+                qInv[j][i] = qiInv.longValueExact();
+                qInvShoup[j][i] = r.modulus(j).shoup(qInv[j][i]);
             }
         }
         own = new long[m];
@@ -156,13 +172,20 @@ final class HpsMultiplier {
     private long[][] scaleToR(long[][] x) {
         int k = q.size(), m = r.size(), n = q.ringDegree();
         double[] fsum = new double[n];
+        long[][] rho = new long[k][n];
         for (int i = 0; i < k; i++) {
-            long[] xi = x[i];
-            double th = theta[i];
-            for (int c = 0; c < n; c++) fsum[c] += xi[c] * th;
+            Modulus qi = q.modulus(i);
+            long f = fracNum[i], fs = fracNumShoup[i];
+            double di = inv[i];
+            long[] xi = x[i], ri = rho[i];
+            for (int c = 0; c < n; c++) {
+                long v = qi.mulShoup(xi[c], f, fs);
+                ri[c] = v;
+                fsum[c] += v * di;
+            }
         }
         long[] rounded = new long[n];
-        for (int c = 0; c < n; c++) rounded[c] = Math.round(fsum[c]);
+        for (int c = 0; c < n; c++) rounded[c] = Math.round(fsum[c]); // < k
         long[][] out = new long[m][n];
         r.parallelism().forEach(m, j -> {
             long rj = r.modulus(j).value();
@@ -170,23 +193,24 @@ final class HpsMultiplier {
             long[] z = out[j];
             long[] xj = x[k + j];
             long ow = own[j], ows = ownShoup[j];
-            Modulus mj = r.modulus(j);
             for (int c = 0; c < n; c++) {
-                long s = Modulus.mulShoupLazy(xj[c], ow, ows, rj) + mj.reduce(rounded[c]); // < 3r_j
+                long s = Modulus.mulShoupLazy(xj[c], ow, ows, rj) + rounded[c]; // < 2r_j + k
                 z[c] = s - (twoR & ((twoR - 1 - s) >> 63));
             }
-            long[] w = intPart[j], ws = intPartShoup[j];
+            long[] a = whole[j], as = wholeShoup[j], b = qInv[j], bs = qInvShoup[j];
             for (int i = 0; i < k; i++) {
-                long wi = w[i], wsi = ws[i];
-                long[] xi = x[i];
+                long ai = a[i], asi = as[i], bi = b[i], bsi = bs[i];
+                long[] xi = x[i], ri = rho[i];
                 for (int c = 0; c < n; c++) {
-                    long s = z[c] + Modulus.mulShoupLazy(xi[c], wi, wsi, rj);
+                    // z + x·a - ρ·b, each Shoup product in [0, 2r): the sum stays in (0, 6r)
+                    long s = z[c] + Modulus.mulShoupLazy(xi[c], ai, asi, rj) + twoR
+                            - Modulus.mulShoupLazy(ri[c], bi, bsi, rj);
+                    s -= twoR & ((twoR - 1 - s) >> 63);
                     z[c] = s - (twoR & ((twoR - 1 - s) >> 63));
                 }
             }
             for (int c = 0; c < n; c++) {
                 long s = z[c];
-                s -= twoR & ((twoR - 1 - s) >> 63);
                 z[c] = s - (rj & ((rj - 1 - s) >> 63));
             }
         });

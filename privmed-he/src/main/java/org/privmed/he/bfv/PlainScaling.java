@@ -20,10 +20,11 @@ import org.privmed.he.ring.RnsPoly;
  *
  * <pre>  t·x/Q ≡ Σ_i x_i · t·w_i/q_i  (mod t),   t·w_i/q_i = ⌊t·w_i/q_i⌋ + θ_i,</pre>
  *
- * so the result is Σ x_i·⌊t·w_i/q_i⌋ + round(Σ x_i·θ_i) mod t: word-size products plus one
- * double-precision sum of fractions per coefficient. The double sum is accurate to about 2^-6, so
- * a rounding can differ from the exact one only when the invariant noise is within 2^-6 of its
- * decryption limit 1/2.
+ * so the result is Σ x_i·⌊t·w_i/q_i⌋ + round(Σ x_i·θ_i) mod t. A double sum of x_i·θ_i would lose
+ * the fraction once Σ q_i nears 2^53, so each product is split exactly: with θ_i = f_i/q_i and
+ * ρ_i = [x_i·f_i]_{q_i}, x_i·θ_i = (x_i·f_i - ρ_i)/q_i + ρ_i/q_i, where the first term is an
+ * integer (taken modulo t with q_i^-1 mod t) and only Σ ρ_i/q_i &lt; k goes through a double. The
+ * rounding is then exact unless the noise is within about k·2^-52 of its limit 1/2.
  */
 final class PlainScaling {
     private final RnsBasis q;
@@ -31,9 +32,13 @@ final class PlainScaling {
     private final long[] deltaModQ;       // ⌊Q/t⌋ mod q_i
     private final long[] deltaModQShoup;
     private final long rModT;             // Q mod t
-    private final long[] intPart;         // ⌊t·w_i/q_i⌋ mod t
-    private final long[] intPartShoup;
-    private final double[] frac;          // θ_i
+    private final long[] fracNum;         // f_i = t·w_i mod q_i, so θ_i = f_i/q_i
+    private final long[] fracNumShoup;
+    private final double[] inv;           // 1/q_i
+    private final long[] whole;           // ⌊t·w_i/q_i⌋ + f_i·q_i^-1 mod t, the factor of x_i
+    private final long[] wholeShoup;
+    private final long[] qInvT;           // q_i^-1 mod t, the factor of -ρ_i
+    private final long[] qInvTShoup;
 
     PlainScaling(RnsBasis q, Modulus t) {
         this.q = q;
@@ -45,18 +50,27 @@ final class PlainScaling {
         rModT = bigQ.mod(bigT).longValueExact();
         deltaModQ = new long[k];
         deltaModQShoup = new long[k];
-        intPart = new long[k];
-        intPartShoup = new long[k];
-        frac = new double[k];
+        fracNum = new long[k];
+        fracNumShoup = new long[k];
+        inv = new double[k];
+        whole = new long[k];
+        wholeShoup = new long[k];
+        qInvT = new long[k];
+        qInvTShoup = new long[k];
         for (int i = 0; i < k; i++) {
             BigInteger qi = BigInteger.valueOf(q.modulus(i).value());
             deltaModQ[i] = delta.mod(qi).longValueExact();
             deltaModQShoup[i] = q.modulus(i).shoup(deltaModQ[i]);
             BigInteger w = bigQ.divide(qi).mod(qi).modInverse(qi);
             BigInteger[] div = w.multiply(bigT).divideAndRemainder(qi);
-            intPart[i] = div[0].mod(bigT).longValueExact();
-            intPartShoup[i] = t.shoup(intPart[i]);
-            frac[i] = div[1].doubleValue() / qi.doubleValue();
+            BigInteger qiInv = qi.modInverse(bigT);
+            fracNum[i] = div[1].longValueExact();
+            fracNumShoup[i] = q.modulus(i).shoup(fracNum[i]);
+            inv[i] = 1.0 / qi.doubleValue();
+            whole[i] = div[0].add(div[1].multiply(qiInv)).mod(bigT).longValueExact();
+            wholeShoup[i] = t.shoup(whole[i]);
+            qInvT[i] = qiInv.longValueExact();
+            qInvTShoup[i] = t.shoup(qInvT[i]);
         }
     }
 
@@ -120,14 +134,19 @@ final class PlainScaling {
         double[] fsum = new double[n];
         long[] acc = new long[n];
         long tv = t.value();
+        long twoT = 2 * tv;
         for (int i = 0; i < k; i++) {
             long[] xi = x.limb(i);
-            double f = frac[i];
-            long w = intPart[i], ws = intPartShoup[i];
+            Modulus qi = q.modulus(i);
+            long f = fracNum[i], fs = fracNumShoup[i], a = whole[i], as = wholeShoup[i], b = qInvT[i], bs = qInvTShoup[i];
+            double di = inv[i];
             for (int c = 0; c < n; c++) {
-                fsum[c] += xi[c] * f;
-                long s = acc[c] + Modulus.mulShoupLazy(xi[c], w, ws, tv); // < 2t + 2t
-                acc[c] = s - ((2 * tv) & ((2 * tv - 1 - s) >> 63));
+                long rho = qi.mulShoup(xi[c], f, fs);
+                fsum[c] += rho * di;
+                // x·a - ρ·b mod t, lazily in [0, 2t): both Shoup products are below 2t
+                long s = acc[c] + Modulus.mulShoupLazy(xi[c], a, as, tv) + twoT - Modulus.mulShoupLazy(rho, b, bs, tv);
+                s -= twoT & ((twoT - 1 - s) >> 63);
+                acc[c] = s - (twoT & ((twoT - 1 - s) >> 63));
             }
         }
         long[] out = new long[n];

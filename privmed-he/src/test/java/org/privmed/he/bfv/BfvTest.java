@@ -131,6 +131,20 @@ class BfvTest {
     }
 
     @Test
+    void largePrimesWhoseSumExceedsDoublePrecisionStillMultiplyExactly() {
+        // six 60-bit primes: Σ q_i ≈ 2^62.6, so a plain double sum of x_i·θ_i would lose every fraction
+        BfvFixture big = new BfvFixture(BfvParameters.builder().logN(12).qBits(60, 60, 60, 60, 60, 60).pBits(60)
+                .plainModulusBits(17).insecureForTesting().build());
+        Random rnd = new Random(13);
+        long[] a = big.random(rnd), b = big.random(rnd);
+        long[] expected = op(a, b, (x, y) -> mulMod(x, y, big.t), big.t);
+        BfvCiphertext product = big.eval.multiplyRelinearize(big.encrypt(a), big.encrypt(b));
+        assertArrayEquals(expected, big.decrypt(product));
+        assertArrayEquals(op(expected, b, (x, y) -> mulMod(x, y, big.t), big.t),
+                big.decrypt(big.eval.multiplyRelinearize(product, big.encrypt(b))));
+    }
+
+    @Test
     void productIsBitIdenticalAcrossThreadCounts() {
         Random rnd = new Random(9);
         BfvCiphertext a = F.encrypt(F.random(rnd)), b = F.encrypt(F.random(rnd));

@@ -9,6 +9,7 @@ import org.privmed.data.catalog.Datasets;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
 import org.privmed.fl.federated.FederatedClient;
+import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.transport.FederatedClientRunner;
 import org.privmed.fl.transport.TlsFiles;
 import picocli.CommandLine.Command;
@@ -48,6 +49,9 @@ final class FlClientCommand implements Callable<Integer> {
   Path tlsKey;
   @Option(names = "--insecure", description = "Plaintext gRPC (loopback experiments only).")
   boolean insecure;
+  @Option(names = "--drop-at", description = "Fault injection: in the first SecAgg+ round go silent from this stage on"
+      + " (${COMPLETION-CANDIDATES}), then take part again.")
+  SecAggStage dropAt;
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +72,7 @@ final class FlClientCommand implements Callable<Integer> {
         case shards -> Partitions.shards(train.labels(), clients, shardsPerClient, seed);
       };
       FederatedClient me = new FederatedClient(partition, train.subset("client-" + partition, p.client(partition)));
-      int trained = FederatedClientRunner.run(server, me, insecure ? null : new TlsFiles(tlsCert, tlsKey, tlsCa), System.out);
+      int trained = FederatedClientRunner.run(server, me, insecure ? null : new TlsFiles(tlsCert, tlsKey, tlsCa), System.out, dropAt);
       System.out.println("client " + partition + ": training over after " + trained + " round(s)");
       return 0;
     } catch (IllegalArgumentException | java.io.IOException | io.grpc.StatusRuntimeException e) {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * checkpoints after every round, and evaluates the final model on the test split it holds.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "Run the federated coordinator over gRPC (FedAvg, optional DP; SecAgg+ only in simulate for now).")
+    description = "Run the federated coordinator over gRPC (FedAvg, optional DP and SecAgg+).")
 final class FlServerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "50061", description = "Port (default: ${DEFAULT-VALUE}).")
   int port;
@@ -63,6 +63,12 @@ final class FlServerCommand implements Callable<Integer> {
   double delta;
   @Option(names = "--noise-multiplier", defaultValue = "0", description = "z when no target epsilon is given.")
   double noiseMultiplier;
+  @Option(names = "--secagg", description = "Aggregate through SecAgg+: updates stay at the hospitals, the coordinator relays protocol messages.")
+  boolean secAgg;
+  @Option(names = "--num-shares", defaultValue = "0", description = "SecAgg+ neighbours k (0 = about 2 log2 n).")
+  int numShares;
+  @Option(names = "--threshold", defaultValue = "0", description = "SecAgg+ reconstruction threshold (0 = k/2 + 1).")
+  int threshold;
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
   @Option(names = "--round-timeout", defaultValue = "600", description = "Seconds a client may take per round (default: ${DEFAULT-VALUE}).")
@@ -95,14 +101,14 @@ final class FlServerCommand implements Callable<Integer> {
       ImageDataset val = Datasets.load(data, Split.VAL);
       ImageDataset test = Datasets.load(data, Split.TEST);
       FederatedSettings s = new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, 10_000, dp, clip,
-          noiseMultiplier, targetEpsilon == null ? Double.NaN : targetEpsilon, delta, false, 0, 0, seed, 1);
+          noiseMultiplier, targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1);
       Model initial = ModelZoo.build(model, new TensorShape(val.channels(), val.height(), val.width()),
           val.classNames(), new ZooOptions(width, seed));
       String stem = ("fl-server-" + Path.of(data).getFileName() + "-" + model).replaceAll("[^A-Za-z0-9._-]", "_");
       CoordinatorStore store = new CoordinatorStore(checkpoint != null ? checkpoint : Path.of("checkpoints", stem));
       try (FederatedServer server = FederatedServer.start(port, clients, rounds, roundTimeout * 1000, tls)) {
-        System.out.printf(Locale.ROOT, "coordinator listening on port %d (%s), waiting for %d clients%n", server.port(),
-            tls == null ? "plaintext" : mtlsCa != null ? "mutual TLS" : "TLS", clients);
+        System.out.printf(Locale.ROOT, "coordinator listening on port %d (%s%s), waiting for %d clients%n", server.port(),
+            tls == null ? "plaintext" : mtlsCa != null ? "mutual TLS" : "TLS", secAgg ? ", SecAgg+" : "", clients);
         List<ClientEndpoint> endpoints = server.awaitClients(joinTimeout * 1000);
         pool = Executors.newFixedThreadPool(Math.max(1, clients));
         FederatedTrainer trainer = new FederatedTrainer(s, endpoints, val, store, pool, System.out);

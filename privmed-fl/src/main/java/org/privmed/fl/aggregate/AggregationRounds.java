@@ -80,7 +80,28 @@ public final class AggregationRounds {
         Map<Integer, int[]> inputs = new TreeMap<>();
         for (int k = 0; k < updates.size(); k++) inputs.put(updates.get(k).clientId(), join(encoded.get(k)));
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, d, random);
-        SecAggRoundDriver.Outcome out = SecAggRoundDriver.run(params, inputs, dropouts, pool, random);
+        return unmaskedMean(SecAggRoundDriver.run(params, inputs, dropouts, pool, random), quantizer, random, dp);
+    }
+
+    /**
+     * FedAvg through SecAgg+ with each client's state machine behind a relay (over gRPC): the
+     * clients already clipped, noised (LOCAL), encoded and quantized their own updates, so the
+     * coordinator never holds one. {@code dimension} is the update length without the weight.
+     *
+     * @throws org.privmed.fl.secagg.SecAggAbortedException when too few clients remain at a stage
+     */
+    public static Outcome secure(Map<Integer, ? extends SecAggRelay> peers, int dimension, StochasticQuantizer quantizer, long roundId,
+                                 int numShares, int threshold, long stageTimeoutMillis, SecureRandom random, DpSettings dp) {
+        int[] ids = peers.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        if (ids.length > quantizer.maxSummands()) {
+            throw new IllegalArgumentException(ids.length + " clients overflow the 32-bit sum at " + quantizer.bits() + " quantization bits");
+        }
+        RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, dimension + 1, random);
+        return unmaskedMean(SecAggRoundDriver.run(params, peers, stageTimeoutMillis), quantizer, random, dp);
+    }
+
+    /** Dequantizes the unmasked sum, divides by the summed weight, and adds central noise if asked. */
+    private static Outcome unmaskedMean(SecAggRoundDriver.Outcome out, StochasticQuantizer quantizer, SecureRandom random, DpSettings dp) {
         int m = out.result().contributors().length;
         float[] sum = quantizer.dequantizeSum(out.result().sum(), m);
         float[] mean = FedAvg.decodeSecureSum(sum);

@@ -2,37 +2,37 @@ package org.privmed.fl.aggregate;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.privmed.fl.secagg.RoundParameters;
 import org.privmed.fl.secagg.SecAggPlusClient;
 import org.privmed.fl.secagg.SecAggPlusServer;
 import org.privmed.fl.secagg.SecAggProtocolException;
+import org.privmed.fl.secagg.SecAggResult;
 import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.secagg.proto.ClientMessage;
 import org.privmed.fl.secagg.proto.ServerMessage;
 
 /**
- * Runs one SecAgg+ round in-process: the coordinator state machine on the calling thread, each
- * client's state machine on a pool thread, messages passed as the protobuf objects the gRPC
- * transport will carry. A {@code dropouts} entry (client → stage) makes that client go silent from
- * the request of that stage on, which is how tests and the simulation inject failures. A client
- * whose message the coordinator rejects, or that rejects the coordinator's message, counts as
- * dropped, exactly as over the network.
+ * Runs one SecAgg+ round: the coordinator state machine on the calling thread, each client's state
+ * machine behind a {@link SecAggRelay} — a pool task in the simulation, a gRPC peer in {@code fl
+ * server}. Each stage sends every request, then waits for replies until the stage deadline; a
+ * client that has not answered by then, that refused the request, or whose reply the coordinator
+ * rejects, is left out of the following stages, exactly the dropout model of Bell et al. 2020.
+ * Whatever the outcome, every relay is told that the round ended.
  */
 public final class SecAggRoundDriver {
     private SecAggRoundDriver() {}
 
     /** Bytes each client sent and received, and what each side rejected. */
-    public record Outcome(org.privmed.fl.secagg.SecAggResult result, Map<Integer, Long> bytesSent,
-                          Map<Integer, Long> bytesReceived, List<String> rejections) {
+    public record Outcome(SecAggResult result, Map<Integer, Long> bytesSent, Map<Integer, Long> bytesReceived, List<String> rejections) {
         /** Mean bytes sent plus received per sampled client. */
         public double meanBytesPerClient() {
             long total = 0;
@@ -42,73 +42,123 @@ public final class SecAggRoundDriver {
         }
     }
 
+    /**
+     * In process: one {@link SecAggPlusClient} per input on the pool. A {@code dropouts} entry
+     * (client → stage) makes that client go silent from that stage's request on, which is how tests
+     * and benchmarks inject failures.
+     */
     public static Outcome run(RoundParameters params, Map<Integer, int[]> quantizedInputs, Map<Integer, SecAggStage> dropouts,
                               ExecutorService pool, SecureRandom random) {
-        Map<Integer, SecAggPlusClient> clients = new TreeMap<>();
+        Map<Integer, SecAggRelay> relays = new TreeMap<>();
         for (int id : params.clientIds()) {
             int[] input = quantizedInputs.get(id);
             if (input == null) throw new IllegalArgumentException("no input for client " + id);
-            clients.put(id, new SecAggPlusClient(id, input, random));
+            relays.put(id, new InProcessRelay(new SecAggPlusClient(id, input, random), dropouts.get(id), pool));
         }
-        Map<Integer, AtomicLong> sent = new TreeMap<>();
-        Map<Integer, AtomicLong> received = new TreeMap<>();
-        for (int id : clients.keySet()) {
-            sent.put(id, new AtomicLong());
-            received.put(id, new AtomicLong());
-        }
-        List<String> rejections = Collections.synchronizedList(new ArrayList<>());
-        Map<Integer, Boolean> silent = new ConcurrentHashMap<>();
-        SecAggPlusServer server = new SecAggPlusServer(params);
-        Map<Integer, ServerMessage> outgoing = server.start();
-        while (!outgoing.isEmpty()) {
-            SecAggStage stage = server.stage();
-            List<Future<ClientMessage>> replies = new ArrayList<>();
-            for (Map.Entry<Integer, ServerMessage> e : outgoing.entrySet()) {
-                int id = e.getKey();
-                ServerMessage msg = e.getValue();
-                received.get(id).addAndGet(msg.getSerializedSize());
-                SecAggStage dropAt = dropouts.get(id);
-                if (silent.containsKey(id) || (dropAt != null && dropAt.compareTo(stage) <= 0)) {
-                    silent.put(id, Boolean.TRUE);
-                    continue;
-                }
-                replies.add(pool.submit(() -> {
-                    try {
-                        return clients.get(id).handle(msg);
-                    } catch (SecAggProtocolException ex) {
-                        rejections.add("client " + id + " at " + stage + ": " + ex.getMessage());
-                        silent.put(id, Boolean.TRUE);
-                        return null;
-                    }
-                }));
-            }
-            for (Future<ClientMessage> f : replies) {
-                ClientMessage reply = join(f);
-                if (reply == null) continue;
-                sent.get(reply.getClientId()).addAndGet(reply.getSerializedSize());
-                try {
-                    server.receive(reply);
-                } catch (SecAggProtocolException ex) {
-                    rejections.add("coordinator at " + stage + ": " + ex.getMessage());
-                }
-            }
-            outgoing = server.advance();
-        }
-        Map<Integer, Long> s = new TreeMap<>();
-        Map<Integer, Long> r = new TreeMap<>();
-        sent.forEach((k, v) -> s.put(k, v.get()));
-        received.forEach((k, v) -> r.put(k, v.get()));
-        return new Outcome(server.result(), s, r, List.copyOf(rejections));
+        return run(params, relays, Long.MAX_VALUE);
     }
 
-    private static ClientMessage join(Future<ClientMessage> f) {
+    /**
+     * Over any relays, one per sampled client.
+     *
+     * @param stageTimeoutMillis how long each stage waits for replies
+     * @throws org.privmed.fl.secagg.SecAggAbortedException when too few clients remain at a stage
+     */
+    public static Outcome run(RoundParameters params, Map<Integer, ? extends SecAggRelay> relays, long stageTimeoutMillis) {
+        Map<Integer, Long> sent = new TreeMap<>();
+        Map<Integer, Long> received = new TreeMap<>();
+        for (int id : params.clientIds()) {
+            if (!relays.containsKey(id)) throw new IllegalArgumentException("no relay for client " + id);
+            sent.put(id, 0L);
+            received.put(id, 0L);
+        }
+        List<String> rejections = new ArrayList<>();
+        SecAggPlusServer server = new SecAggPlusServer(params);
+        String outcome = "aborted";
         try {
-            return f.get();
+            Map<Integer, ServerMessage> outgoing = server.start();
+            while (!outgoing.isEmpty()) {
+                SecAggStage stage = server.stage();
+                Map<Integer, CompletableFuture<ClientMessage>> replies = new LinkedHashMap<>();
+                for (Map.Entry<Integer, ServerMessage> e : outgoing.entrySet()) {
+                    received.merge(e.getKey(), (long) e.getValue().getSerializedSize(), Long::sum);
+                    replies.put(e.getKey(), relays.get(e.getKey()).deliver(e.getValue()));
+                }
+                long deadline = stageTimeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() / 1_000_000 + stageTimeoutMillis;
+                for (var it = replies.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<Integer, CompletableFuture<ClientMessage>> e = it.next();
+                    ClientMessage reply = await(e.getKey(), stage, e.getValue(), deadline, rejections);
+                    // Masked inputs are vector-sized: let each go once it is in the running sum.
+                    it.remove();
+                    if (reply == null) continue;
+                    sent.merge(e.getKey(), (long) reply.getSerializedSize(), Long::sum);
+                    try {
+                        if (reply.getClientId() != e.getKey()) {
+                            throw new SecAggProtocolException("reply relayed for client " + e.getKey() + " claims sender " + reply.getClientId());
+                        }
+                        server.receive(reply);
+                    } catch (SecAggProtocolException ex) {
+                        rejections.add("coordinator at " + stage + ": " + ex.getMessage());
+                    }
+                }
+                outgoing = server.advance();
+            }
+            outcome = "completed";
+            return new Outcome(server.result(), sent, received, List.copyOf(rejections));
+        } finally {
+            for (SecAggRelay r : relays.values()) r.end(outcome);
+        }
+    }
+
+    /** The reply, or null when the client refused or stayed silent past the deadline. */
+    private static ClientMessage await(int id, SecAggStage stage, CompletableFuture<ClientMessage> f, long deadlineMillis, List<String> rejections) {
+        try {
+            if (deadlineMillis == Long.MAX_VALUE) return f.get();
+            return f.get(Math.max(0, deadlineMillis - System.nanoTime() / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Silent) return null;
+            rejections.add("client " + id + " at " + stage + ": " + e.getCause().getMessage());
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a client", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("client task failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("interrupted while waiting for client " + id, e);
+        }
+    }
+
+    /** An injected dropout: the client says nothing, which is not a rejection. */
+    private static final class Silent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Silent() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A client state machine in this process; silent from {@code dropAt} on (null: never). */
+    private static final class InProcessRelay implements SecAggRelay {
+        private final SecAggPlusClient client;
+        private final SecAggStage dropAt;
+        private final ExecutorService pool;
+
+        InProcessRelay(SecAggPlusClient client, SecAggStage dropAt, ExecutorService pool) {
+            this.client = client;
+            this.dropAt = dropAt;
+            this.pool = pool;
+        }
+
+        @Override
+        public int clientId() { return client.clientId(); }
+
+        @Override
+        public CompletableFuture<ClientMessage> deliver(ServerMessage request) {
+            if (dropAt != null && dropAt.compareTo(SecAggStage.of(request)) <= 0) {
+                // Silent: fail at once rather than make the driver sit out a deadline in process.
+                return CompletableFuture.failedFuture(new Silent());
+            }
+            return CompletableFuture.supplyAsync(() -> client.handle(request), pool);
         }
     }
 }

@@ -10,6 +10,9 @@ import org.privmed.nn.model.Model;
 public interface ClientEndpoint {
     int clientId();
 
+    /** Training examples behind this client's updates (its FedAvg weight before the cap). */
+    long numExamples();
+
     /** Local training from {@code global} for {@code round}, then the client's privacy mods. */
     FederatedClient.LocalResult fit(Model global, int round, FederatedSettings settings, double noiseMultiplier) throws Exception;
 }

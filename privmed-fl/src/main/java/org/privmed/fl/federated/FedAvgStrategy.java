@@ -9,9 +9,12 @@ import java.util.concurrent.ExecutorService;
 import org.privmed.fl.aggregate.AggregationRounds;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.FedAvg;
+import org.privmed.fl.aggregate.SecAggRelay;
 import org.privmed.fl.dp.GaussianNoise;
 import org.privmed.fl.dp.NoisePlacement;
 import org.privmed.fl.prg.AesCtrPrg;
+import org.privmed.fl.secagg.SecAggAbortedException;
+import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.secagg.StochasticQuantizer;
 
 /**
@@ -72,15 +75,26 @@ public final class FedAvgStrategy implements Strategy {
         AggregationRounds.Outcome o;
         if (settings.secAgg()) {
             int n = updates.size();
-            int k = settings.numShares() == 0 ? defaultShares(n) : Math.min(settings.numShares(), n);
-            int t = settings.threshold() == 0 ? k / 2 + 1 : Math.min(settings.threshold(), k);
-            // Entries are bounded by max|Δ| (≤ C once clipped) and the appended weight ≤ 1.
-            double range = Math.max(1.0, settings.clipNorm());
-            o = AggregationRounds.secure(updates, fedAvg, new StochasticQuantizer(range, QUANTIZATION_BITS), round, k, t,
-                    Map.of(), pool, random);
+            o = AggregationRounds.secure(updates, fedAvg, quantizer(settings), round, shares(n), threshold(n), Map.of(), pool, random);
         } else {
             o = AggregationRounds.plain(updates, fedAvg);
         }
+        return withCentralNoise(o);
+    }
+
+    @Override
+    public Aggregate aggregateSecurely(int round, Map<Integer, ? extends SecAggRelay> peers, int dimension) {
+        if (!settings.secAgg()) throw new IllegalStateException("round " + round + ": clients kept their updates but SecAgg+ is off");
+        int n = peers.size();
+        if (n < 3) {
+            throw new SecAggAbortedException(SecAggStage.ADVERTISE_KEYS, n, 3, "too few clients finished local training for a SecAgg+ round");
+        }
+        long timeout = peers.values().stream().mapToLong(SecAggRelay::replyTimeoutMillis).max().orElse(Long.MAX_VALUE);
+        return withCentralNoise(AggregationRounds.secure(peers, dimension, quantizer(settings), round, shares(n), threshold(n), timeout,
+                random, null));
+    }
+
+    private Aggregate withCentralNoise(AggregationRounds.Outcome o) {
         float[] mean = o.average();
         if (settings.dp() == DpMode.CENTRAL) {
             int m = o.contributors().length;
@@ -91,8 +105,25 @@ public final class FedAvgStrategy implements Strategy {
         return new Aggregate(mean, o.contributors(), o.meanBytesPerClient());
     }
 
+    /**
+     * The quantizer clients use under SecAgg+. Entries are bounded by max|Δ| (≤ C once clipped)
+     * and the appended weight ≤ 1, hence the range max(1, C).
+     */
+    public static StochasticQuantizer quantizer(FederatedSettings settings) {
+        return new StochasticQuantizer(Math.max(1.0, settings.clipNorm()), QUANTIZATION_BITS);
+    }
+
+    private int shares(int n) {
+        return settings.numShares() == 0 ? defaultShares(n) : Math.min(settings.numShares(), n);
+    }
+
+    private int threshold(int n) {
+        int k = shares(n);
+        return settings.threshold() == 0 ? k / 2 + 1 : Math.min(settings.threshold(), k);
+    }
+
     /** An odd neighbourhood growing like 2·log₂ n (Bell et al.: O(log n)), capped by n. */
-    static int defaultShares(int n) {
+    public static int defaultShares(int n) {
         int k = 2 * (int) Math.ceil(Math.log(n) / Math.log(2)) + 1;
         return Math.max(3, Math.min(k, n % 2 == 1 ? n : n - 1));
     }

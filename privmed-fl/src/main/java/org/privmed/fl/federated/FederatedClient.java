@@ -2,6 +2,7 @@ package org.privmed.fl.federated;
 
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.aggregate.SecAggRelay;
 import org.privmed.fl.dp.GaussianNoise;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.train.EpochMetrics;
@@ -27,8 +28,20 @@ public final class FederatedClient implements ClientEndpoint {
     private final int clientId;
     private final ImageDataset data;
 
-    /** Local outcome of one round: the update and the mean training loss of the last local epoch. */
-    public record LocalResult(ClientUpdate update, double trainLoss) {}
+    /**
+     * Local outcome of one round: the update and the mean training loss of the last local epoch.
+     * Under SecAgg+ over the network the update never leaves the client: {@code update} is null
+     * and {@code securePeer} reaches the client's SecAgg+ state machine, which holds it masked.
+     */
+    public record LocalResult(ClientUpdate update, double trainLoss, SecAggRelay securePeer) {
+        public LocalResult {
+            if ((update == null) == (securePeer == null)) throw new IllegalArgumentException("give either an update or a SecAgg+ peer");
+        }
+
+        public LocalResult(ClientUpdate update, double trainLoss) {
+            this(update, trainLoss, null);
+        }
+    }
 
     public FederatedClient(int clientId, ImageDataset data) {
         if (clientId < 0) throw new IllegalArgumentException("client id must be >= 0, got " + clientId);
@@ -40,7 +53,8 @@ public final class FederatedClient implements ClientEndpoint {
     @Override
     public int clientId() { return clientId; }
 
-    public int numExamples() { return data.size(); }
+    @Override
+    public long numExamples() { return data.size(); }
 
     /** Trains from {@code global} for the settings' local epochs and returns the raw update. */
     public LocalResult train(Model global, int round, FederatedSettings s) {

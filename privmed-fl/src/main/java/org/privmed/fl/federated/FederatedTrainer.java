@@ -15,10 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.aggregate.SecAggRelay;
 import org.privmed.fl.dp.accountant.MechanismSteps;
 import org.privmed.fl.dp.accountant.NoiseCalibration;
 import org.privmed.fl.dp.accountant.PrivacyBudget;
 import org.privmed.fl.dp.accountant.RdpAccountant;
+import org.privmed.fl.secagg.SecAggAbortedException;
 import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.train.DjlNetwork;
@@ -142,11 +144,13 @@ public final class FederatedTrainer {
                 running.put(id, pool.submit(() -> c.fit(current, round, settings, zz)));
             }
             List<ClientUpdate> updates = new ArrayList<>();
+            Map<Integer, SecAggRelay> peers = new TreeMap<>();
             double lossSum = 0;
             for (Map.Entry<Integer, Future<FederatedClient.LocalResult>> e : running.entrySet()) {
                 try {
                     FederatedClient.LocalResult lr = e.getValue().get();
-                    updates.add(lr.update());
+                    if (lr.update() != null) updates.add(lr.update());
+                    else peers.put(e.getKey(), lr.securePeer());
                     lossSum += lr.trainLoss();
                 } catch (ExecutionException ex) {
                     say("round %d: client %d dropped: %s", r, e.getKey(), ex.getCause());
@@ -155,7 +159,25 @@ public final class FederatedTrainer {
                     throw new IllegalStateException("interrupted in round " + r, ex);
                 }
             }
-            Strategy.Aggregate agg = strategy.aggregate(r, updates, pool);
+            if (!updates.isEmpty() && !peers.isEmpty()) {
+                throw new IllegalStateException("round " + r + ": some clients sent updates in the clear, others kept them for SecAgg+");
+            }
+            int trained = updates.size() + peers.size();
+            Strategy.Aggregate agg;
+            try {
+                agg = peers.isEmpty() ? strategy.aggregate(r, updates, pool)
+                        : strategy.aggregateSecurely(r, peers, ModelVector.size(global));
+            } catch (SecAggAbortedException ex) {
+                // Nothing was released: the model stays, no privacy is spent, the next round starts afresh.
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                double eps = accountant.totalSteps() == 0 ? 0 : accountant.epsilon(settings.delta());
+                RoundRecord rec = new RoundRecord(r, sampled.length, 0, sampled.length,
+                        trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0);
+                records.add(rec);
+                if (store != null) store.save(r, settings, z, global, accountant, records);
+                say("round %d/%d | aborted, model unchanged: %s | %.1f s", r, settings.rounds(), ex.getMessage(), millis / 1000.0);
+                continue;
+            }
             // The noisy aggregate now exists: its spending is recorded before anything else can fail.
             if (settings.dp() != DpMode.NONE) accountant.record(step);
             global = ModelVector.unflatten(global, ModelVector.add(ModelVector.flatten(global), agg.delta()));
@@ -164,7 +186,7 @@ public final class FederatedTrainer {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             int finished = agg.contributors().length;
             RoundRecord rec = new RoundRecord(r, sampled.length, finished, sampled.length - finished,
-                    updates.isEmpty() ? Double.NaN : lossSum / updates.size(), val[0], val[1], eps, millis, agg.bytesPerClient());
+                    trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient());
             records.add(rec);
             if (store != null) store.save(r, settings, z, global, accountant, records);
             double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);

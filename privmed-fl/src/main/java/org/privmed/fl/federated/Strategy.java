@@ -2,7 +2,9 @@ package org.privmed.fl.federated;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.Map;
 import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.aggregate.SecAggRelay;
 
 /**
  * The coordinator's policy, kept apart from transport and from the secure-aggregation workflow
@@ -16,6 +18,14 @@ public interface Strategy {
 
     /** The global update from the clients that finished; throws if the round must be abandoned. */
     Aggregate aggregate(int round, List<ClientUpdate> updates, ExecutorService pool);
+
+    /**
+     * The global update through SecAgg+ from clients that keep their updates to themselves and
+     * answer the protocol through {@code peers}; {@code dimension} is the update length.
+     *
+     * @throws org.privmed.fl.secagg.SecAggAbortedException when too few clients remain: no aggregate
+     */
+    Aggregate aggregateSecurely(int round, Map<Integer, ? extends SecAggRelay> peers, int dimension);
 
     /** The aggregated update, who is in it, and aggregation bytes per client. */
     record Aggregate(float[] delta, int[] contributors, double bytesPerClient) {}

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.privmed.fl.secagg.proto.ClientMessage;
 import org.privmed.fl.secagg.proto.EncryptedShare;
 import org.privmed.fl.secagg.proto.KeyAdvertisement;
@@ -48,7 +49,8 @@ public final class SecAggPlusClient {
     private enum State { AWAIT_ADVERTISE, AWAIT_SHARE_KEYS, AWAIT_MASKED_INPUT, AWAIT_UNMASK, DONE, FAILED }
 
     private final int clientId;
-    private final int[] input;
+    private final int inputLength;
+    private Supplier<int[]> input;
     private final SecureRandom random;
 
     private State state = State.AWAIT_ADVERTISE;
@@ -68,11 +70,33 @@ public final class SecAggPlusClient {
      * @param random a {@link SecureRandom}; keys, seeds, polynomial coefficients and nonces come from it
      */
     public SecAggPlusClient(int clientId, int[] quantizedInput, SecureRandom random) {
-        if (quantizedInput == null) throw new IllegalArgumentException("input must be non-null");
+        this(clientId, checkedLength(quantizedInput), handOver(quantizedInput.clone()), random);
+    }
+
+    /**
+     * A client whose input is produced only when the masked-input stage needs it (as Flower's
+     * secaggplus_mod quantizes there): nothing of vector size is held through the key stages, and
+     * the array the supplier returns is masked in place and sent, so it must be a fresh one.
+     *
+     * @param inputLength words the supplier will return, checked against the round's config
+     */
+    public SecAggPlusClient(int clientId, int inputLength, Supplier<int[]> input, SecureRandom random) {
+        if (input == null) throw new IllegalArgumentException("input must be non-null");
+        if (inputLength < 1) throw new IllegalArgumentException("input length must be >= 1, got " + inputLength);
         if (random == null) throw new IllegalArgumentException("random must be non-null");
         this.clientId = clientId;
-        this.input = quantizedInput.clone();
+        this.inputLength = inputLength;
+        this.input = input;
         this.random = random;
+    }
+
+    private static int checkedLength(int[] quantizedInput) {
+        if (quantizedInput == null) throw new IllegalArgumentException("input must be non-null");
+        return quantizedInput.length;
+    }
+
+    private static Supplier<int[]> handOver(int[] copy) {
+        return () -> copy;
     }
 
     public int clientId() { return clientId; }
@@ -133,8 +157,8 @@ public final class SecAggPlusClient {
             throw new SecAggProtocolException("config round " + params.roundId() + " differs from message round " + message.getRoundId());
         }
         if (!params.includes(clientId)) throw new SecAggProtocolException("client " + clientId + " is not among the round's clients");
-        if (params.vectorLength() != input.length) {
-            throw new SecAggProtocolException("round expects vectors of " + params.vectorLength() + " words, this client holds " + input.length);
+        if (params.vectorLength() != inputLength) {
+            throw new SecAggProtocolException("round expects vectors of " + params.vectorLength() + " words, this client holds " + inputLength);
         }
         neighbourhood = new HashSet<>();
         for (int id : params.graph().neighbourhood(clientId)) neighbourhood.add(id);
@@ -214,7 +238,12 @@ public final class SecAggPlusClient {
         if (sharers.size() < params.threshold()) {
             throw new SecAggProtocolException("only " + sharers.size() + " neighbours (self included) shared keys, threshold is " + params.threshold());
         }
-        int[] y = input.clone();
+        int[] y = input.get();
+        input = null; // one masked input per round
+        if (y == null || y.length != inputLength) {
+            throw new SecAggProtocolException("client " + clientId + " produced an input of " + (y == null ? "null" : y.length)
+                    + " words, expected " + inputLength);
+        }
         Masks.add(y, selfMaskSeed);
         for (int j : sharers) {
             if (j == clientId) continue;

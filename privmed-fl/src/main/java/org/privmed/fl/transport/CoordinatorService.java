@@ -5,10 +5,12 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.privmed.fl.secagg.proto.ClientMessage;
 import org.privmed.fl.transport.proto.Ack;
 import org.privmed.fl.transport.proto.FederatedCoordinatorGrpc;
 import org.privmed.fl.transport.proto.RegisterReply;
 import org.privmed.fl.transport.proto.RegisterRequest;
+import org.privmed.fl.transport.proto.SecAggDelivery;
 import org.privmed.fl.transport.proto.Task;
 import org.privmed.fl.transport.proto.TaskRequest;
 import org.privmed.fl.transport.proto.Update;
@@ -55,19 +57,8 @@ final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordin
 
     @Override
     public void nextTask(TaskRequest req, StreamObserver<Task> out) {
-        RemoteClient c = clients.get(req.getClientId());
-        if (c == null) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription("client " + req.getClientId() + " is not registered").asRuntimeException());
-            return;
-        }
-        try {
-            Task t = c.poll(POLL_MILLIS);
-            out.onNext(t != null ? t : Task.newBuilder().setRound(0).build());
-            out.onCompleted();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.asRuntimeException());
-        }
+        RemoteClient c = registered(req.getClientId(), out);
+        if (c != null) answerPolling(out, () -> c.poll(POLL_MILLIS), Task.newBuilder().setRound(0).build());
     }
 
     @Override
@@ -76,6 +67,44 @@ final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordin
         String refused = c == null ? "client " + u.getClientId() + " is not registered" : c.accept(u);
         out.onNext(Ack.newBuilder().setAccepted(refused == null).setReason(refused == null ? "" : refused).build());
         out.onCompleted();
+    }
+
+    @Override
+    public void nextSecAggMessage(TaskRequest req, StreamObserver<SecAggDelivery> out) {
+        RemoteClient c = registered(req.getClientId(), out);
+        if (c != null) answerPolling(out, () -> c.pollSecAgg(req.getRound(), POLL_MILLIS), SecAggDelivery.getDefaultInstance());
+    }
+
+    @Override
+    public void submitSecAggMessage(ClientMessage m, StreamObserver<Ack> out) {
+        RemoteClient c = clients.get(m.getClientId());
+        String refused = c == null ? "client " + m.getClientId() + " is not registered" : c.acceptSecAgg(m);
+        out.onNext(Ack.newBuilder().setAccepted(refused == null).setReason(refused == null ? "" : refused).build());
+        out.onCompleted();
+    }
+
+    /** The client with {@code id}, or null after answering the call with FAILED_PRECONDITION. */
+    private RemoteClient registered(int id, StreamObserver<?> out) {
+        RemoteClient c = clients.get(id);
+        if (c == null) out.onError(Status.FAILED_PRECONDITION.withDescription("client " + id + " is not registered").asRuntimeException());
+        return c;
+    }
+
+    /** A queue poll that may wait. */
+    private interface Poll<T> {
+        T next() throws InterruptedException;
+    }
+
+    /** Answers with the next item, or {@code none} ("ask again") when nothing came within the poll time. */
+    private static <T> void answerPolling(StreamObserver<T> out, Poll<T> poll, T none) {
+        try {
+            T item = poll.next();
+            out.onNext(item != null ? item : none);
+            out.onCompleted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(Status.CANCELLED.asRuntimeException());
+        }
     }
 
     /** Blocks until all expected clients have registered, or the timeout passes. */

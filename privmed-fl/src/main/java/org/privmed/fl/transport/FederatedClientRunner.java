@@ -7,14 +7,26 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.privmed.fl.aggregate.ClientUpdate;
+import org.privmed.fl.aggregate.FedAvg;
+import org.privmed.fl.federated.ClientEndpoint;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedClient;
 import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.prg.AesCtrPrg;
+import org.privmed.fl.secagg.SecAggPlusClient;
+import org.privmed.fl.secagg.SecAggProtocolException;
+import org.privmed.fl.secagg.SecAggStage;
+import org.privmed.fl.secagg.StochasticQuantizer;
+import org.privmed.fl.secagg.proto.ClientMessage;
+import org.privmed.fl.secagg.proto.ServerMessage;
 import org.privmed.fl.transport.proto.Ack;
 import org.privmed.fl.transport.proto.FederatedCoordinatorGrpc;
 import org.privmed.fl.transport.proto.RegisterRequest;
+import org.privmed.fl.transport.proto.SecAggDelivery;
 import org.privmed.fl.transport.proto.Task;
 import org.privmed.fl.transport.proto.TaskRequest;
 import org.privmed.fl.transport.proto.Update;
@@ -23,52 +35,130 @@ import org.privmed.nn.model.Model;
 
 /**
  * A hospital's side of the gRPC transport: registers with the coordinator, then pulls tasks,
- * runs {@link FederatedClient#fit} — the same code the simulation runs — and submits the update,
- * until the coordinator says training is over.
+ * runs {@link ClientEndpoint#fit} — for a {@link FederatedClient}, the same code the simulation
+ * runs — and submits the update, until the coordinator says training is over. Under SecAgg+ the
+ * update never leaves: it is encoded, quantized and handed to a {@link SecAggPlusClient} (the
+ * simulation's state machine), whose replies to the relayed protocol requests are all the
+ * coordinator gets.
  */
 public final class FederatedClientRunner {
-    private FederatedClientRunner() {}
+    private final ClientEndpoint client;
+    private final PrintStream out;
+    private SecAggStage dropOnceAt;
+
+    private FederatedClientRunner(ClientEndpoint client, PrintStream out, SecAggStage dropOnceAt) {
+        this.client = client;
+        this.out = out;
+        this.dropOnceAt = dropOnceAt;
+    }
 
     /**
      * @param target host:port of the coordinator
      * @param tls the coordinator's CA (and this client's cert/key for mTLS), or null for plaintext
      * @return rounds this client trained in
      */
-    public static int run(String target, FederatedClient client, TlsFiles tls, PrintStream out) throws IOException, InterruptedException {
-        ChannelCredentials creds;
-        if (tls == null) {
-            creds = InsecureChannelCredentials.create();
-        } else {
-            TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
-            if (tls.trustedCa() != null) b.trustManager(tls.trustedCa().toFile());
-            if (tls.certChain() != null) b.keyManager(tls.certChain().toFile(), tls.privateKey().toFile());
-            creds = b.build();
-        }
-        ManagedChannel channel = Grpc.newChannelBuilder(target, creds).maxInboundMessageSize(256 << 20).build();
+    public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out) throws IOException, InterruptedException {
+        return run(target, client, tls, out, null);
+    }
+
+    /**
+     * As {@link #run(String, ClientEndpoint, TlsFiles, PrintStream)}, with a fault injected: in the
+     * first SecAgg+ round the client goes silent from the request of stage {@code dropOnceAt} on
+     * (as if killed there), then takes part normally again from the next task. Null: no fault.
+     */
+    public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out, SecAggStage dropOnceAt)
+            throws IOException, InterruptedException {
+        ManagedChannel channel = Grpc.newChannelBuilder(target, channelCredentials(tls)).maxInboundMessageSize(256 << 20).build();
         try {
-            var stub = FederatedCoordinatorGrpc.newBlockingStub(channel);
-            int planned = stub.register(RegisterRequest.newBuilder().setClientId(client.clientId())
-                    .setNumExamples(client.numExamples()).build()).getPlannedRounds();
-            say(out, "client %d registered with %s (%d examples, %d rounds planned)", client.clientId(), target, client.numExamples(), planned);
-            int trained = 0;
-            while (true) {
-                Task t = stub.nextTask(TaskRequest.newBuilder().setClientId(client.clientId()).build());
-                if (t.getDone()) break;
-                if (t.getRound() == 0) continue; // nothing for us yet
-                Model global = ModelFile.fromBytes(t.getModel().toByteArray(), "round " + t.getRound() + " model from " + target);
-                FederatedSettings s = settingsOf(t, planned);
-                FederatedClient.LocalResult r = client.fit(global, t.getRound(), s, t.getNoiseMultiplier());
-                Ack ack = stub.submitUpdate(Update.newBuilder().setClientId(client.clientId()).setRound(t.getRound())
-                        .setDelta(FloatVectors.encode(r.update().delta())).setNumExamples(client.numExamples())
-                        .setTrainLoss(r.trainLoss()).build());
-                if (!ack.getAccepted()) say(out, "client %d: round %d update refused: %s", client.clientId(), t.getRound(), ack.getReason());
-                else trained++;
-                say(out, "client %d: round %d done, loss %.4f", client.clientId(), t.getRound(), r.trainLoss());
-            }
-            return trained;
+            return new FederatedClientRunner(client, out, dropOnceAt).loop(FederatedCoordinatorGrpc.newBlockingStub(channel), target);
         } finally {
             channel.shutdown();
             channel.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    static ChannelCredentials channelCredentials(TlsFiles tls) throws IOException {
+        if (tls == null) return InsecureChannelCredentials.create();
+        TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+        if (tls.trustedCa() != null) b.trustManager(tls.trustedCa().toFile());
+        if (tls.certChain() != null) b.keyManager(tls.certChain().toFile(), tls.privateKey().toFile());
+        return b.build();
+    }
+
+    private int loop(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub, String target) throws IOException {
+        int id = client.clientId();
+        int planned = stub.register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
+                .getPlannedRounds();
+        say("client %d registered with %s (%d examples, %d rounds planned)", id, target, client.numExamples(), planned);
+        int trained = 0;
+        while (true) {
+            Task t = stub.nextTask(TaskRequest.newBuilder().setClientId(id).build());
+            if (t.getDone()) break;
+            if (t.getRound() == 0) continue; // nothing for us yet
+            Model global = ModelFile.fromBytes(t.getModel().toByteArray(), "round " + t.getRound() + " model from " + target);
+            FederatedClient.LocalResult r;
+            try {
+                r = client.fit(global, t.getRound(), settingsOf(t, planned), t.getNoiseMultiplier());
+            } catch (Exception e) {
+                say("client %d: round %d local work failed: %s", id, t.getRound(), e.getMessage());
+                continue;
+            }
+            Update.Builder u = Update.newBuilder().setClientId(id).setRound(t.getRound()).setNumExamples(client.numExamples())
+                    .setTrainLoss(r.trainLoss());
+            SecAggPlusClient secure = null;
+            if (t.getSecagg()) {
+                secure = new SecAggPlusClient(id, encode(t, r.update()), new SecureRandom());
+                u.setSecaggReady(true);
+            } else {
+                u.setDelta(FloatVectors.encode(r.update().delta()));
+            }
+            Ack ack = stub.submitUpdate(u.build());
+            if (!ack.getAccepted()) {
+                say("client %d: round %d update refused: %s", id, t.getRound(), ack.getReason());
+                continue;
+            }
+            if (secure != null) secureAggregation(stub, secure, t.getRound());
+            trained++;
+            say("client %d: round %d done, loss %.4f", id, t.getRound(), r.trainLoss());
+        }
+        return trained;
+    }
+
+    /** (w/cap)·Δ ‖ w/cap, stochastically quantized with a SecureRandom-seeded generator. */
+    private static int[] encode(Task t, ClientUpdate update) {
+        if (t.getExampleCap() < 1) throw new IllegalArgumentException("round " + t.getRound() + " task has example cap " + t.getExampleCap());
+        StochasticQuantizer q = new StochasticQuantizer(t.getQuantizationRange(), t.getQuantizationBits());
+        return q.quantize(new FedAvg(t.getExampleCap()).encodeForSecureSum(update), AesCtrPrg.secure());
+    }
+
+    /** Answers the relayed SecAgg+ requests until the coordinator ends the round. */
+    private void secureAggregation(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub, SecAggPlusClient secure, int round) {
+        int id = client.clientId();
+        boolean silent = false;
+        while (true) {
+            SecAggDelivery d = stub.nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(round).build());
+            if (d.getEnded()) {
+                say("client %d: SecAgg+ round %d %s", id, round, d.getOutcome());
+                dropOnceAt = silent ? null : dropOnceAt;
+                return;
+            }
+            if (!d.hasRequest() || silent) continue;
+            ServerMessage request = d.getRequest();
+            if (dropOnceAt != null && request.getBodyCase() != ServerMessage.BodyCase.BODY_NOT_SET
+                    && dropOnceAt.compareTo(SecAggStage.of(request)) <= 0) {
+                say("client %d: dropping out of SecAgg+ round %d at %s (injected fault)", id, round, dropOnceAt);
+                silent = true;
+                continue;
+            }
+            ClientMessage reply;
+            try {
+                reply = secure.handle(request);
+            } catch (SecAggProtocolException e) {
+                say("client %d: refusing a SecAgg+ request: %s", id, e.getMessage());
+                reply = ClientMessage.newBuilder().setRoundId(request.getRoundId()).setClientId(id).build();
+            }
+            Ack ack = stub.submitSecAggMessage(reply);
+            if (!ack.getAccepted()) say("client %d: SecAgg+ reply refused: %s", id, ack.getReason());
         }
     }
 
@@ -85,7 +175,7 @@ public final class FederatedClientRunner {
                 t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1);
     }
 
-    private static void say(PrintStream out, String fmt, Object... args) {
+    private void say(String fmt, Object... args) {
         if (out != null) out.println(String.format(Locale.ROOT, fmt, args));
     }
 }

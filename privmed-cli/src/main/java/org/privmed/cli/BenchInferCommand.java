@@ -123,7 +123,10 @@ final class BenchInferCommand implements Callable<Integer> {
               worst = Math.max(worst, Math.abs(plain[o] - logits[b][o]));
             }
           }
-          System.err.printf(Locale.ROOT, "[bench infer] %d/%d images%n", start + count, n);
+          long done = start + count;
+          double perImage = (encNs + evalNs + decNs) / 1e6 / done;
+          System.err.printf(Locale.ROOT, "[bench infer] %d/%d images, %d agree so far, %.1f ms/image, "
+              + "ETA %.0f s%n", done, n, agree, perImage, perImage * (n - done) / 1e3);
         }
       }
     }

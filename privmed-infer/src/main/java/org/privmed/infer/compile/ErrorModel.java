@@ -16,9 +16,11 @@ import org.privmed.infer.plan.Stage;
  *   <li>rounding errors (encoding, fresh encryption, rescale): per coefficient uniform in
  *       [−1/2, 1/2] times (1 + ternary secret), i.e. variance about N/18; through the canonical
  *       embedding a slot sees N times that: σ_op ≈ 0.25·N/Δ;</li>
- *   <li>a key switch with one prime per digit adds about 3.2·N·sqrt(dnum)·q_max/P in each slot at
- *       the scale of the ciphertext it rotates (Han and Ki, CT-RSA 2020, Lemma 3 for hybrid key
- *       switching), so a special prime larger than the digits shrinks it;</li>
+ *   <li>a key switch with one prime per digit adds Σ_d digit_d·e_d / P: digits are residues in
+ *       [0, q) (second moment q²/3, the fast basis extension does not centre them), e Gaussian with
+ *       σ = 3.2, so a coefficient has standard deviation 3.2·sqrt(N·dnum/3)·q_max/P and a slot
+ *       sqrt(N) times that, at the scale of the ciphertext it rotates (Han and Ki, CT-RSA 2020,
+ *       Lemma 3 for hybrid key switching); a special prime larger than the digits shrinks it;</li>
  *   <li>a linear map scales independent slot errors by the largest row's ℓ2 norm; a polynomial by
  *       |p'| at the calibrated maximum.</li>
  * </ul>
@@ -47,7 +49,7 @@ final class ErrorModel {
       pBits += b;
     }
     double sigmaOp = 0.25 * n / scale;
-    double sigmaKs = 3.2 * n * Math.sqrt(params.dnum()) * Math.pow(2, qMax - pBits) / scale;
+    double sigmaKs = 3.2 * n * Math.sqrt(params.dnum() / 3.0) * Math.pow(2, qMax - pBits) / scale;
     double var = 2 * sigmaOp * sigmaOp; // encoding + fresh encryption
     for (int i = 0; i < stages.size(); i++) {
       Stage st = stages.get(i);

@@ -22,9 +22,14 @@ import org.privmed.nn.model.Model;
  * bootstrapping for approximate HE", CT-RSA 2020, Sec. 3). Ring degrees are tried from the
  * smallest that holds the packing; for each, the largest Δ whose log2(QP) stays within the
  * HomomorphicEncryption.org 128-bit bound is taken, and the set is accepted when the predicted
- * output error ({@link ErrorModel}) is below the target.
+ * output error ({@link ErrorModel}) is below the target: the options' absolute target, or
+ * {@value #RELATIVE_TARGET} of the largest calibrated logit if that is larger — whether an argmax
+ * flips depends on the error against the margins between logits, and those grow with the logits
+ * (a trained MNIST network's logits reach 75, a random one's 1).
  */
 public final class HeCompiler {
+  static final double RELATIVE_TARGET = 1e-3;
+
   private HeCompiler() {}
 
   public static HeProgram compile(Model model, Packing packing, CompileOptions opts,
@@ -39,6 +44,7 @@ public final class HeCompiler {
     }
     int neededSlots = packing == Packing.LATENCY ? HeProgram.latencySlots(low) : 1;
     int minLogN = packing == Packing.THROUGHPUT ? Math.max(13, opts.minLogN()) : opts.minLogN();
+    double target = Math.max(opts.targetError(), RELATIVE_TARGET * cal.maxAbs()[stages.size()]);
     StringBuilder tried = new StringBuilder();
     for (int logN = minLogN; logN <= opts.maxLogN(); logN++) {
       int n = 1 << logN;
@@ -69,7 +75,7 @@ public final class HeCompiler {
           best = prog;
         }
       }
-      if (best != null && best.predictedError() <= opts.targetError()) {
+      if (best != null && best.predictedError() <= target) {
         return best;
       }
       tried.append(best == null ? " N=" + n + ": depth does not fit the 128-bit bound;"
@@ -77,7 +83,7 @@ public final class HeCompiler {
               best.predictedError()));
     }
     throw new IllegalArgumentException("no 128-bit-secure CKKS parameters fit model " + model.name()
-        + " (depth " + depth + ", packing " + packing + ", target error " + opts.targetError()
+        + " (depth " + depth + ", packing " + packing + ", target error " + String.format(java.util.Locale.ROOT, "%.3g", target)
         + ") within N <= 2^" + opts.maxLogN() + ":" + tried);
   }
 

@@ -48,6 +48,11 @@ public final class BfvCiphertext {
         return polys[i];
     }
 
+    /** Number of primes of Q it still has, minus one (L when fresh, lower after modulus switching). */
+    public int level() {
+        return polys[0].limbCount() - 1;
+    }
+
     /** 2, or 3 before relinearization. */
     public int size() {
         return polys.length;
@@ -72,9 +77,9 @@ public final class BfvCiphertext {
         int limbs = ctx.rlwe().q().size();
         int n = ctx.ringDegree();
         for (RnsPoly p : polys) {
-            if (p.limbCount() != limbs || p.ringDegree() != n) {
+            if (p.limbCount() > limbs || p.ringDegree() != n) {
                 throw new IllegalArgumentException(what + " has polys with " + p.limbCount() + " limbs of N = "
-                        + p.ringDegree() + ", this context needs " + limbs + " limbs of N = " + n);
+                        + p.ringDegree() + ", this context allows at most " + limbs + " limbs of N = " + n);
             }
         }
     }

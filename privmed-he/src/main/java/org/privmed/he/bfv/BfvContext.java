@@ -20,8 +20,8 @@ public final class BfvContext implements AutoCloseable {
     private final RlweContext rlwe;
     private final Modulus t;
     private final NttTables plainNtt;
-    private final PlainScaling scaling;
-    private final HpsMultiplier multiplier;
+    private final PlainScaling[] scaling;      // per level, built on first use
+    private final HpsMultiplier[] multiplier;
 
     public BfvContext(BfvParameters params) {
         this(params, 1);
@@ -39,8 +39,10 @@ public final class BfvContext implements AutoCloseable {
         this.rlwe = new RlweContext(qt, pt, params.dnum(), params.id(), parallelism);
         this.t = new Modulus(params.plainModulus());
         this.plainNtt = new NttTables(n, t);
-        this.scaling = new PlainScaling(rlwe.q(), t);
-        this.multiplier = new HpsMultiplier(rlwe, t.value());
+        this.scaling = new PlainScaling[q.length];
+        this.multiplier = new HpsMultiplier[q.length];
+        scaling[rlwe.maxLevel()] = new PlainScaling(rlwe.q(), t);
+        multiplier[rlwe.maxLevel()] = new HpsMultiplier(rlwe, rlwe.q(), t.value());
     }
 
     public BfvParameters params() {
@@ -71,12 +73,22 @@ public final class BfvContext implements AutoCloseable {
         return plainNtt;
     }
 
-    PlainScaling scaling() {
-        return scaling;
+    /** Highest level: a fresh ciphertext has all L+1 primes of Q. */
+    public int maxLevel() {
+        return rlwe.maxLevel();
     }
 
-    HpsMultiplier multiplier() {
-        return multiplier;
+    /** Scalings between R_t and R_{Q_level} (Q_level = q_0 … q_level). */
+    synchronized PlainScaling scaling(int level) {
+        rlwe.checkLevel(level);
+        if (scaling[level] == null) scaling[level] = new PlainScaling(rlwe.qAtLevel(level), t);
+        return scaling[level];
+    }
+
+    synchronized HpsMultiplier multiplier(int level) {
+        rlwe.checkLevel(level);
+        if (multiplier[level] == null) multiplier[level] = new HpsMultiplier(rlwe, rlwe.qAtLevel(level), t.value());
+        return multiplier[level];
     }
 
     /**

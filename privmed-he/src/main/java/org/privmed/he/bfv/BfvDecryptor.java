@@ -27,21 +27,21 @@ public final class BfvDecryptor {
 
     public BfvPlaintext decrypt(BfvCiphertext ct) {
         RnsPoly x = phase(ct);
-        return new BfvPlaintext(ctx.scaling().scaleDown(x), ctx.paramsId());
+        return new BfvPlaintext(ctx.scaling(ct.level()).scaleDown(x), ctx.paramsId());
     }
 
     /** c0 + c1·s (+ c2·s²) over Q in coefficient form. */
     private RnsPoly phase(BfvCiphertext ct) {
         ct.check(ctx, "ciphertext");
         RnsPoly x = decryptor.decrypt(ct.polys());
-        ctx.rlwe().q().fromNtt(x);
+        ctx.rlwe().qAtLevel(ct.level()).fromNtt(x);
         return x;
     }
 
     /** Bits of headroom left before decryption fails; 0 when the noise is already too large. */
     public int invariantNoiseBudget(BfvCiphertext ct) {
         RnsPoly x = phase(ct);
-        RnsBasis q = ctx.rlwe().q();
+        RnsBasis q = ctx.rlwe().qAtLevel(ct.level());
         int k = q.size(), n = ctx.ringDegree();
         long t = ctx.params().plainModulus();
         BigInteger bigQ = q.product();

@@ -32,7 +32,7 @@ public final class BfvEncryptor {
         RnsBasis q = ctx.rlwe().q();
         RlweCiphertext z = zero.encryptZero(ctx.rlwe().maxLevel());
         RnsPoly[] c = z.polys();
-        q.add(c[0], ctx.scaling().scaleUp(pt.coefficients()), c[0]);
+        q.add(c[0], ctx.scaling(ctx.maxLevel()).scaleUp(pt.coefficients()), c[0]);
         return new BfvCiphertext(c, ctx.paramsId(), z.seed());
     }
 }

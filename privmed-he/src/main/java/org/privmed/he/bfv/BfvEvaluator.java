@@ -27,7 +27,6 @@ import org.privmed.he.rlwe.SwitchingKey;
  */
 public final class BfvEvaluator {
     private final BfvContext ctx;
-    private final RnsBasis q;
     private final KeySwitcher switcher;
     private final RelinearizationKey relinKey;
     private final GaloisKeys galoisKeys;
@@ -42,7 +41,6 @@ public final class BfvEvaluator {
         if (relinKey != null) ctx.checkParams(relinKey.paramsId(), "relinearization key");
         if (galoisKeys != null) ctx.checkParams(galoisKeys.paramsId(), "Galois keys");
         this.ctx = ctx;
-        this.q = ctx.rlwe().q();
         this.switcher = new KeySwitcher(ctx.rlwe());
         this.relinKey = relinKey;
         this.galoisKeys = galoisKeys;
@@ -65,9 +63,23 @@ public final class BfvEvaluator {
         return combine(a, b, true);
     }
 
+    /** The basis of a ciphertext's level. */
+    private RnsBasis basis(BfvCiphertext a) {
+        return ctx.rlwe().qAtLevel(a.level());
+    }
+
+    private void sameLevel(BfvCiphertext a, BfvCiphertext b) {
+        if (a.level() != b.level()) {
+            throw new IllegalArgumentException("operands are at levels " + a.level() + " and " + b.level()
+                    + "; switch the higher one down with modSwitchTo first");
+        }
+    }
+
     private BfvCiphertext combine(BfvCiphertext a, BfvCiphertext b, boolean subtract) {
         a.check(ctx, "first operand");
         b.check(ctx, "second operand");
+        sameLevel(a, b);
+        RnsBasis q = basis(a);
         int size = Math.max(a.size(), b.size());
         RnsPoly[] out = new RnsPoly[size];
         for (int i = 0; i < size; i++) {
@@ -89,6 +101,7 @@ public final class BfvEvaluator {
 
     public BfvCiphertext negate(BfvCiphertext a) {
         a.check(ctx, "operand");
+        RnsBasis q = basis(a);
         RnsPoly[] out = new RnsPoly[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = q.newPoly(true);
@@ -108,7 +121,8 @@ public final class BfvEvaluator {
     private BfvCiphertext shiftByPlain(BfvCiphertext a, BfvPlaintext p, boolean subtract) {
         a.check(ctx, "ciphertext");
         p.check(ctx);
-        RnsPoly scaled = ctx.scaling().scaleUp(p.coefficients());
+        RnsBasis q = basis(a);
+        RnsPoly scaled = ctx.scaling(a.level()).scaleUp(p.coefficients());
         RnsPoly[] out = new RnsPoly[a.size()];
         out[0] = q.newPoly(true);
         if (subtract) q.sub(a.poly(0), scaled, out[0]);
@@ -120,7 +134,8 @@ public final class BfvEvaluator {
     public BfvCiphertext multiplyPlain(BfvCiphertext a, BfvPlaintext p) {
         a.check(ctx, "ciphertext");
         p.check(ctx);
-        RnsPoly lifted = ctx.scaling().lift(p.coefficients());
+        RnsBasis q = basis(a);
+        RnsPoly lifted = ctx.scaling(a.level()).lift(p.coefficients());
         RnsPoly[] out = new RnsPoly[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = q.newPoly(true);
@@ -137,9 +152,10 @@ public final class BfvEvaluator {
             throw new IllegalArgumentException("multiply needs two relinearized (2-poly) ciphertexts, got sizes "
                     + a.size() + " and " + b.size());
         }
+        sameLevel(a, b);
         RnsPoly[] pa = {a.poly(0), a.poly(1)};
         RnsPoly[] pb = a == b ? pa : new RnsPoly[] {b.poly(0), b.poly(1)};
-        return result(ctx.multiplier().multiply(pa, pb));
+        return result(ctx.multiplier(a.level()).multiply(pa, pb));
     }
 
     /** multiply followed by relinearize. */
@@ -156,6 +172,7 @@ public final class BfvEvaluator {
         if (relinKey == null) {
             throw new IllegalStateException("this evaluator has no relinearization key");
         }
+        RnsBasis q = basis(a);
         RnsPoly[] u = switcher.switchKey(a.poly(2), relinKey.key());
         q.add(u[0], a.poly(0), u[0]);
         q.add(u[1], a.poly(1), u[1]);
@@ -186,11 +203,45 @@ public final class BfvEvaluator {
             throw new IllegalStateException("this evaluator has no Galois keys");
         }
         SwitchingKey key = galoisKeys.get(galoisElement);
+        RnsBasis q = basis(a);
         RnsPoly c0 = q.newPoly(true), c1 = q.newPoly(true);
         ctx.rlwe().applyGalois(a.poly(0), galoisElement, c0);
         ctx.rlwe().applyGalois(a.poly(1), galoisElement, c1);
         RnsPoly[] u = switcher.switchKey(c1, key);
         q.add(u[0], c0, u[0]);
         return result(u);
+    }
+
+    /**
+     * Modulus switching (Brakerski, Gentry, Vaikuntanathan, ITCS 2012, Sec. 4; for BFV as in Kim,
+     * Polyakov, Zucca, ASIACRYPT 2021, Sec. 3): every poly becomes round(c / q_level) over
+     * Q_(level-1), so c0 + c1·s keeps encrypting m under Δ' ≈ Δ / q_level. The noise is divided by
+     * q_level and gains the rounding error (1 + s)/2; a ciphertext whose noise is already large
+     * loses almost no budget and becomes smaller and cheaper for every later operation.
+     */
+    public BfvCiphertext modSwitchToNext(BfvCiphertext a) {
+        a.check(ctx, "ciphertext");
+        int level = a.level();
+        if (level == 0) {
+            throw new IllegalArgumentException("the ciphertext has a single prime left; nothing to switch away");
+        }
+        RnsPoly[] out = new RnsPoly[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new RnsPoly(ctx.ringDegree(), level, true);
+            ctx.rlwe().rescaler(level).apply(a.poly(i), out[i]);
+        }
+        return result(out);
+    }
+
+    /** Switches down until the ciphertext is at {@code level}. */
+    public BfvCiphertext modSwitchTo(BfvCiphertext a, int level) {
+        a.check(ctx, "ciphertext");
+        ctx.rlwe().checkLevel(level);
+        if (level > a.level()) {
+            throw new IllegalArgumentException("cannot switch up from level " + a.level() + " to " + level);
+        }
+        BfvCiphertext c = a;
+        while (c.level() > level) c = modSwitchToNext(c);
+        return c;
     }
 }

@@ -53,8 +53,9 @@ final class HpsMultiplier {
     private final long[] own;              // [t·w_j·R/r_j] mod r_j
     private final long[] ownShoup;
 
-    HpsMultiplier(RlweContext rlwe, long t) {
-        this.q = rlwe.q();
+    /** For ciphertexts over {@code q} (Q or a prefix Q_l of it); R avoids every prime of rlwe's Q ∪ P and t. */
+    HpsMultiplier(RlweContext rlwe, RnsBasis q, long t) {
+        this.q = q;
         int n = q.ringDegree();
         double logQ = q.logProduct();
         int needed = (int) Math.ceil(logQ + Math.log(t) / Math.log(2) + Math.log(n) / Math.log(2) + 2);

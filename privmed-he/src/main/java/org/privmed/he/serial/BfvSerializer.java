@@ -21,7 +21,8 @@ import org.privmed.he.security.SecurityLevel;
  *
  * <p>BFV has its own object types for parameters, plaintexts and ciphertexts; keys are the RLWE keys
  * of the CKKS core and use its types and payloads, told apart by the parameter id. A BFV ciphertext
- * always has every prime of Q (level L in the header; scale 0). Payloads (little-endian):
+ * has the primes q_0 … q_level of Q (its level in the header: L when fresh, lower after modulus
+ * switching; scale 0). Payloads (little-endian):
  * <ul>
  *   <li>parameters: logN, |Q|, bits of Q, |P|, bits of P, dnum (u8 each), t (i64), security level
  *       ordinal, insecure-for-testing flag (u8), then every prime of Q and P (i64);</li>
@@ -147,15 +148,18 @@ public final class BfvSerializer {
     /** A fresh symmetric ciphertext whose c1 is still its seed's expansion is written as seed + c0. */
     public byte[] write(BfvCiphertext ct) {
         checkId(ct.paramsId(), "ciphertext");
+        int level = ct.level();
+        rlwe.checkLevel(level);
+        int limbs = level + 1;
         byte[] seed = seedStillValid(ct);
-        long payload = 1 + (seed != null ? Prng.SEED_BYTES + polyBytes() : ct.size() * polyBytes());
-        Frame.Writer w = Frame.writer(ObjectType.BFV_CIPHERTEXT, seed != null, id, rlwe.maxLevel(), NO_SCALE, payload);
+        long payload = 1 + (seed != null ? Prng.SEED_BYTES + polyBytes(limbs) : ct.size() * polyBytes(limbs));
+        Frame.Writer w = Frame.writer(ObjectType.BFV_CIPHERTEXT, seed != null, id, level, NO_SCALE, payload);
         w.u8(ct.size());
         if (seed != null) {
             w.bytes(seed);
-            writePoly(w, ct.poly(0), "ciphertext c0");
+            writePoly(w, ct.poly(0), limbs, "ciphertext c0");
         } else {
-            for (int i = 0; i < ct.size(); i++) writePoly(w, ct.poly(i), "ciphertext c" + i);
+            for (int i = 0; i < ct.size(); i++) writePoly(w, ct.poly(i), limbs, "ciphertext c" + i);
         }
         return w.finish();
     }
@@ -163,10 +167,12 @@ public final class BfvSerializer {
     public BfvCiphertext readCiphertext(byte[] data) throws HeFormatException {
         Frame.Reader r = open(data, ObjectType.BFV_CIPHERTEXT);
         Header h = r.header();
-        if (h.level() != rlwe.maxLevel() || Double.doubleToRawLongBits(h.scale()) != 0L) {
-            throw new HeFormatException("a BFV ciphertext has level " + rlwe.maxLevel() + " and no scale, the header holds level "
-                    + h.level() + " and scale " + h.scale());
+        int level = h.level();
+        if (level < 0 || level > rlwe.maxLevel() || Double.doubleToRawLongBits(h.scale()) != 0L) {
+            throw new HeFormatException("a BFV ciphertext has a level in [0, " + rlwe.maxLevel()
+                    + "] and no scale, the header holds level " + level + " and scale " + h.scale());
         }
+        int limbs = level + 1;
         int size = r.u8("ciphertext size");
         if (size < 2 || size > 3) {
             throw new HeFormatException("a ciphertext has 2 or 3 polys, the data says " + size);
@@ -174,15 +180,15 @@ public final class BfvSerializer {
         if (h.seeded() && size != 2) {
             throw new HeFormatException("only a 2-poly ciphertext can be seeded, the data says " + size + " polys");
         }
-        HeSerializer.expectPayload(h, 1 + (h.seeded() ? Prng.SEED_BYTES + polyBytes() : size * polyBytes()));
+        HeSerializer.expectPayload(h, 1 + (h.seeded() ? Prng.SEED_BYTES + polyBytes(limbs) : size * polyBytes(limbs)));
         RnsPoly[] polys = new RnsPoly[size];
         byte[] seed = null;
         if (h.seeded()) {
             seed = r.bytes(Prng.SEED_BYTES, "ciphertext seed");
-            polys[0] = readPoly(r, "ciphertext c0");
-            polys[1] = Encryptor.expandSeeded(rlwe, seed, rlwe.maxLevel());
+            polys[0] = readPoly(r, limbs, "ciphertext c0");
+            polys[1] = Encryptor.expandSeeded(rlwe, seed, level);
         } else {
-            for (int i = 0; i < size; i++) polys[i] = readPoly(r, "ciphertext c" + i);
+            for (int i = 0; i < size; i++) polys[i] = readPoly(r, limbs, "ciphertext c" + i);
         }
         r.expectEnd("ciphertext");
         return new BfvCiphertext(polys, id, seed);
@@ -193,7 +199,7 @@ public final class BfvSerializer {
             return null;
         }
         byte[] seed = ct.seed();
-        RnsPoly expanded = Encryptor.expandSeeded(rlwe, seed, rlwe.maxLevel());
+        RnsPoly expanded = Encryptor.expandSeeded(rlwe, seed, ct.level());
         for (int i = 0; i < expanded.limbCount(); i++) {
             if (!Arrays.equals(expanded.limb(i), ct.poly(1).limb(i))) {
                 return null;
@@ -202,23 +208,24 @@ public final class BfvSerializer {
         return seed;
     }
 
-    private long polyBytes() {
+    /** Bytes of a poly over q_0 … q_(limbs-1). */
+    private long polyBytes(int limbs) {
         long total = 0;
-        for (long prime : q) total += BitPacking.packedBytes(n, Frame.bitWidth(prime));
+        for (int i = 0; i < limbs; i++) total += BitPacking.packedBytes(n, Frame.bitWidth(q[i]));
         return total;
     }
 
-    private void writePoly(Frame.Writer w, RnsPoly p, String what) {
-        if (p.ringDegree() != n || p.limbCount() != q.length || !p.isNtt()) {
-            throw new IllegalArgumentException(what + ": expected an NTT-form poly with N = " + n + " and " + q.length
+    private void writePoly(Frame.Writer w, RnsPoly p, int limbs, String what) {
+        if (p.ringDegree() != n || p.limbCount() != limbs || !p.isNtt()) {
+            throw new IllegalArgumentException(what + ": expected an NTT-form poly with N = " + n + " and " + limbs
                     + " limbs, got N = " + p.ringDegree() + ", " + p.limbCount() + " limbs, ntt = " + p.isNtt());
         }
-        for (int i = 0; i < q.length; i++) w.residues(p.limb(i), 0, n, q[i], what + " limb " + i);
+        for (int i = 0; i < limbs; i++) w.residues(p.limb(i), 0, n, q[i], what + " limb " + i);
     }
 
-    private RnsPoly readPoly(Frame.Reader r, String what) throws HeFormatException {
-        RnsPoly p = new RnsPoly(n, q.length, true);
-        for (int i = 0; i < q.length; i++) r.residues(p.limb(i), 0, n, q[i], what + " limb " + i);
+    private RnsPoly readPoly(Frame.Reader r, int limbs, String what) throws HeFormatException {
+        RnsPoly p = new RnsPoly(n, limbs, true);
+        for (int i = 0; i < limbs; i++) r.residues(p.limb(i), 0, n, q[i], what + " limb " + i);
         return p;
     }
 

@@ -39,5 +39,7 @@ class BfvNoiseModelTest {
             e = M.keySwitch(M.multiply(e, fresh));
             close("multiply+relinearize depth " + depth, e, c);
         }
+        close("fresh, switched down one prime", M.modSwitch(fresh), F.eval.modSwitchToNext(ca));
+        close("depth 3, switched down two primes", M.modSwitch(M.modSwitch(e)), F.eval.modSwitchTo(c, c.level() - 2));
     }
 }

@@ -145,6 +145,40 @@ class BfvTest {
     }
 
     @Test
+    void modulusSwitchingKeepsTheMessageAndOpsWorkAtLowerLevels() throws Exception {
+        long t = F.t;
+        Random rnd = new Random(17);
+        long[] a = F.random(rnd), b = F.random(rnd);
+        BfvCiphertext product = F.eval.multiplyRelinearize(F.encrypt(a), F.encrypt(b));
+        long[] ab = op(a, b, (x, y) -> mulMod(x, y, t), t);
+        int before = F.decryptor.invariantNoiseBudget(product);
+        BfvCiphertext low = F.eval.modSwitchToNext(product);
+        assertEquals(F.ctx.maxLevel() - 1, low.level());
+        assertArrayEquals(ab, F.decrypt(low));
+        // dividing by q_L can never cost more than q_L's bits (BfvNoiseModelTest checks the exact amount)
+        int after = F.decryptor.invariantNoiseBudget(low);
+        assertTrue(after > 0 && after >= before - 44, "budget " + before + " -> " + after);
+        BfvCiphertext other = F.eval.modSwitchToNext(F.encrypt(b));
+        assertArrayEquals(op(ab, b, Long::sum, t), F.decrypt(F.eval.add(low, other)));
+        assertArrayEquals(op(ab, b, (x, y) -> mulMod(x, y, t), t), F.decrypt(F.eval.multiplyRelinearize(low, other)));
+        assertArrayEquals(op(ab, b, (x, y) -> mulMod(x, y, t), t),
+                F.decrypt(F.eval.multiplyPlain(low, F.encoder.encode(b))));
+        assertArrayEquals(op(ab, b, Long::sum, t), F.decrypt(F.eval.addPlain(low, F.encoder.encode(b))));
+        long[] rotated = F.decrypt(F.eval.rotateColumns(low));
+        int half = F.ctx.ringDegree() / 2;
+        for (int j = 0; j < half; j++) assertEquals(ab[half + j], rotated[j]);
+        BfvCiphertext lowest = F.eval.modSwitchTo(product, 0);
+        assertEquals(0, lowest.level());
+        assertArrayEquals(ab, F.decrypt(lowest));
+        assertThrows(IllegalArgumentException.class, () -> F.eval.modSwitchToNext(lowest));
+        assertThrows(IllegalArgumentException.class, () -> F.eval.add(low, F.encrypt(b)));
+        org.privmed.he.serial.BfvSerializer s = new org.privmed.he.serial.BfvSerializer(F.ctx);
+        byte[] small = s.write(low);
+        assertTrue(small.length < s.write(product).length, "fewer primes, fewer bytes");
+        assertArrayEquals(ab, F.decrypt(s.readCiphertext(small)));
+    }
+
+    @Test
     void productIsBitIdenticalAcrossThreadCounts() {
         Random rnd = new Random(9);
         BfvCiphertext a = F.encrypt(F.random(rnd)), b = F.encrypt(F.random(rnd));

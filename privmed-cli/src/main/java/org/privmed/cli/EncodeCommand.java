@@ -25,9 +25,14 @@ import org.privmed.encode.key.EncoderKey;
 import org.privmed.encode.key.KeyFiles;
 import org.privmed.encode.neuracrypt.EncoderConfig;
 import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
+import org.privmed.encode.train.ComparisonReport;
+import org.privmed.encode.train.EncodingComparison;
+import org.privmed.encode.train.PatchSet;
 import org.privmed.encode.train.PatchSetConfig;
 import org.privmed.encode.train.PatchSetResult;
 import org.privmed.encode.train.PatchSetTrainer;
+import org.privmed.eval.report.Report;
+import org.privmed.eval.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +46,7 @@ import picocli.CommandLine.Option;
     description = "NeuraCrypt-style private encoding of a dataset (NOT encryption: see"
         + " 'privmed encode audit' and docs/privacy.md).",
     subcommands = {EncodeCommand.Keygen.class, EncodeCommand.Run.class, EncodeCommand.AuditCmd.class,
-        EncodeCommand.TrainCmd.class})
+        EncodeCommand.TrainCmd.class, EncodeCommand.BenchCmd.class})
 final class EncodeCommand implements Callable<Integer> {
   static final String WARNING = "WARNING: NeuraCrypt encodings are re-identifiable (Carlini et al."
       + " 2021) - this is not encryption; run 'privmed encode audit' and read docs/privacy.md"
@@ -242,6 +247,11 @@ final class EncodeCommand implements Callable<Integer> {
         + " shuffle, candidates, reidentified, accuracy.")
     boolean json;
 
+    @Option(names = "--attack", defaultValue = "patch", description = "patch: compare images"
+        + " position by position (default); image: whole-image distances (the earlier, weaker"
+        + " attack, for comparison).")
+    String attack;
+
     @Mixin ShapeOptions shape;
 
     @Override
@@ -259,10 +269,34 @@ final class EncodeCommand implements Callable<Integer> {
         }
         ImageDataset d = Datasets.load(data, part);
         EncoderConfig cfg = shape.config(d);
-        ReidentificationAttack.Options opts = ReidentificationAttack.Options.defaults();
+        if (!attack.equals("patch") && !attack.equals("image")) {
+          System.err.println("privmed encode audit: unknown attack '" + attack
+              + "' (patch or image)");
+          return 2;
+        }
+        ReidentificationAttack.Options opts = ReidentificationAttack.Options.defaults()
+            .withPatchwise(attack.equals("patch"));
+        int[] depths = {0, 1, 2, 4};
+        int[] widths = {32, 64, 256};
+        int gridCells = depths.length * widths.length * 2;
+        long t0 = System.nanoTime();
         List<AuditResult> grid = sweep
-            ? Audit.sweep(k, cfg, d, candidates, seed, new int[] {0, 1, 2, 4},
-                new int[] {32, 64, 256}, new boolean[] {true, false}, opts)
+            ? Audit.sweep(k, cfg, d, candidates, seed, depths, widths, new boolean[] {true, false},
+                opts, new java.util.function.Consumer<>() {
+                  private int done;
+
+                  @Override
+                  public void accept(AuditResult r) {
+                    done++;
+                    double elapsed = (System.nanoTime() - t0) / 1e9;
+                    // Progress on stderr so that --json output stays one object.
+                    System.err.printf(Locale.ROOT, "[%d/%d] depth %d, width %d, shuffle %s:"
+                        + " %d / %d re-identified (%.0f s; ETA %.0f s)%n", done, gridCells,
+                        r.config().depth(), r.config().width(), r.config().shuffle() ? "on" : "off",
+                        r.reidentified(), r.candidates(), elapsed,
+                        elapsed / done * (gridCells - done));
+                  }
+                })
             : List.of();
         AuditResult main = Audit.run(k, cfg, d, candidates, seed, opts);
         if (json) {
@@ -270,6 +304,7 @@ final class EncodeCommand implements Callable<Integer> {
           o.addProperty("dataset", d.name());
           o.addProperty("keyFingerprint", k.fingerprint());
           o.addProperty("patch", cfg.patch());
+          o.addProperty("attack", attack);
           JsonArray stages = new JsonArray();
           for (int i = 0; i < main.stages().size(); i++) {
             JsonObject st = new JsonObject();
@@ -288,8 +323,9 @@ final class EncodeCommand implements Callable<Integer> {
           Gson gson = new GsonBuilder().disableHtmlEscaping().create();
           System.out.println(gson.toJson(o));
         } else {
-          System.out.printf(Locale.ROOT, "audit of key %s on %s: %d candidates, chance 1/%d%n",
-              k.fingerprint(), d.name(), candidates, candidates);
+          System.out.printf(Locale.ROOT,
+              "audit of key %s on %s (%s attack): %d candidates, chance 1/%d%n", k.fingerprint(),
+              d.name(), attack, candidates, candidates);
           if (cfg.shuffle()) {
             System.out.printf(Locale.ROOT, "  patch shuffle undone for %.1f %% of patches%n",
                 100 * main.positionsRecovered());
@@ -375,12 +411,12 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() {
       warn();
       try {
-        List<EncodedDataset> sets = new ArrayList<>();
+        List<PatchSet> sets = new ArrayList<>();
         for (Path p : train) {
-          sets.add(EncodedFile.read(p));
+          sets.add(PatchSet.of(EncodedFile.read(p)));
         }
-        EncodedDataset v = val == null ? null : EncodedFile.read(val);
-        EncodedDataset t = test == null ? null : EncodedFile.read(test);
+        PatchSet v = val == null ? null : PatchSet.of(EncodedFile.read(val));
+        PatchSet t = test == null ? null : PatchSet.of(EncodedFile.read(test));
         PatchSetConfig d = PatchSetConfig.defaults();
         PatchSetConfig cfg = new PatchSetConfig(d.embed(), d.heads(), d.hidden(), d.layers(),
             d.dropout(), lr, batchSize, epochs, seed, threads);
@@ -394,6 +430,86 @@ final class EncodeCommand implements Callable<Integer> {
         System.err.println("privmed encode fit: " + e.getMessage());
         return 2;
       }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Train the patch-set transformer on plaintext patches, on one hospital's"
+          + " encodings and on several hospitals' encodings (independent fresh keys), over several"
+          + " seeds; print mean +- sd and write a Markdown/JSON/PNG report per dataset.")
+  static final class BenchCmd implements Callable<Integer> {
+    @Option(names = "--data", split = ",", defaultValue = "pneumoniamnist,breastmnist",
+        description = "Datasets, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> data;
+
+    @Option(names = "--hospitals", split = ",", defaultValue = "0,1,3",
+        description = "Settings: 0 = plaintext patches, H = encoded by H hospitals with"
+            + " independent keys (default: ${DEFAULT-VALUE}).")
+    List<Integer> hospitals;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "42,43,44",
+        description = "Training seeds (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--reports", defaultValue = "reports",
+        description = "Report folder (default: ${DEFAULT-VALUE}).")
+    Path reports;
+
+    @Mixin ShapeOptions shape;
+
+    @Override
+    public Integer call() {
+      warn();
+      String command = "privmed encode bench --data " + String.join(",", data) + " --hospitals "
+          + join(hospitals) + " --seeds " + join(seeds) + " --epochs " + epochs + " --threads "
+          + threads;
+      StringBuilder tables = new StringBuilder();
+      try {
+        PatchSetConfig model = PatchSetConfig.defaults().withEpochs(epochs).withThreads(threads);
+        for (String name : data) {
+          ImageDataset tr = Datasets.load(name, Split.TRAIN);
+          ImageDataset va = Datasets.load(name, Split.VAL);
+          ImageDataset te = Datasets.load(name, Split.TEST);
+          EncoderConfig cfg = shape.config(tr);
+          long t0 = System.nanoTime();
+          List<EncodingComparison.Run> runs = EncodingComparison.run(tr, va, te, cfg, hospitals,
+              seeds, model, EncoderKey::generate, System.out::println);
+          String stem = Path.of(name).getFileName().toString().replaceFirst("\\.npz$", "");
+          Report report = ComparisonReport.report(te, runs, java.util.Map.of(
+              "command", command,
+              "encoder", String.format(Locale.ROOT, "patch %d, width %d, depth %d, shuffle %b",
+                  cfg.patch(), cfg.width(), cfg.depth(), cfg.shuffle()),
+              "model", String.format(Locale.ROOT, "patch-set transformer, embed %d, %d blocks,"
+                  + " Adam %s, batch %d, %d epochs, best validation AUROC kept", model.embed(),
+                  model.layers(), model.learningRate(), model.batchSize(), model.epochs()),
+              "seconds", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9)));
+          List<Path> files = ReportWriter.write(report, reports,
+              ("encode-bench-" + stem).replaceAll("[^A-Za-z0-9._-]", "_"));
+          String table = ComparisonReport.markdown(stem, ComparisonReport.summarise(runs), null);
+          System.out.println(table);
+          System.out.println("report: " + files.get(0) + " (+ " + (files.size() - 1)
+              + " more files)");
+          tables.append(table).append('\n');
+        }
+        System.out.println(tables.toString().stripTrailing());
+        System.out.println();
+        System.out.println("`" + command + "`");
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("privmed encode bench: " + e.getMessage());
+        return 2;
+      }
+    }
+
+    private static String join(List<? extends Number> xs) {
+      return String.join(",", xs.stream().map(String::valueOf).toList());
     }
   }
 }

@@ -63,16 +63,20 @@ public final class Audit {
   /**
    * The audit over a grid of depths, widths and shuffle settings around {@code base}, same key and
    * same candidates for every cell so the cells differ only in the encoder.
+   *
+   * @param onCell called after each cell, for progress lines
    */
   public static List<AuditResult> sweep(EncoderKey key, EncoderConfig base, ImageDataset data,
       int candidates, long seed, int[] depths, int[] widths, boolean[] shuffles,
-      ReidentificationAttack.Options options) {
+      ReidentificationAttack.Options options, java.util.function.Consumer<AuditResult> onCell) {
     List<AuditResult> out = new ArrayList<>();
     for (boolean shuffle : shuffles) {
       for (int width : widths) {
         for (int depth : depths) {
           EncoderConfig cfg = base.withDepth(depth).withWidth(width).withShuffle(shuffle);
-          out.add(run(key, cfg, data, candidates, seed, options));
+          AuditResult r = run(key, cfg, data, candidates, seed, options);
+          out.add(r);
+          onCell.accept(r);
         }
       }
     }

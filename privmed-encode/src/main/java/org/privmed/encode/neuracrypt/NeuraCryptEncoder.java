@@ -165,6 +165,26 @@ public final class NeuraCryptEncoder {
     return out;
   }
 
+  /**
+   * The k×k patches of {@code image} as the patch embedding receives them, unencoded, in grid
+   * order: {@code patches × C·k·k} values. The control in comparisons of training on encodings.
+   */
+  public static float[] rawPatches(EncoderConfig config, float[] image) {
+    int values = config.patchValues();
+    int[][] idx = patchIndex(config);
+    if (image.length != config.imageChannels() * config.imageHeight() * config.imageWidth()) {
+      throw new IllegalArgumentException("image has " + image.length + " values, expected "
+          + config.imageChannels() + "x" + config.imageHeight() + "x" + config.imageWidth());
+    }
+    float[] out = new float[idx.length * values];
+    for (int q = 0; q < idx.length; q++) {
+      for (int i = 0; i < values; i++) {
+        out[q * values + i] = image[idx[q][i]];
+      }
+    }
+    return out;
+  }
+
   private int[] permutationFor(float[] image) {
     byte[] iv;
     try {

@@ -44,4 +44,14 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
         newEpochs, seed, threads);
   }
+
+  public PatchSetConfig withSeed(long newSeed) {
+    return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
+        epochs, newSeed, threads);
+  }
+
+  public PatchSetConfig withThreads(int newThreads) {
+    return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
+        epochs, seed, newThreads);
+  }
 }

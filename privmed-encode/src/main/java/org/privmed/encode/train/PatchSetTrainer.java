@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.privmed.encode.format.EncodedDataset;
 import org.privmed.eval.metrics.Auroc;
 
 /**
@@ -54,31 +53,24 @@ public final class PatchSetTrainer {
    * @param validation may be null (then the last epoch is kept)
    * @param test may be null
    */
-  public static PatchSetResult train(List<EncodedDataset> train, EncodedDataset validation,
-      EncodedDataset test, PatchSetConfig config, Consumer<PatchSetResult.Epoch> onEpoch) {
+  public static PatchSetResult train(List<PatchSet> train, PatchSet validation,
+      PatchSet test, PatchSetConfig config, Consumer<PatchSetResult.Epoch> onEpoch) {
     Objects.requireNonNull(config, "config");
     if (train == null || train.isEmpty()) {
       throw new IllegalArgumentException("no training data");
     }
-    EncodedDataset first = train.get(0);
+    PatchSet first = train.get(0);
     int patches = first.patches();
     int width = first.width();
     int classes = first.classNames().size();
-    for (EncodedDataset d : concat(train, validation, test)) {
-      if (d.patches() != patches || d.width() != width) {
-        throw new IllegalArgumentException("encoded set " + d.name() + " has " + d.patches()
-            + " patches of " + d.width() + ", expected " + patches + " of " + width);
-      }
-      if (!d.classNames().equals(first.classNames())) {
-        throw new IllegalArgumentException("encoded set " + d.name() + " has classes "
-            + d.classNames() + ", expected " + first.classNames());
-      }
+    for (PatchSet d : concat(train, validation, test)) {
+      first.requireCompatible(d);
     }
     List<float[]> xs = new ArrayList<>();
     List<Integer> ys = new ArrayList<>();
-    for (EncodedDataset d : train) {
+    for (PatchSet d : train) {
       for (int i = 0; i < d.size(); i++) {
-        xs.add(d.encodings()[i]);
+        xs.add(d.rows()[i]);
         ys.add(d.labels()[i]);
       }
     }
@@ -136,9 +128,9 @@ public final class PatchSetTrainer {
           double valAcc = Double.NaN;
           double valAuroc = Double.NaN;
           if (validation != null && validation.size() > 0) {
-            double[] s = score(trainer, validation, stats, config.batchSize());
-            valAcc = s[0];
-            valAuroc = s[1];
+            double[][] p = probabilities(trainer, validation, stats, config.batchSize());
+            valAcc = accuracy(validation.labels(), p);
+            valAuroc = auroc(validation.labels(), p);
           }
           PatchSetResult.Epoch e = new PatchSetResult.Epoch(epoch, lossSum / n, valAcc, valAuroc);
           history.add(e);
@@ -153,13 +145,14 @@ public final class PatchSetTrainer {
         restore(model.getBlock(), best);
         double testAcc = Double.NaN;
         double testAuroc = Double.NaN;
+        double[][] testScores = new double[0][];
         if (test != null && test.size() > 0) {
-          double[] s = score(trainer, test, stats, config.batchSize());
-          testAcc = s[0];
-          testAuroc = s[1];
+          testScores = probabilities(trainer, test, stats, config.batchSize());
+          testAcc = accuracy(test.labels(), testScores);
+          testAuroc = auroc(test.labels(), testScores);
         }
         best.close();
-        return new PatchSetResult(history, bestEpoch, testAcc, testAuroc);
+        return new PatchSetResult(history, bestEpoch, testAcc, testAuroc, testScores);
       }
     }
   }
@@ -178,8 +171,9 @@ public final class PatchSetTrainer {
     return net;
   }
 
-  /** {accuracy, AUROC} of the trainer's current weights on {@code d}. */
-  private static double[] score(Trainer trainer, EncodedDataset d, double[][] stats, int batch) {
+  /** Softmax class probabilities (n × classes, column = label) of the current weights on d. */
+  private static double[][] probabilities(Trainer trainer, PatchSet d, double[][] stats,
+      int batch) {
     int patches = d.patches();
     int width = d.width();
     int n = d.size();
@@ -189,7 +183,7 @@ public final class PatchSetTrainer {
       int m = Math.min(batch, n - from);
       float[] flat = new float[m * patches * width];
       for (int i = 0; i < m; i++) {
-        standardiseInto(d.encodings()[from + i], stats, flat, i * patches * width);
+        standardiseInto(d.rows()[from + i], stats, flat, i * patches * width);
       }
       try (NDManager bm = trainer.getManager().newSubManager()) {
         NDArray x = bm.create(flat, new Shape(m, patches, width));
@@ -201,33 +195,43 @@ public final class PatchSetTrainer {
         }
       }
     }
+    return probs;
+  }
+
+  static double accuracy(int[] labels, double[][] probs) {
     long correct = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < labels.length; i++) {
       int arg = 0;
-      for (int c = 1; c < classes; c++) {
+      for (int c = 1; c < probs[i].length; c++) {
         if (probs[i][c] > probs[i][arg]) {
           arg = c;
         }
       }
-      if (arg == d.labels()[i]) {
+      if (arg == labels[i]) {
         correct++;
       }
     }
-    double auroc;
+    return (double) correct / labels.length;
+  }
+
+  /**
+   * AUROC with the probability column of the class it scores: in a binary task, class 1's column
+   * ranks class 1 against class 0 (BreastMNIST's minority class is 0, so taking column 0 here would
+   * read as an AUROC below 0.5).
+   */
+  static double auroc(int[] labels, double[][] probs) {
     try {
-      if (classes == 2) {
-        double[] pos = new double[n];
-        for (int i = 0; i < n; i++) {
+      if (probs[0].length == 2) {
+        double[] pos = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
           pos[i] = probs[i][1];
         }
-        auroc = Auroc.binary(d.labels(), pos, 1);
-      } else {
-        auroc = Auroc.oneVsRestMacro(d.labels(), probs);
+        return Auroc.binary(labels, pos, 1);
       }
+      return Auroc.oneVsRestMacro(labels, probs);
     } catch (IllegalArgumentException e) {
-      auroc = Double.NaN; // one class only in this set
+      return Double.NaN; // one class only in this set
     }
-    return new double[] {(double) correct / n, auroc};
   }
 
   private static NDList snapshot(Block block) {
@@ -290,9 +294,8 @@ public final class PatchSetTrainer {
     return p;
   }
 
-  private static List<EncodedDataset> concat(List<EncodedDataset> a, EncodedDataset b,
-      EncodedDataset c) {
-    List<EncodedDataset> all = new ArrayList<>(a);
+  private static List<PatchSet> concat(List<PatchSet> a, PatchSet b, PatchSet c) {
+    List<PatchSet> all = new ArrayList<>(a);
     if (b != null) {
       all.add(b);
     }

@@ -73,13 +73,59 @@ class PatchSetTrainerTest {
         EncoderConfig.defaults(1, 28, 28));
     EncodedDataset tr = EncodedDataset.encode(enc, small);
     EncodedDataset va = EncodedDataset.encode(enc, val.subset("pneumoniamnist/val[0:200]", valRows));
-    PatchSetResult r = PatchSetTrainer.train(List.of(tr), va, va,
+    PatchSetResult r = PatchSetTrainer.train(List.of(PatchSet.of(tr)), PatchSet.of(va),
+        PatchSet.of(va),
         PatchSetConfig.defaults().withEpochs(2), e -> { });
     assertEquals(2, r.epochs().size());
     // Measured: AUROC 0.951 on these 200 validation images after 2 epochs on 400 (train loss
     // 0.46); chance is 0.5, so the bound 0.8 leaves margin for thread-count differences.
     assertTrue(r.testAuroc() > 0.8, "AUROC " + r.testAuroc());
     assertTrue(r.epochs().get(1).trainLoss() < Math.log(2), "loss " + r.epochs().get(1));
+  }
+
+  /**
+   * BreastMNIST's shape in miniature: the minority class is 0 (27 %), told apart by a shifted mean.
+   * A trainer that scored with class 0's probability column, or whose labels and rows came apart,
+   * would report an AUROC near 1 - x instead of x; the plain patch-set transformer must learn it.
+   */
+  @Test
+  void learnsAMinorityClassZeroAndScoresClassOnesColumn() {
+    Random r = new Random(11);
+    int n = 200;
+    int patches = 4;
+    int width = 6;
+    float[][] rows = new float[n][patches * width];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextDouble() < 0.27 ? 0 : 1;
+      for (int v = 0; v < rows[i].length; v++) {
+        rows[i][v] = (float) (r.nextGaussian() + (labels[i] == 0 ? 0.8 : 0));
+      }
+    }
+    PatchSet all = new PatchSet("synthetic", PatchSet.PLAINTEXT, patches, width, rows, labels,
+        List.of("minority", "majority"));
+    PatchSet train = slice(all, 0, 140);
+    PatchSet test = slice(all, 140, n);
+    PatchSetResult res = PatchSetTrainer.train(List.of(train), test, test,
+        new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3, 32, 4, 3, 1), e -> { });
+    assertTrue(res.testAuroc() > 0.9, "AUROC " + res.testAuroc());
+    assertEquals(test.size(), res.testScores().length);
+    assertEquals(res.testAuroc(), PatchSetTrainer.auroc(test.labels(), res.testScores()), 1e-12);
+  }
+
+  @Test
+  void aurocRanksByClassOnesProbability() {
+    int[] labels = {0, 0, 1, 1, 1};
+    double[][] p = {{0.9, 0.1}, {0.6, 0.4}, {0.3, 0.7}, {0.45, 0.55}, {0.2, 0.8}};
+    assertEquals(1.0, PatchSetTrainer.auroc(labels, p), 1e-12);
+    assertEquals(0.6, PatchSetTrainer.accuracy(labels, new double[][] {
+        {0.9, 0.1}, {0.4, 0.6}, {0.3, 0.7}, {0.55, 0.45}, {0.2, 0.8}}), 1e-12);
+  }
+
+  private static PatchSet slice(PatchSet s, int from, int to) {
+    return new PatchSet(s.name() + "[" + from + ":" + to + "]", s.source(), s.patches(),
+        s.width(), java.util.Arrays.copyOfRange(s.rows(), from, to),
+        java.util.Arrays.copyOfRange(s.labels(), from, to), s.classNames());
   }
 
   @Test
@@ -91,7 +137,8 @@ class PatchSetTrainerTest {
     EncodedDataset y = new EncodedDataset("b", b, "0123456789abcdef",
         new float[][] {new float[b.encodedValues()]}, new int[] {0}, List.of("n", "p"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PatchSetTrainer.train(List.of(x), y, null, PatchSetConfig.defaults(), ep -> { }));
+        () -> PatchSetTrainer.train(List.of(PatchSet.of(x)), PatchSet.of(y), null,
+            PatchSetConfig.defaults(), ep -> { }));
     assertTrue(e.getMessage().contains("32"), e.getMessage());
   }
 }

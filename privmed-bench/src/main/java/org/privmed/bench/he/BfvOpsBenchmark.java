@@ -31,7 +31,7 @@ public final class BfvOpsBenchmark {
   /** Operation names in output order; the JSON field "op" uses exactly these. */
   public static final List<String> OPS = List.of("encode", "encrypt_pk", "encrypt_sk", "decrypt",
       "decode", "add", "multiply_plain", "multiply", "relinearize", "multiply_relinearize",
-      "rotate_rows", "rotate_columns");
+      "rotate_rows", "rotate_columns", "mod_switch_to_next");
 
   /** The name of the one BFV parameter set in the output. */
   public static final String SET_NAME = "SEAL";
@@ -89,6 +89,7 @@ public final class BfvOpsBenchmark {
           () -> eval.multiplyRelinearize(ct1, ct2)));
       record.accept(timer.time("rotate_rows", n, limbs, () -> eval.rotateRows(ct1, 1)));
       record.accept(timer.time("rotate_columns", n, limbs, () -> eval.rotateColumns(ct1)));
+      record.accept(timer.time("mod_switch_to_next", n, limbs, () -> eval.modSwitchToNext(ct1)));
 
       BfvSerializer serializer = new BfvSerializer(ctx);
       Map<String, Long> sizes = new LinkedHashMap<>();
@@ -99,8 +100,12 @@ public final class BfvOpsBenchmark {
           (long) serializer.write(keygen.galoisKeys(ctx.galoisElementForRowRotation(1))).length);
       Map<String, Long> budget = new LinkedHashMap<>();
       budget.put("fresh", (long) decryptor.invariantNoiseBudget(ct1));
-      budget.put("after_multiply_relinearize",
-          (long) decryptor.invariantNoiseBudget(eval.relinearize(product)));
+      BfvCiphertext relinearized = eval.relinearize(product);
+      budget.put("after_multiply_relinearize", (long) decryptor.invariantNoiseBudget(relinearized));
+      budget.put("after_multiply_relinearize_mod_switch",
+          (long) decryptor.invariantNoiseBudget(eval.modSwitchToNext(relinearized)));
+      sizes.put("ciphertext_one_prime_dropped_bytes",
+          (long) serializer.write(eval.modSwitchToNext(ct1)).length);
       return new HeOpsBenchmark.Result(SET_NAME, ParamSummary.of(params), threads, List.copyOf(ops),
           sizes, budget);
     }

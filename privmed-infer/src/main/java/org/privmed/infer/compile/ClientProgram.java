@@ -74,6 +74,26 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
         p.model().classNames());
   }
 
+  @Override
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  @Override
+  public double[] std() {
+    return std.clone();
+  }
+
+  @Override
+  public int[] outputCiphertext() {
+    return outputCiphertext.clone();
+  }
+
+  @Override
+  public int[] outputSlot() {
+    return outputSlot.clone();
+  }
+
   public int classes() {
     return classNames.size();
   }

@@ -111,9 +111,11 @@ public final class ClientSession {
       decoded[o] = encoder.decodeReal(decryptor.decrypt(scores[o]));
     }
     int stride = program.imageStride();
+    int[] cts = program.outputCiphertext();
+    int[] slots = program.outputSlot();
     for (int c = 0; c < classes; c++) {
-      double[] v = decoded[program.outputCiphertext()[c]];
-      int slot = program.outputSlot()[c];
+      double[] v = decoded[cts[c]];
+      int slot = slots[c];
       for (int b = 0; b < images; b++) {
         out[b][c] = v[slot + b * stride];
       }

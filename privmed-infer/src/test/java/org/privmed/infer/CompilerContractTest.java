@@ -120,6 +120,30 @@ class CompilerContractTest {
     checkAgainstPlain(tinyModel(new Polynomial(new double[] {0.1, 0.5, 0.2})), Packing.THROUGHPUT);
   }
 
+  /**
+   * Logits in the hundreds (as a trained network's): the program is accepted against the target
+   * relative to the largest logit, and the encrypted logits still stay within its predicted error.
+   */
+  @Test
+  void largeLogitsAreJudgedAgainstTheRelativeTarget() {
+    Model base = shallowModel();
+    List<Layer> layers = new ArrayList<>(base.layers());
+    Dense last = (Dense) layers.get(layers.size() - 1);
+    double[] w = last.weight().clone();
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= 400;
+    }
+    layers.set(layers.size() - 1, new Dense(last.inFeatures(), last.outFeatures(), w, last.bias()));
+    Model loud = base.withLayers(layers);
+    HeProgram prog = HeCompiler.compile(loud, Packing.LATENCY, CompileOptions.defaults(), images(2));
+    double[] ranges = prog.calibrationMaxAbs();
+    double largest = ranges[ranges.length - 1];
+    assertTrue(largest > 100, "logits reach " + largest);
+    assertTrue(prog.predictedError() <= Math.max(0.05, 1e-3 * largest), "predicted "
+        + prog.predictedError());
+    checkAgainstPlain(loud, Packing.LATENCY);
+  }
+
   @Test
   void reluIsRefusedNamingTheLayerAndItsReplacement() {
     Model m = tinyModel(new Relu());

@@ -40,6 +40,10 @@ final class BenchInferCommand implements Callable<Integer> {
   @Option(names = "--images", description = "Test images (default: 10 latency, one full batch throughput).")
   Integer images;
 
+  @Option(names = "--offset", defaultValue = "0",
+      description = "Skip the first K test images (to split a long fidelity run into parts).")
+  int offset;
+
   @Option(names = "--threads", defaultValue = "1", description = "Threads (default ${DEFAULT-VALUE}).")
   int threads;
 
@@ -71,7 +75,12 @@ final class BenchInferCommand implements Callable<Integer> {
     }
     HeProgram prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);
     int n = images != null ? images : (p == Packing.LATENCY ? 10 : prog.imagesPerBatch());
-    n = Math.min(n, test.size());
+    if (offset < 0 || offset >= test.size()) {
+      System.err.println("privmed bench infer: --offset must be in [0, " + test.size() + "), got "
+          + offset);
+      return 2;
+    }
+    n = Math.min(n, test.size() - offset);
     if (n < 1) {
       System.err.println("privmed bench infer: --images must be >= 1");
       return 2;
@@ -97,7 +106,7 @@ final class BenchInferCommand implements Callable<Integer> {
         int batch = prog.imagesPerBatch();
         for (int start = 0; start < n; start += batch) {
           int count = Math.min(batch, n - start);
-          float[][] imgs = Arrays.copyOfRange(test.images(), start, start + count);
+          float[][] imgs = Arrays.copyOfRange(test.images(), offset + start, offset + start + count);
           long t0 = System.nanoTime();
           Ciphertext[] in = client.encrypt(imgs);
           long t1 = System.nanoTime();
@@ -115,7 +124,7 @@ final class BenchInferCommand implements Callable<Integer> {
             double[] plain = PlainInference.logits(m, imgs[b]);
             int pa = PlainInference.argmax(plain);
             int ea = PlainInference.argmax(logits[b]);
-            int label = test.labels()[start + b];
+            int label = test.labels()[offset + start + b];
             agree += pa == ea ? 1 : 0;
             plainCorrect += pa == label ? 1 : 0;
             encCorrect += ea == label ? 1 : 0;
@@ -136,11 +145,12 @@ final class BenchInferCommand implements Callable<Integer> {
     String name = m.name();
     if (json) {
       System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"packing\": \"%s\", \"images\": %d, "
+              + "\"offset\": %d, "
               + "\"threads\": %d, \"encrypt_ms\": %.3f, \"evaluate_ms\": %.3f, \"decrypt_ms\": %.3f, "
               + "\"per_image_ms\": %.4f, \"agreement\": %.6f, \"accuracy_plain\": %.6f, "
               + "\"accuracy_encrypted\": %.6f, \"upload_bytes\": %d, \"key_bytes\": %d, "
               + "\"max_logit_error\": %.3g, \"predicted_error\": %.3g, \"ring_degree\": %d}%n",
-          name.replace("\"", "'"), p.name().toLowerCase(Locale.ROOT), n, threads, encMs, evalMs,
+          name.replace("\"", "'"), p.name().toLowerCase(Locale.ROOT), n, offset, threads, encMs, evalMs,
           decMs, (encMs + evalMs + decMs) / n, (double) agree / n, (double) plainCorrect / n,
           (double) encCorrect / n, upload / n, keyBytes, worst, prog.predictedError(),
           prog.parameters().ringDegree());

@@ -69,7 +69,9 @@ public final class ShamirSecretSharing {
         }
         List<Share> basis = shares.subList(0, threshold);
         for (Share extra : shares.subList(threshold, shares.size())) {
-            if (!interpolate(basis, BigInteger.valueOf(extra.x())).equals(extra.y())) {
+            // f(x) = n/d is checked as n = y·d: no field inversion per surplus share.
+            BigInteger[] f = interpolateFraction(basis, BigInteger.valueOf(extra.x()));
+            if (!f[0].equals(extra.y().multiply(f[1]).mod(PRIME))) {
                 throw new IllegalArgumentException("share at x=" + extra.x() + " is inconsistent with the others");
             }
         }
@@ -95,20 +97,41 @@ public final class ShamirSecretSharing {
 
     /** f(at) for the polynomial through {@code points}, by Lagrange interpolation mod p. */
     static BigInteger interpolate(List<Share> points, BigInteger at) {
-        BigInteger sum = BigInteger.ZERO;
-        for (int i = 0; i < points.size(); i++) {
+        BigInteger[] f = interpolateFraction(points, at);
+        return f[0].multiply(f[1].modInverse(PRIME)).mod(PRIME);
+    }
+
+    /**
+     * f(at) as a fraction {n, d} mod p: the Lagrange terms y_i·num_i/den_i over the common
+     * denominator d = Π den_i, so one inversion (or none, to compare) replaces one per term.
+     */
+    private static BigInteger[] interpolateFraction(List<Share> points, BigInteger at) {
+        int n = points.size();
+        BigInteger[] num = new BigInteger[n];
+        BigInteger[] den = new BigInteger[n];
+        for (int i = 0; i < n; i++) {
             BigInteger xi = BigInteger.valueOf(points.get(i).x());
-            BigInteger num = BigInteger.ONE;
-            BigInteger den = BigInteger.ONE;
-            for (int j = 0; j < points.size(); j++) {
+            num[i] = BigInteger.ONE;
+            den[i] = BigInteger.ONE;
+            for (int j = 0; j < n; j++) {
                 if (j == i) continue;
                 BigInteger xj = BigInteger.valueOf(points.get(j).x());
-                num = num.multiply(at.subtract(xj)).mod(PRIME);
-                den = den.multiply(xi.subtract(xj)).mod(PRIME);
+                num[i] = num[i].multiply(at.subtract(xj)).mod(PRIME);
+                den[i] = den[i].multiply(xi.subtract(xj)).mod(PRIME);
             }
-            sum = sum.add(points.get(i).y().multiply(num).multiply(den.modInverse(PRIME))).mod(PRIME);
         }
-        return sum;
+        // prefix[i]·suffix[i+1] = Π_{k≠i} den_k
+        BigInteger[] prefix = new BigInteger[n + 1];
+        BigInteger[] suffix = new BigInteger[n + 1];
+        prefix[0] = BigInteger.ONE;
+        suffix[n] = BigInteger.ONE;
+        for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i].multiply(den[i]).mod(PRIME);
+        for (int i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1].multiply(den[i]).mod(PRIME);
+        BigInteger sum = BigInteger.ZERO;
+        for (int i = 0; i < n; i++) {
+            sum = sum.add(points.get(i).y().multiply(num[i]).mod(PRIME).multiply(prefix[i].multiply(suffix[i + 1]).mod(PRIME))).mod(PRIME);
+        }
+        return new BigInteger[] {sum, prefix[n]};
     }
 
     private static BigInteger evaluate(BigInteger[] coefficients, BigInteger x) {

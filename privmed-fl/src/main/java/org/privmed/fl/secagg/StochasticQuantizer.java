@@ -37,17 +37,26 @@ public final class StochasticQuantizer {
     public int[] quantize(float[] values, AesCtrPrg random) {
         if (values == null) throw new IllegalArgumentException("values must be non-null");
         double scale = (levels - 1) / (2 * clippingRange);
+        long top = levels - 1;
         int[] out = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            float v = values[i];
-            if (!Float.isFinite(v)) throw new IllegalArgumentException("values[" + i + "] is " + v);
-            double clipped = Math.max(-clippingRange, Math.min(clippingRange, v));
-            double scaled = (clipped + clippingRange) * scale;
-            double floor = Math.floor(scaled);
-            // A 32-bit uniform decides the rounding: its 2⁻³² resolution biases the result by at
-            // most 2⁻³² of a step, far below the step itself, and costs half a 53-bit draw.
-            long q = (long) floor + ((random.nextInt() & 0xffffffffL) * 0x1.0p-32 < scaled - floor ? 1 : 0);
-            out[i] = (int) Math.min(q, levels - 1);
+        // Rounding coins come in blocks of uniform words: one bulk keystream call per block
+        // instead of a generator call per value.
+        int[] coins = new int[Math.min(values.length, 1 << 14)];
+        for (int from = 0; from < values.length; from += coins.length) {
+            int n = Math.min(coins.length, values.length - from);
+            random.nextInts(coins, 0, n);
+            for (int j = 0; j < n; j++) {
+                int i = from + j;
+                float v = values[i];
+                if (!Float.isFinite(v)) throw new IllegalArgumentException("values[" + i + "] is " + v);
+                double clipped = Math.max(-clippingRange, Math.min(clippingRange, v));
+                double scaled = (clipped + clippingRange) * scale;
+                long floor = (long) scaled; // scaled >= 0, so truncation is floor
+                // A 32-bit uniform decides the rounding: its 2⁻³² resolution biases the result by at
+                // most 2⁻³² of a step, far below the step itself.
+                long q = floor + ((coins[j] & 0xffffffffL) * 0x1.0p-32 < scaled - floor ? 1 : 0);
+                out[i] = (int) Math.min(q, top);
+            }
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package org.privmed.fl.secagg;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
@@ -12,7 +13,8 @@ final class VectorCodec {
     static ByteString encode(int[] v) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(v);
-        return ByteString.copyFrom(b.array());
+        // The fresh array is never written again, so wrapping it saves a vector-sized copy.
+        return UnsafeByteOperations.unsafeWrap(b.array());
     }
 
     /** Adds the encoded vector into {@code acc} mod 2³² without materialising a second int array. */

@@ -1,0 +1,128 @@
+package org.privmed.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.privmed.fl.bench.SecAggCostBenchmark;
+import org.privmed.fl.bench.SecAggCostBenchmark.Row;
+import org.privmed.fl.bench.SecAggCostBenchmark.Side;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code privmed bench secagg}: what a SecAgg+ round costs over a plain FedAvg round. */
+@Command(name = "secagg", mixinStandardHelpOptions = true,
+    description = {"Cost of a SecAgg+ round against a plain FedAvg round (no local training in either):",
+        "client and coordinator CPU time, bytes per client, round time with clients on their own",
+        "machines (coordinator + slowest client, as Bell et al. 2020 report it) and in-process wall time."})
+final class BenchSecAggCommand implements Callable<Integer> {
+  /** The bar: a SecAgg+ round at most twice a plain one, 100 clients, 1M parameters. */
+  private static final int BAR_CLIENTS = 100;
+  private static final double BAR_RATIO = 2.0;
+
+  @Option(names = "--clients", split = ",", defaultValue = "10,50,100,500",
+      description = "Client counts (default: ${DEFAULT-VALUE}).")
+  List<Integer> clients;
+
+  @Option(names = "--params", defaultValue = "1000000", description = "Update length (default: ${DEFAULT-VALUE}).")
+  int params;
+
+  @Option(names = "--reps", defaultValue = "3", description = "Rounds per mode and count; medians reported (default: ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Pool for the simulated clients (0 = all cores).")
+  int threads;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout instead of the table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    List<Row> rows = new ArrayList<>();
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < clients.size(); i++) {
+        rows.add(SecAggCostBenchmark.measure(clients.get(i), params, reps, pool, new SecureRandom()));
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        // Cost grows about linearly in the client count: extrapolate the rest from what is done.
+        double doneClients = clients.subList(0, i + 1).stream().mapToDouble(Integer::doubleValue).sum();
+        double leftClients = clients.subList(i + 1, clients.size()).stream().mapToDouble(Integer::doubleValue).sum();
+        System.err.printf(Locale.ROOT, "[bench secagg] %d/%d: %d clients done in %.0f s total, ETA %.0f s%n", i + 1, clients.size(),
+            clients.get(i), elapsed, elapsed / doneClients * leftClients);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("privmed bench secagg: " + e.getMessage());
+      return 2;
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.print(json ? json(rows, n) + System.lineSeparator() : table(rows, n));
+    return 0;
+  }
+
+  private String table(List<Row> rows, int poolThreads) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%,d parameters, %d repetitions (medians), %d pool threads, CPU time per part%n", params, reps,
+        poolThreads));
+    b.append(String.format(Locale.ROOT, "%7s %3s %3s | %9s %9s %9s %9s | %9s %9s %9s %9s | %7s %7s | %11s %11s %11s%n",
+        "clients", "k", "t", "pl_cli_ms", "pl_crd_ms", "pl_rnd_ms", "pl_wallms", "sa_cli_ms", "sa_crd_ms", "sa_rnd_ms", "sa_wallms",
+        "rnd_x", "wall_x", "pl_up_B", "sa_up_B", "sa_down_B"));
+    for (Row r : rows) {
+      Side p = r.plain();
+      Side s = r.secAgg();
+      b.append(String.format(Locale.ROOT, "%7d %3d %3d | %9.1f %9.1f %9.1f %9.1f | %9.1f %9.1f %9.1f %9.1f | %7.2f %7.2f | %,11.0f %,11.0f %,11.0f%n",
+          r.clients(), r.numShares(), r.threshold(), p.clientMsMax(), p.coordinatorMs(), p.distributedMs(), p.wallMs(),
+          s.clientMsMax(), s.coordinatorMs(), s.distributedMs(), s.wallMs(), r.distributedRatio(), r.wallRatio(),
+          p.bytesUp(), s.bytesUp(), s.bytesDown()));
+    }
+    b.append("cli_ms: slowest client's compute (median client in --json); crd_ms: coordinator compute;"
+        + " rnd_ms = crd_ms + cli_ms (clients on their own machines); wallms: everything in this process.\n");
+    for (Row r : rows) {
+      if (r.clients() != BAR_CLIENTS) continue;
+      b.append(String.format(Locale.ROOT, "bar (%d clients, SecAgg+ <= %.0fx plain): round time %.2fx — %s; in-process wall %.2fx — %s%n",
+          BAR_CLIENTS, BAR_RATIO, r.distributedRatio(), r.distributedRatio() <= BAR_RATIO ? "met" : "missed", r.wallRatio(),
+          r.wallRatio() <= BAR_RATIO ? "met" : "missed"));
+    }
+    return b.toString();
+  }
+
+  private String json(List<Row> rows, int poolThreads) {
+    JsonObject o = new JsonObject();
+    o.addProperty("params", params);
+    o.addProperty("reps", reps);
+    o.addProperty("threads", poolThreads);
+    JsonArray a = new JsonArray();
+    for (Row r : rows) {
+      JsonObject j = new JsonObject();
+      j.addProperty("clients", r.clients());
+      j.addProperty("num_shares", r.numShares());
+      j.addProperty("threshold", r.threshold());
+      j.add("plain", side(r.plain()));
+      j.add("secagg", side(r.secAgg()));
+      j.addProperty("round_ratio", r.distributedRatio());
+      j.addProperty("wall_ratio", r.wallRatio());
+      a.add(j);
+    }
+    o.add("rows", a);
+    return o.toString();
+  }
+
+  private static JsonObject side(Side s) {
+    JsonObject j = new JsonObject();
+    j.addProperty("client_ms_median", s.clientMsMedian());
+    j.addProperty("client_ms_max", s.clientMsMax());
+    j.addProperty("coordinator_ms", s.coordinatorMs());
+    j.addProperty("round_ms", s.distributedMs());
+    j.addProperty("wall_ms", s.wallMs());
+    j.addProperty("bytes_up_per_client", s.bytesUp());
+    j.addProperty("bytes_down_per_client", s.bytesDown());
+    return j;
+  }
+}

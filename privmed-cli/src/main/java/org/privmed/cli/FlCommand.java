@@ -1,9 +1,27 @@
 package org.privmed.cli;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.partition.Partition;
+import org.privmed.data.partition.Partitions;
+import org.privmed.fl.federated.CoordinatorStore;
+import org.privmed.fl.federated.DpMode;
+import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.transport.TlsFiles;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.zoo.ModelZoo;
+import org.privmed.nn.zoo.ZooOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code privmed fl}: federated learning (simulation, coordinator and hospital client over gRPC). */
+/**
+ * {@code privmed fl}: federated learning (simulation, coordinator and hospital client over gRPC).
+ * The options the subcommands share live here as picocli mixins, so one flag means the same
+ * thing, with the same default, in every command that takes it.
+ */
 @Command(name = "fl", mixinStandardHelpOptions = true,
     description = "Federated learning with differential privacy and SecAgg+.",
     subcommands = {FlSimulateCommand.class, FlServerCommand.class, FlClientCommand.class})
@@ -13,5 +31,108 @@ final class FlCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  /** How the data is cut into hospitals' partitions: what {@code fl simulate} and {@code fl client} share. */
+  enum PartitionKind { iid, dirichlet, shards }
+
+  /** The round loop's settings: {@code fl simulate} and {@code fl server}. */
+  static final class RoundOptions {
+    @Option(names = "--rounds", defaultValue = "10", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+    @Option(names = "--model", required = true, description = "Zoo model name.")
+    String model;
+    @Option(names = "--width", defaultValue = "0", description = "Zoo width (0 = model default).")
+    int width;
+    @Option(names = "--fraction", defaultValue = "1.0", description = "Clients sampled per round (default: ${DEFAULT-VALUE}).")
+    double fraction;
+    @Option(names = "--local-epochs", defaultValue = "1", description = "Local epochs (default: ${DEFAULT-VALUE}).")
+    int localEpochs;
+    @Option(names = "--batch-size", defaultValue = "32", description = "Local batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--lr", defaultValue = "0.001", description = "Local Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--dp", defaultValue = "none", description = "none, central or local (default: ${DEFAULT-VALUE}).")
+    DpMode dp;
+    @Option(names = "--clip", defaultValue = "1.0", description = "L2 clip norm C of each update (default: ${DEFAULT-VALUE}).")
+    double clip;
+    @Option(names = "--target-epsilon", description = "Privacy budget epsilon for the planned rounds (calibrates z).")
+    Double targetEpsilon;
+    @Option(names = "--delta", defaultValue = "1e-5", description = "delta (default: ${DEFAULT-VALUE}).")
+    double delta;
+    @Option(names = "--noise-multiplier", defaultValue = "0", description = "Noise multiplier z when no target epsilon is given.")
+    double noiseMultiplier;
+    @Option(names = "--secagg", description = "Aggregate through SecAgg+.")
+    boolean secAgg;
+    @Option(names = "--num-shares", defaultValue = "0", description = "SecAgg+ neighbours k (0 = about 2 log2 n).")
+    int numShares;
+    @Option(names = "--threshold", defaultValue = "0", description = "SecAgg+ reconstruction threshold (0 = k/2 + 1).")
+    int threshold;
+    @Option(names = "--checkpoint", description = "Coordinator checkpoint directory (default: checkpoints/<run name>).")
+    Path checkpoint;
+    @Option(names = "--resume", description = "Continue from the checkpoint's last completed round.")
+    boolean resume;
+
+    FederatedSettings settings(long exampleCap, long seed) {
+      return new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, exampleCap, dp, clip, noiseMultiplier,
+          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1);
+    }
+
+    /** The zoo model for {@code data}'s image shape and classes, initialised from {@code seed}. */
+    Model initialModel(ImageDataset data, long seed) {
+      return ModelZoo.build(model, new TensorShape(data.channels(), data.height(), data.width()), data.classNames(),
+          new ZooOptions(width, seed));
+    }
+
+    /** A file-name-safe run name from a prefix, the dataset and the model. */
+    String stem(String prefix, String data) {
+      return (prefix + Path.of(data).getFileName() + "-" + model).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    CoordinatorStore store(String stem) {
+      return new CoordinatorStore(checkpoint != null ? checkpoint : Path.of("checkpoints", stem));
+    }
+  }
+
+  /** Cutting the training split into partitions: {@code fl simulate} and {@code fl client}. */
+  static final class PartitionOptions {
+    @Option(names = "--alpha", defaultValue = "0.5", description = "Dirichlet concentration (default: ${DEFAULT-VALUE}).")
+    double alpha;
+    @Option(names = "--shards-per-client", defaultValue = "2", description = "Shards per client (default: ${DEFAULT-VALUE}).")
+    int shardsPerClient;
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all).")
+    int trainLimit;
+
+    /** The first {@code --train-limit} images, or all of them. */
+    ImageDataset limit(ImageDataset train) {
+      if (trainLimit <= 0 || trainLimit >= train.size()) return train;
+      int[] rows = new int[trainLimit];
+      Arrays.setAll(rows, i -> i);
+      return train.subset(train.name() + "[:" + trainLimit + "]", rows);
+    }
+
+    /** The partition every process computes identically from the same scheme and seed. */
+    Partition cut(ImageDataset train, PartitionKind kind, int clients, long seed) {
+      return switch (kind) {
+        case iid -> Partitions.iid(train.size(), clients, seed);
+        case dirichlet -> Partitions.dirichlet(train.labels(), clients, alpha, seed);
+        case shards -> Partitions.shards(train.labels(), clients, shardsPerClient, seed);
+      };
+    }
+  }
+
+  /** This process's own certificate, or plaintext: {@code fl server} and {@code fl client}. */
+  static final class TlsOptions {
+    @Option(names = "--tls-cert", description = "PEM certificate chain of this process (a hospital's only for mutual TLS).")
+    Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
+    Path tlsKey;
+    @Option(names = "--insecure", description = "Plaintext gRPC (loopback experiments only).")
+    boolean insecure;
+
+    /** The TLS files with {@code trustedCa}, or null under --insecure. */
+    TlsFiles files(Path trustedCa) {
+      return insecure ? null : new TlsFiles(tlsCert, tlsKey, trustedCa);
+    }
   }
 }

@@ -11,7 +11,10 @@ import org.privmed.nn.model.TensorShape;
 import org.privmed.nn.zoo.ModelZoo;
 import org.privmed.nn.zoo.ZooOptions;
 
-/** The PyTorch forward pass of {@code evaluate --engine djl} gives the Java reference's scores. */
+/**
+ * The PyTorch float32 forward pass of {@code evaluate --engine djl} gives the Java reference's
+ * scores to float32 rounding.
+ */
 class EvaluateCommandTest {
 
   @Test
@@ -37,7 +40,7 @@ class EvaluateCommandTest {
           16);
       for (int i = 0; i < n; i++) {
         for (int c = 0; c < 3; c++) {
-          assertEquals(java[i][c], djl[i][c], 1e-9, name + " image " + i + " class " + c);
+          assertEquals(java[i][c], djl[i][c], 1e-5, name + " image " + i + " class " + c);
         }
       }
     }

@@ -47,8 +47,9 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
  * <p>By default steps 3 and 4 work <b>patch by patch</b> ({@link PatchwiseScores}): distance
  * profiles and anchor distances are compared per position and the evidence summed, with a soft map
  * from the clusters of step 1 to grid positions that the anchors sharpen; the relational rounds go
- * on at full anchors until the matching stops changing. {@code patchwise = false} is the earlier
- * whole-image attack, kept for comparison.
+ * on at full anchors until the matching stops changing. Restarts alternate between the patch-wise
+ * and the whole-image variant, and the held-out criterion of step 6 picks the winner. {@code
+ * patchwise = false} runs only the earlier whole-image attack, kept for comparison.
  *
  * <p>Nothing here reads the key or the true pairing; {@link Audit} scores the guess afterwards.
  */
@@ -131,8 +132,12 @@ public final class ReidentificationAttack {
     Attempt best = null;
     for (int r = 0; r < options.restarts(); r++) {
       double startFraction = START_FRACTIONS[r % START_FRACTIONS.length];
+      // With patchwise on, odd restarts run the whole-image attack: where the patch-wise one cannot
+      // place the clusters (deep, shuffled encoders) the whole-image one can still get a start,
+      // and the held-out error below chooses between them without knowing the answer.
+      boolean patchwise = options.patchwise() && r % 2 == 0;
       Attempt a = attempt(config, aligned, candidates, options,
-          options.attackerSeed() + 7919L * r, startFraction);
+          options.attackerSeed() + 7919L * r, startFraction, patchwise);
       // Two attempts from different surrogate keys and anchors that land on the same matching
       // have found a fixed point that only the true pairing is likely to be; stop early.
       boolean agrees = best != null && agreement(a.matching.guess, best.matching.guess) >= 0.9;
@@ -157,7 +162,7 @@ public final class ReidentificationAttack {
       double heldOutError) {}
 
   private static Attempt attempt(EncoderConfig config, float[][] aligned, float[][] candidates,
-      Options options, long seed, double startFraction) {
+      Options options, long seed, double startFraction, boolean patchwise) {
     int n = aligned.length;
     List<int[]> rounds = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -170,7 +175,7 @@ public final class ReidentificationAttack {
     double[][][] pCand = null;
     double[][] positionWeights = null;
     double[][] score;
-    if (options.patchwise()) {
+    if (patchwise) {
       int p = config.patches();
       pTarget = PatchwiseScores.positionDistances(aligned, p, config.width(), 1);
       pCand = PatchwiseScores.positionDistances(surrogate, p, config.width(),
@@ -186,14 +191,14 @@ public final class ReidentificationAttack {
     // Step 3: weak seed from sorted distance profiles.
     Matching m = match(score);
     rounds.add(m.guess);
-    names.add(options.patchwise() ? "seed: per-position distance profiles"
+    names.add(patchwise ? "seed: per-position distance profiles"
         : "seed: distance profiles");
 
     // Step 4: relational boosting with a growing anchor set.
     for (int r = 0; r < options.relationalRounds(); r++) {
       double fraction = Math.min(1.0, startFraction * Math.pow(1.5, r));
       int[] anchors = mostConfident(m, Math.max(2, (int) Math.round(fraction * n)));
-      if (options.patchwise()) {
+      if (patchwise) {
         if (config.shuffle() && anchors.length >= 8) {
           positionWeights = PatchwiseScores.softPositions(
               PatchwiseScores.anchorAgreement(pTarget, pCand, anchors, m.guess),
@@ -207,7 +212,7 @@ public final class ReidentificationAttack {
       int[] before = m.guess;
       m = match(score);
       rounds.add(m.guess);
-      names.add((options.patchwise() ? "per-position relational round " : "relational round ")
+      names.add((patchwise ? "per-position relational round " : "relational round ")
           + (r + 1) + " (" + anchors.length + " anchors)");
       if (anchors.length == n && Arrays.equals(before, m.guess)) {
         break; // a fixed point: further rounds would repeat it

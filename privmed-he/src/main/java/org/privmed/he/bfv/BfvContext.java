@@ -31,16 +31,12 @@ public final class BfvContext implements AutoCloseable {
         this.params = params;
         this.parallelism = threads == 1 ? Parallelism.SINGLE : new Parallelism(threads);
         int n = params.ringDegree();
-        long[] q = params.qPrimes(), p = params.pPrimes();
-        NttTables[] qt = new NttTables[q.length];
-        NttTables[] pt = new NttTables[p.length];
-        for (int i = 0; i < q.length; i++) qt[i] = new NttTables(n, new Modulus(q[i]));
-        for (int i = 0; i < p.length; i++) pt[i] = new NttTables(n, new Modulus(p[i]));
-        this.rlwe = new RlweContext(qt, pt, params.dnum(), params.id(), parallelism);
+        int levels = params.qPrimes().length;
+        this.rlwe = RlweContext.of(n, params.qPrimes(), params.pPrimes(), params.dnum(), params.id(), parallelism);
         this.t = new Modulus(params.plainModulus());
         this.plainNtt = new NttTables(n, t);
-        this.scaling = new PlainScaling[q.length];
-        this.multiplier = new HpsMultiplier[q.length];
+        this.scaling = new PlainScaling[levels];
+        this.multiplier = new HpsMultiplier[levels];
         scaling[rlwe.maxLevel()] = new PlainScaling(rlwe.q(), t);
         multiplier[rlwe.maxLevel()] = new HpsMultiplier(rlwe, rlwe.q(), t.value());
     }

@@ -2,6 +2,7 @@ package org.privmed.he.rlwe;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import org.privmed.he.math.Modulus;
 import org.privmed.he.math.NttTables;
 import org.privmed.he.ring.BasisExtender;
 import org.privmed.he.ring.DivideAndRound;
@@ -69,6 +70,15 @@ public final class RlweContext {
             qAtLevel[l] = qFull.slice(0, l + 1);
             qpAtLevel[l] = qAtLevel[l].concat(p);
         }
+    }
+
+    /** A context for the given primes of Q and P, with NTT tables built for ring degree n. */
+    public static RlweContext of(int n, long[] q, long[] p, int dnum, long paramsId, Parallelism parallelism) {
+        NttTables[] qt = new NttTables[q.length];
+        NttTables[] pt = new NttTables[p.length];
+        for (int i = 0; i < q.length; i++) qt[i] = new NttTables(n, new Modulus(q[i]));
+        for (int i = 0; i < p.length; i++) pt[i] = new NttTables(n, new Modulus(p[i]));
+        return new RlweContext(qt, pt, dnum, paramsId, parallelism);
     }
 
     public int ringDegree() {

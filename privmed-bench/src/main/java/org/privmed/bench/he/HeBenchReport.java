@@ -92,14 +92,14 @@ public final class HeBenchReport {
               + " dnum %d, log2(QP) = %.1f, %d thread(s)%n", r.name(), p.scheme(), p.n(),
           java.util.Arrays.toString(p.qBits()), java.util.Arrays.toString(p.pBits()), extra,
           p.dnum(), p.logQP(), r.threads()));
-      sb.append(String.format(Locale.ROOT, "  %-18s %6s %11s %9s %9s %10s%n", "op", "limbs",
+      sb.append(String.format(Locale.ROOT, "  %-22s %6s %11s %9s %9s %10s%n", "op", "limbs",
           "median ms", "min ms", "SEAL ms", "ratio"));
       for (OpTiming t : r.ops()) {
         double seal = SealReference.medianMs(p.scheme(), t.op(), t.n());
         String sealText = Double.isNaN(seal) ? "-" : String.format(Locale.ROOT, "%.3f", seal);
         String ratio = Double.isNaN(seal) ? "-"
             : String.format(Locale.ROOT, "%.2fx", t.medianMs() / seal);
-        sb.append(String.format(Locale.ROOT, "  %-18s %6d %11.3f %9.3f %9s %10s%n", t.op(),
+        sb.append(String.format(Locale.ROOT, "  %-22s %6d %11.3f %9.3f %9s %10s%n", t.op(),
             t.limbs(), t.medianMs(), t.minMs(), sealText, ratio));
       }
       sb.append("  sizes (bytes):");

@@ -33,8 +33,8 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--packing", defaultValue = "latency", description = "latency or throughput.")
   String packing;
 
-  @Option(names = "--data", description = "Calibration dataset (default: mnist for 1x28x28 "
-      + "single-channel models; otherwise random images).")
+  @Option(names = "--data", description = "Calibration dataset (default: the validation split of"
+      + " the model's training data, from its metadata, as privmed serve; random images for zoo names).")
   String data;
 
   @Option(names = "--calibration-images", defaultValue = "256",
@@ -53,6 +53,11 @@ final class CompileCommand implements Callable<Integer> {
       Packing p = Packing.parse(packing);
       ImageDataset cal = data == null ? null : Datasets.load(data, Split.TRAIN);
       Model m = loadModel(model, cal);
+      String trained = m.metadata().get("train.data");
+      if (cal == null && trained != null) {
+        // the ranges privmed serve will calibrate with, so the plan shown is the plan served
+        cal = Datasets.load(trained.replaceFirst("[/\\[].*$", ""), Split.VAL);
+      }
       CompileOptions opts = CompileOptions.defaults();
       opts = new CompileOptions(opts.minLogN(), opts.maxLogN(), opts.maxScaleBits(),
           opts.minScaleBits(), opts.targetError(), calibrationImages);

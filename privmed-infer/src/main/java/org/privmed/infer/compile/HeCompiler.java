@@ -25,10 +25,12 @@ import org.privmed.nn.model.Model;
  * output error ({@link ErrorModel}) is below the target: the options' absolute target, or
  * {@value #RELATIVE_TARGET} of the largest calibrated logit if that is larger — whether an argmax
  * flips depends on the error against the margins between logits, and those grow with the logits
- * (a trained MNIST network's logits reach 75, a random one's 1).
+ * (a trained MNIST network's logits reach 75, a random one's 1). At 1e-3 the trained tenseal-mnist
+ * sat on the edge (predicted 0.069 against 0.073 to 0.076, depending on the calibration images)
+ * and went to N = 16384, while its measured worst error at N = 8192 is 0.003.
  */
 public final class HeCompiler {
-  static final double RELATIVE_TARGET = 1e-3;
+  static final double RELATIVE_TARGET = 2e-3;
 
   private HeCompiler() {}
 

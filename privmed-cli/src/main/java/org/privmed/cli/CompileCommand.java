@@ -53,10 +53,10 @@ final class CompileCommand implements Callable<Integer> {
       Packing p = Packing.parse(packing);
       ImageDataset cal = data == null ? null : Datasets.load(data, Split.TRAIN);
       Model m = loadModel(model, cal);
-      String trained = m.metadata().get("train.data");
+      String trained = ServeCommand.trainingData(m);
       if (cal == null && trained != null) {
         // the ranges privmed serve will calibrate with, so the plan shown is the plan served
-        cal = Datasets.load(trained.replaceFirst("[/\\[].*$", ""), Split.VAL);
+        cal = Datasets.load(trained, Split.VAL);
       }
       CompileOptions opts = CompileOptions.defaults();
       opts = new CompileOptions(opts.minLogN(), opts.maxLogN(), opts.maxScaleBits(),

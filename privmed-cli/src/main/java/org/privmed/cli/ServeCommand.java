@@ -100,16 +100,18 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The data set the model was trained on, from its metadata, or null. */
+  static String trainingData(Model m) {
+    String trained = m.metadata().get("train.data");
+    return trained == null ? null : trained.replaceFirst("[/\\[].*$", "");
+  }
+
   /** Compiles with value ranges from the validation split of the calibration data set. */
   static HeProgram compile(Model m, Packing packing, String calibration) {
-    String data = calibration;
+    String data = calibration != null ? calibration : trainingData(m);
     if (data == null) {
-      String trained = m.metadata().get("train.data");
-      if (trained == null) {
-        throw new IllegalArgumentException("model " + m.name() + " names no training data in its metadata;"
-            + " pass --calibration <dataset>");
-      }
-      data = trained.replaceFirst("[/\\[].*$", "");
+      throw new IllegalArgumentException("model " + m.name() + " names no training data in its metadata;"
+          + " pass --calibration <dataset>");
     }
     ImageDataset cal = Datasets.load(data, Split.VAL);
     return HeCompiler.compile(m, packing, CompileOptions.defaults(), cal);

@@ -9,9 +9,21 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.data.partition.Partition;
+import org.privmed.data.partition.Partitions;
 import org.privmed.fl.bench.SecAggCostBenchmark;
 import org.privmed.fl.bench.SecAggCostBenchmark.Row;
 import org.privmed.fl.bench.SecAggCostBenchmark.Side;
+import org.privmed.fl.federated.FederatedClient;
+import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.federated.ModelVector;
+import org.privmed.nn.model.Model;
+import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.zoo.ModelZoo;
+import org.privmed.nn.zoo.ZooOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +53,20 @@ final class BenchSecAggCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object on stdout instead of the table.")
   boolean json;
 
+  @Option(names = "--train-model", description = {"Also time one local epoch of this zoo model (Adam, batch 32) on one hospital's",
+      "1/n IID share of --train-data and add it to both modes' client time; the model's",
+      "parameter count replaces --params."})
+  String trainModel;
+
+  @Option(names = "--train-width", defaultValue = "0", description = "Zoo width for --train-model (default: ${DEFAULT-VALUE}).")
+  int trainWidth;
+
+  @Option(names = "--train-data", defaultValue = "bloodmnist-pbc", description = "Dataset for --train-model (default: ${DEFAULT-VALUE}).")
+  String trainData;
+
+  /** Local epoch time per client count (ms), when --train-model is given. */
+  private final List<Double> epochMs = new ArrayList<>();
+
   @Override
   public Integer call() {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -48,7 +74,10 @@ final class BenchSecAggCommand implements Callable<Integer> {
     List<Row> rows = new ArrayList<>();
     long start = System.nanoTime();
     try {
+      LocalEpoch epoch = trainModel == null ? null : new LocalEpoch(trainData, trainModel, trainWidth);
+      if (epoch != null) params = epoch.parameters();
       for (int i = 0; i < clients.size(); i++) {
+        if (epoch != null) epochMs.add(epoch.millis(clients.get(i)));
         rows.add(SecAggCostBenchmark.measure(clients.get(i), params, reps, pool, new SecureRandom()));
         double elapsed = (System.nanoTime() - start) / 1e9;
         // Cost grows about linearly in the client count: extrapolate the rest from what is done.
@@ -82,15 +111,38 @@ final class BenchSecAggCommand implements Callable<Integer> {
           s.clientMsMax(), s.coordinatorMs(), s.distributedMs(), s.wallMs(), r.distributedRatio(), r.wallRatio(),
           p.bytesUp(), s.bytesUp(), s.bytesDown()));
     }
+    if (!epochMs.isEmpty()) {
+      b.append(String.format(Locale.ROOT, "with one local epoch of %s (width %d) on %s, 1/n IID share per hospital (min of 2 timed epochs, wall):%n",
+          trainModel, trainWidth, trainData));
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        double e = epochMs.get(i);
+        b.append(String.format(Locale.ROOT, "%7d clients: epoch %8.1f ms | plain round %8.1f ms | SecAgg+ round %8.1f ms | %5.2fx%n", r.clients(),
+            e, r.plain().distributedMs() + e, r.secAgg().distributedMs() + e, withTraining(r, e)));
+      }
+    }
     b.append("cli_ms: slowest client's compute (median client in --json); crd_ms: coordinator compute;"
         + " rnd_ms = crd_ms + cli_ms (clients on their own machines); wallms: everything in this process.\n");
     for (Row r : rows) {
       if (r.clients() != BAR_CLIENTS) continue;
-      b.append(String.format(Locale.ROOT, "bar (%d clients, SecAgg+ <= %.0fx plain): round time %.2fx — %s; in-process wall %.2fx — %s%n",
-          BAR_CLIENTS, BAR_RATIO, r.distributedRatio(), r.distributedRatio() <= BAR_RATIO ? "met" : "missed", r.wallRatio(),
-          r.wallRatio() <= BAR_RATIO ? "met" : "missed"));
+      b.append(String.format(Locale.ROOT, "bar (%d clients, SecAgg+ <= %.0fx plain): round time %.2fx — %s; in-process wall %.2fx — %s",
+          BAR_CLIENTS, BAR_RATIO, r.distributedRatio(), verdict(r.distributedRatio()), r.wallRatio(), verdict(r.wallRatio())));
+      if (!epochMs.isEmpty()) {
+        double x = withTraining(r, epochMs.get(rows.indexOf(r)));
+        b.append(String.format(Locale.ROOT, "; round time with local training %.2fx — %s", x, verdict(x)));
+      }
+      b.append(System.lineSeparator());
     }
     return b.toString();
+  }
+
+  private static String verdict(double ratio) {
+    return ratio <= BAR_RATIO ? "met" : "missed";
+  }
+
+  /** SecAgg+ over plain round time when each hospital also trains for {@code epochMs}. */
+  private static double withTraining(Row r, double epochMs) {
+    return (r.secAgg().distributedMs() + epochMs) / (r.plain().distributedMs() + epochMs);
   }
 
   private String json(List<Row> rows, int poolThreads) {
@@ -98,6 +150,11 @@ final class BenchSecAggCommand implements Callable<Integer> {
     o.addProperty("params", params);
     o.addProperty("reps", reps);
     o.addProperty("threads", poolThreads);
+    if (trainModel != null) {
+      o.addProperty("train_model", trainModel);
+      o.addProperty("train_width", trainWidth);
+      o.addProperty("train_data", trainData);
+    }
     JsonArray a = new JsonArray();
     for (Row r : rows) {
       JsonObject j = new JsonObject();
@@ -108,6 +165,11 @@ final class BenchSecAggCommand implements Callable<Integer> {
       j.add("secagg", side(r.secAgg()));
       j.addProperty("round_ratio", r.distributedRatio());
       j.addProperty("wall_ratio", r.wallRatio());
+      if (!epochMs.isEmpty()) {
+        double e = epochMs.get(rows.indexOf(r));
+        j.addProperty("local_epoch_ms", e);
+        j.addProperty("round_ratio_with_training", withTraining(r, e));
+      }
       a.add(j);
     }
     o.add("rows", a);
@@ -124,5 +186,41 @@ final class BenchSecAggCommand implements Callable<Integer> {
     j.addProperty("bytes_up_per_client", s.bytesUp());
     j.addProperty("bytes_down_per_client", s.bytesDown());
     return j;
+  }
+
+  /** One hospital's local epoch, for the round time with training included. */
+  private static final class LocalEpoch {
+    private final ImageDataset train;
+    private final Model model;
+    private boolean warm;
+
+    LocalEpoch(String data, String modelName, int width) {
+      train = Datasets.load(data, Split.TRAIN);
+      model = ModelZoo.build(modelName, new TensorShape(train.channels(), train.height(), train.width()), train.classNames(),
+          new ZooOptions(width, 1));
+    }
+
+    int parameters() {
+      return ModelVector.size(model);
+    }
+
+    /** Wall ms of one epoch on client 0's share of an n-way IID split: the faster of two runs (one warm-up first, once). */
+    double millis(int n) {
+      Partition p = Partitions.iid(train.size(), n, 42);
+      FederatedClient c = new FederatedClient(0, train.subset("hospital-0-of-" + n, p.client(0)));
+      FederatedSettings s = FederatedSettings.defaults(1);
+      if (!warm) {
+        c.train(model, 1, s);
+        warm = true;
+      }
+      double best = Double.MAX_VALUE;
+      for (int rep = 0; rep < 2; rep++) {
+        long t0 = System.nanoTime();
+        c.train(model, 1, s);
+        best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+      }
+      System.err.printf(Locale.ROOT, "[bench secagg] local epoch on %d images (1/%d of %s): %.0f ms%n", c.numExamples(), n, train.name(), best);
+      return best;
+    }
   }
 }

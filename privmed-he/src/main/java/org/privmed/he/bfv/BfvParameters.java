@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import org.privmed.he.math.Primes;
+import org.privmed.he.rlwe.ModulusChain;
 import org.privmed.he.security.SecurityLevel;
 import org.privmed.he.security.SecurityTable;
 
@@ -48,47 +49,20 @@ public final class BfvParameters {
     private final long id;
 
     private BfvParameters(Builder b) {
-        if (b.logN < MIN_LOG_N || b.logN > MAX_LOG_N) {
-            throw new IllegalArgumentException("logN must be in [" + MIN_LOG_N + ", " + MAX_LOG_N + "], got " + b.logN);
-        }
-        if (b.qBits == null || b.qBits.length == 0) {
-            throw new IllegalArgumentException("the ciphertext modulus needs at least one prime (qBits is empty)");
-        }
-        if (b.pBits == null || b.pBits.length == 0) {
-            throw new IllegalArgumentException("key switching needs at least one special prime (pBits is empty)");
-        }
-        int[] all = Arrays.copyOf(b.qBits, b.qBits.length + b.pBits.length);
-        System.arraycopy(b.pBits, 0, all, b.qBits.length, b.pBits.length);
-        for (int bits : all) {
-            if (bits < 20 || bits > 60) {
-                throw new IllegalArgumentException("prime bit sizes must be in [20, 60], got " + bits);
-            }
-        }
-        int dn = b.dnum == 0 ? b.qBits.length : b.dnum;
-        if (dn < 1 || dn > b.qBits.length) {
-            throw new IllegalArgumentException("dnum must be in [1, " + b.qBits.length + "], got " + dn);
-        }
-        if (b.security == null) {
-            throw new IllegalArgumentException("security level must not be null");
-        }
-        this.logN = b.logN;
+        ModulusChain chain = ModulusChain.generate(new ModulusChain.Limits(MIN_LOG_N, MAX_LOG_N, 60),
+                b.logN, b.qBits, b.pBits, b.dnum, b.security, b.insecure);
+        this.logN = chain.logN();
         int n = 1 << logN;
         this.qBits = b.qBits.clone();
         this.pBits = b.pBits.clone();
-        this.dnum = dn;
+        this.dnum = chain.dnum();
         this.security = b.security;
         this.insecure = b.insecure;
-        long[] primes = Primes.coefficientModuli(n, all);
-        this.qPrimes = Arrays.copyOfRange(primes, 0, qBits.length);
-        this.pPrimes = Arrays.copyOfRange(primes, qBits.length, primes.length);
+        this.qPrimes = chain.qPrimes();
+        this.pPrimes = chain.pPrimes();
         this.plainModulus = b.plainModulus != 0 ? b.plainModulus : batchingPrime(b.plainBits, n);
         checkPlainModulus(plainModulus, n, qPrimes);
-        double lg = 0;
-        for (long p : primes) lg += Math.log(p) / Math.log(2);
-        this.logQP = lg;
-        if (!insecure) {
-            SecurityTable.check(n, logQP, security);
-        }
+        this.logQP = chain.logQP();
         this.id = computeId();
     }
 

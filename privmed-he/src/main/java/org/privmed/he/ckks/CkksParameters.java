@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import org.privmed.he.math.Primes;
+import org.privmed.he.rlwe.ModulusChain;
 import org.privmed.he.security.SecurityLevel;
 import org.privmed.he.security.SecurityTable;
 
@@ -46,54 +46,22 @@ public final class CkksParameters {
     private final long id;
 
     private CkksParameters(Builder b) {
-        if (b.logN < MIN_LOG_N || b.logN > MAX_LOG_N) {
-            throw new IllegalArgumentException("logN must be in [" + MIN_LOG_N + ", " + MAX_LOG_N + "], got " + b.logN);
-        }
-        if (b.qBits == null || b.qBits.length == 0) {
-            throw new IllegalArgumentException("the modulus chain needs at least one prime (qBits is empty)");
-        }
-        if (b.pBits == null || b.pBits.length == 0) {
-            throw new IllegalArgumentException("key switching needs at least one special prime (pBits is empty)");
-        }
-        for (int bits : concat(b.qBits, b.pBits)) {
-            if (bits < 20 || bits > 61) {
-                throw new IllegalArgumentException("prime bit sizes must be in [20, 61], got " + bits);
-            }
-        }
-        int dn = b.dnum == 0 ? b.qBits.length : b.dnum;
-        if (dn < 1 || dn > b.qBits.length) {
-            throw new IllegalArgumentException("dnum must be in [1, " + b.qBits.length + "], got " + dn);
-        }
         if (!(b.scale > 1) || !Double.isFinite(b.scale)) {
             throw new IllegalArgumentException("default scale must be finite and > 1, got " + b.scale);
         }
-        if (b.security == null) {
-            throw new IllegalArgumentException("security level must not be null");
-        }
-        this.logN = b.logN;
+        ModulusChain chain = ModulusChain.generate(new ModulusChain.Limits(MIN_LOG_N, MAX_LOG_N, 61),
+                b.logN, b.qBits, b.pBits, b.dnum, b.security, b.insecure);
+        this.logN = chain.logN();
         this.qBits = b.qBits.clone();
         this.pBits = b.pBits.clone();
-        this.dnum = dn;
+        this.dnum = chain.dnum();
         this.defaultScale = b.scale;
         this.security = b.security;
         this.insecure = b.insecure;
-        int n = 1 << logN;
-        long[] all = Primes.coefficientModuli(n, concat(qBits, pBits));
-        this.qPrimes = Arrays.copyOfRange(all, 0, qBits.length);
-        this.pPrimes = Arrays.copyOfRange(all, qBits.length, all.length);
-        double lg = 0;
-        for (long p : all) lg += Math.log(p) / Math.log(2);
-        this.logQP = lg;
-        if (!insecure) {
-            SecurityTable.check(n, logQP, security);
-        }
+        this.qPrimes = chain.qPrimes();
+        this.pPrimes = chain.pPrimes();
+        this.logQP = chain.logQP();
         this.id = computeId();
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 
     private long computeId() {

@@ -1,7 +1,5 @@
 package org.privmed.he.ckks;
 
-import org.privmed.he.math.Modulus;
-import org.privmed.he.math.NttTables;
 import org.privmed.he.ring.Parallelism;
 import org.privmed.he.rlwe.RlweContext;
 
@@ -25,12 +23,7 @@ public final class CkksContext implements AutoCloseable {
         this.params = params;
         this.parallelism = threads == 1 ? Parallelism.SINGLE : new Parallelism(threads);
         int n = params.ringDegree();
-        long[] q = params.qPrimes(), p = params.pPrimes();
-        NttTables[] qt = new NttTables[q.length];
-        NttTables[] pt = new NttTables[p.length];
-        for (int i = 0; i < q.length; i++) qt[i] = new NttTables(n, new Modulus(q[i]));
-        for (int i = 0; i < p.length; i++) pt[i] = new NttTables(n, new Modulus(p[i]));
-        this.rlwe = new RlweContext(qt, pt, params.dnum(), params.id(), parallelism);
+        this.rlwe = RlweContext.of(n, params.qPrimes(), params.pPrimes(), params.dnum(), params.id(), parallelism);
         this.fft = new SpecialFft(n);
     }
 

@@ -407,6 +407,12 @@ final class EncodeCommand implements Callable<Integer> {
         description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--input", defaultValue = "shared",
+        description = "How rows of different keys enter the model: shared, per-key-norm"
+            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
+            + " projection per key) (default: ${DEFAULT-VALUE}).")
+    String input;
+
     @Override
     public Integer call() {
       warn();
@@ -419,7 +425,7 @@ final class EncodeCommand implements Callable<Integer> {
         PatchSet t = test == null ? null : PatchSet.of(EncodedFile.read(test));
         PatchSetConfig d = PatchSetConfig.defaults();
         PatchSetConfig cfg = new PatchSetConfig(d.embed(), d.heads(), d.hidden(), d.layers(),
-            d.dropout(), lr, batchSize, epochs, seed, threads);
+            d.dropout(), lr, batchSize, epochs, seed, threads, inputMode(input));
         PatchSetResult r = PatchSetTrainer.train(sets, v, t, cfg, e -> System.out.printf(
             Locale.ROOT, "epoch %d: train loss %.4f, val acc %.4f, val AUROC %.4f%n", e.epoch(),
             e.trainLoss(), e.validationAccuracy(), e.validationAuroc()));
@@ -458,6 +464,12 @@ final class EncodeCommand implements Callable<Integer> {
         description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--input", defaultValue = "shared",
+        description = "How rows of different keys enter the model: shared, per-key-norm"
+            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
+            + " projection per key) (default: ${DEFAULT-VALUE}).")
+    String input;
+
     @Option(names = "--reports", defaultValue = "reports",
         description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path reports;
@@ -469,10 +481,11 @@ final class EncodeCommand implements Callable<Integer> {
       warn();
       String command = "privmed encode bench --data " + String.join(",", data) + " --hospitals "
           + join(hospitals) + " --seeds " + join(seeds) + " --epochs " + epochs + " --threads "
-          + threads;
+          + threads + (input.equals("shared") ? "" : " --input " + input);
       StringBuilder tables = new StringBuilder();
       try {
-        PatchSetConfig model = PatchSetConfig.defaults().withEpochs(epochs).withThreads(threads);
+        PatchSetConfig model = PatchSetConfig.defaults().withEpochs(epochs).withThreads(threads)
+            .withInput(inputMode(input));
         for (String name : data) {
           ImageDataset tr = Datasets.load(name, Split.TRAIN);
           ImageDataset va = Datasets.load(name, Split.VAL);
@@ -487,8 +500,9 @@ final class EncodeCommand implements Callable<Integer> {
               "encoder", String.format(Locale.ROOT, "patch %d, width %d, depth %d, shuffle %b",
                   cfg.patch(), cfg.width(), cfg.depth(), cfg.shuffle()),
               "model", String.format(Locale.ROOT, "patch-set transformer, embed %d, %d blocks,"
-                  + " Adam %s, batch %d, %d epochs, best validation AUROC kept", model.embed(),
-                  model.layers(), model.learningRate(), model.batchSize(), model.epochs()),
+                  + " Adam %s, batch %d, %d epochs, best validation AUROC kept, %s input",
+                  model.embed(), model.layers(), model.learningRate(), model.batchSize(),
+                  model.epochs(), input),
               "seconds", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9)));
           List<Path> files = ReportWriter.write(report, reports,
               ("encode-bench-" + stem).replaceAll("[^A-Za-z0-9._-]", "_"));
@@ -511,5 +525,16 @@ final class EncodeCommand implements Callable<Integer> {
     private static String join(List<? extends Number> xs) {
       return String.join(",", xs.stream().map(String::valueOf).toList());
     }
+  }
+
+  /** The trainer's input mode for a {@code --input} value; bad values get a message. */
+  static PatchSetConfig.Input inputMode(String name) {
+    return switch (name) {
+      case "shared" -> PatchSetConfig.Input.SHARED;
+      case "per-key-norm" -> PatchSetConfig.Input.PER_KEY_NORM;
+      case "per-key-adapter" -> PatchSetConfig.Input.PER_KEY_ADAPTER;
+      default -> throw new IllegalArgumentException("unknown --input '" + name
+          + "' (shared, per-key-norm or per-key-adapter)");
+    };
   }
 }

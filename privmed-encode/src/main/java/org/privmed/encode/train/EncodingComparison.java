@@ -123,6 +123,7 @@ public final class EncodingComparison {
     }
     Partition parts = Partitions.iid(data.size(), keys.size(), seed);
     float[][] rows = new float[data.size()][];
+    int[] rowSources = new int[data.size()];
     StringBuilder sources = new StringBuilder();
     for (int h = 0; h < keys.size(); h++) {
       NeuraCryptEncoder enc = new NeuraCryptEncoder(keys.get(h), encoder);
@@ -130,10 +131,11 @@ public final class EncodingComparison {
       float[][] encoded = enc.encodeAll(data.subset(data.name() + "@" + h, mine));
       for (int i = 0; i < mine.length; i++) {
         rows[mine[i]] = encoded[i];
+        rowSources[mine[i]] = h;
       }
       sources.append(h == 0 ? "" : "+").append(enc.keyFingerprint());
     }
     return new PatchSet(data.name(), sources.toString(), encoder.patches(), encoder.width(), rows,
-        data.labels().clone(), data.classNames());
+        data.labels().clone(), data.classNames(), rowSources);
   }
 }

@@ -19,9 +19,12 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
  * @param rows N rows of {@code patches × width} values
  * @param labels N class indices
  * @param classNames index = label
+ * @param rowSources null when every row comes from {@code source}; else, for a union of hospitals
+ *     whose {@code source} is their fingerprints joined by {@code +}, the index of each row's
+ *     hospital in that list
  */
 public record PatchSet(String name, String source, int patches, int width, float[][] rows,
-    int[] labels, List<String> classNames) {
+    int[] labels, List<String> classNames, int[] rowSources) {
 
   /** {@link #source()} of raw pixel patches. */
   public static final String PLAINTEXT = "plaintext";
@@ -50,6 +53,30 @@ public record PatchSet(String name, String source, int patches, int width, float
             + " of row " + i + " is outside [0, " + classNames.size() + ")");
       }
     }
+    if (rowSources != null) {
+      int sources = source.split("\\+").length;
+      if (rowSources.length != rows.length) {
+        throw new IllegalArgumentException("patch set " + name + ": " + rowSources.length
+            + " row sources for " + rows.length + " rows");
+      }
+      for (int i = 0; i < rowSources.length; i++) {
+        if (rowSources[i] < 0 || rowSources[i] >= sources) {
+          throw new IllegalArgumentException("patch set " + name + ": row " + i + " has source "
+              + rowSources[i] + ", but " + source + " names " + sources);
+        }
+      }
+    }
+  }
+
+  /** Rows that all come from {@code source}. */
+  public PatchSet(String name, String source, int patches, int width, float[][] rows,
+      int[] labels, List<String> classNames) {
+    this(name, source, patches, width, rows, labels, classNames, null);
+  }
+
+  /** Where row {@code i} came from: its hospital's key fingerprint, or {@link #PLAINTEXT}. */
+  public String sourceOf(int i) {
+    return rowSources == null ? source : source.split("\\+")[rowSources[i]];
   }
 
   /** A hospital's encoded dataset as it is published. */

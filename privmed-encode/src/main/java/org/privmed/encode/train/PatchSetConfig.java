@@ -13,9 +13,27 @@ package org.privmed.encode.train;
  * @param epochs passes over the training set
  * @param seed initialisation, shuffling and dropout seed (training is not a secret)
  * @param threads PyTorch intra-op threads
+ * @param input how rows from different keys enter the model
  */
 public record PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
-    double learningRate, int batchSize, int epochs, long seed, int threads) {
+    double learningRate, int batchSize, int epochs, long seed, int threads, Input input) {
+
+  /**
+   * How rows encoded under different keys (hospitals) enter the model. Every published file names
+   * its key's fingerprint, so a model may treat each hospital's rows apart without any secret.
+   */
+  public enum Input {
+    /** One standardisation and one input projection for all rows. */
+    SHARED,
+    /** Each key's rows standardised per channel with that key's training statistics. */
+    PER_KEY_NORM,
+    /**
+     * Per-key standardisation and a per-key input projection (each key's patches go to their own
+     * slice of a wider input, so the first linear layer holds one projection per key); the
+     * transformer above it is shared.
+     */
+    PER_KEY_ADAPTER
+  }
 
   public PatchSetConfig {
     if (embed <= 0 || heads <= 0 || embed % heads != 0) {
@@ -33,6 +51,14 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
       throw new IllegalArgumentException("learningRate " + learningRate + ", batchSize "
           + batchSize + ", epochs " + epochs + " and threads " + threads + " must be positive");
     }
+    java.util.Objects.requireNonNull(input, "input");
+  }
+
+  /** A configuration with the {@link Input#SHARED} input. */
+  public PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
+      double learningRate, int batchSize, int epochs, long seed, int threads) {
+    this(embed, heads, hidden, layers, dropout, learningRate, batchSize, epochs, seed, threads,
+        Input.SHARED);
   }
 
   /** A small model: 64-wide tokens, 4 heads, 2 blocks, Adam 1e-3, batch 64, 10 epochs. */
@@ -42,16 +68,21 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
 
   public PatchSetConfig withEpochs(int newEpochs) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        newEpochs, seed, threads);
+        newEpochs, seed, threads, input);
   }
 
   public PatchSetConfig withSeed(long newSeed) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, newSeed, threads);
+        epochs, newSeed, threads, input);
   }
 
   public PatchSetConfig withThreads(int newThreads) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, seed, newThreads);
+        epochs, seed, newThreads, input);
+  }
+
+  public PatchSetConfig withInput(Input newInput) {
+    return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
+        epochs, seed, threads, newInput);
   }
 }

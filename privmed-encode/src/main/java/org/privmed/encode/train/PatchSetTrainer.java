@@ -68,14 +68,22 @@ public final class PatchSetTrainer {
     }
     List<float[]> xs = new ArrayList<>();
     List<Integer> ys = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
     for (PatchSet d : train) {
       for (int i = 0; i < d.size(); i++) {
         xs.add(d.rows()[i]);
         ys.add(d.labels()[i]);
+        sources.add(d.sourceOf(i));
       }
     }
     int n = xs.size();
-    double[][] stats = channelStats(xs, width);
+    InputLayout layout = InputLayout.fit(xs, sources, width, config.input());
+    for (PatchSet d : concat(List.of(), validation, test)) {
+      for (int i = 0; i < d.size(); i++) {
+        layout.requireKnown(d.sourceOf(i), d.name());
+      }
+    }
+    int inWidth = layout.inputWidth();
 
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -90,7 +98,7 @@ public final class PatchSetTrainer {
               .optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build())
           .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(tc)) {
-        trainer.initialize(new Shape(1, patches, width));
+        trainer.initialize(new Shape(1, patches, inWidth));
         Random shuffle = new Random(config.seed());
         NDList best = null;
         int bestEpoch = 0;
@@ -100,15 +108,15 @@ public final class PatchSetTrainer {
           double lossSum = 0;
           for (int from = 0; from < n; from += config.batchSize()) {
             int m = Math.min(config.batchSize(), n - from);
-            float[] flat = new float[m * patches * width];
+            float[] flat = new float[m * patches * inWidth];
             float[] labels = new float[m];
             for (int i = 0; i < m; i++) {
               int row = order[from + i];
-              standardiseInto(xs.get(row), stats, flat, i * patches * width);
+              layout.write(xs.get(row), sources.get(row), flat, i * patches * inWidth);
               labels[i] = ys.get(row);
             }
             try (NDManager bm = trainer.getManager().newSubManager()) {
-              NDArray x = bm.create(flat, new Shape(m, patches, width));
+              NDArray x = bm.create(flat, new Shape(m, patches, inWidth));
               NDArray y = bm.create(labels, new Shape(m));
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
@@ -128,7 +136,7 @@ public final class PatchSetTrainer {
           double valAcc = Double.NaN;
           double valAuroc = Double.NaN;
           if (validation != null && validation.size() > 0) {
-            double[][] p = probabilities(trainer, validation, stats, config.batchSize());
+            double[][] p = probabilities(trainer, validation, layout, config.batchSize());
             valAcc = accuracy(validation.labels(), p);
             valAuroc = auroc(validation.labels(), p);
           }
@@ -147,7 +155,7 @@ public final class PatchSetTrainer {
         double testAuroc = Double.NaN;
         double[][] testScores = new double[0][];
         if (test != null && test.size() > 0) {
-          testScores = probabilities(trainer, test, stats, config.batchSize());
+          testScores = probabilities(trainer, test, layout, config.batchSize());
           testAcc = accuracy(test.labels(), testScores);
           testAuroc = auroc(test.labels(), testScores);
         }
@@ -172,10 +180,10 @@ public final class PatchSetTrainer {
   }
 
   /** Softmax class probabilities (n × classes, column = label) of the current weights on d. */
-  private static double[][] probabilities(Trainer trainer, PatchSet d, double[][] stats,
+  private static double[][] probabilities(Trainer trainer, PatchSet d, InputLayout layout,
       int batch) {
     int patches = d.patches();
-    int width = d.width();
+    int width = layout.inputWidth();
     int n = d.size();
     int classes = d.classNames().size();
     double[][] probs = new double[n][classes];
@@ -183,7 +191,7 @@ public final class PatchSetTrainer {
       int m = Math.min(batch, n - from);
       float[] flat = new float[m * patches * width];
       for (int i = 0; i < m; i++) {
-        standardiseInto(d.rows()[from + i], stats, flat, i * patches * width);
+        layout.write(d.rows()[from + i], d.sourceOf(i + from), flat, i * patches * width);
       }
       try (NDManager bm = trainer.getManager().newSubManager()) {
         NDArray x = bm.create(flat, new Shape(m, patches, width));
@@ -247,36 +255,101 @@ public final class PatchSetTrainer {
     }
   }
 
-  /** Per encoded channel {mean, 1/std} over all training patches. */
-  private static double[][] channelStats(List<float[]> xs, int width) {
-    double[] sum = new double[width];
-    double[] sq = new double[width];
-    long count = 0;
-    for (float[] x : xs) {
-      for (int q = 0; q < x.length / width; q++) {
-        for (int c = 0; c < width; c++) {
-          double v = x[q * width + c];
-          sum[c] += v;
-          sq[c] += v * v;
+  /**
+   * How rows become model input: standardised per channel (statistics of all training rows, or of
+   * each key's own rows), and with {@link PatchSetConfig.Input#PER_KEY_ADAPTER} written into their
+   * key's slice of a {@code keys × width} input, zeros elsewhere, so that the first linear layer is
+   * in effect one projection per key.
+   */
+  private static final class InputLayout {
+    private final int width;
+    private final boolean perKey;
+    private final boolean slotted;
+    private final java.util.Map<String, Integer> keyIndex;
+    private final double[][][] stats; // [key or 0][mean, 1/std][channel]
+
+    private InputLayout(int width, boolean perKey, boolean slotted,
+        java.util.Map<String, Integer> keyIndex, double[][][] stats) {
+      this.width = width;
+      this.perKey = perKey;
+      this.slotted = slotted;
+      this.keyIndex = keyIndex;
+      this.stats = stats;
+    }
+
+    static InputLayout fit(List<float[]> xs, List<String> sources, int width,
+        PatchSetConfig.Input input) {
+      java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
+      for (String s : sources) {
+        index.putIfAbsent(s, index.size());
+      }
+      boolean perKey = input != PatchSetConfig.Input.SHARED;
+      double[][][] stats;
+      if (perKey) {
+        stats = new double[index.size()][][];
+        for (var e : index.entrySet()) {
+          List<float[]> mine = new ArrayList<>();
+          for (int i = 0; i < xs.size(); i++) {
+            if (sources.get(i).equals(e.getKey())) {
+              mine.add(xs.get(i));
+            }
+          }
+          stats[e.getValue()] = channelStats(mine, width);
         }
-        count++;
+      } else {
+        stats = new double[][][] {channelStats(xs, width)};
+      }
+      return new InputLayout(width, perKey, input == PatchSetConfig.Input.PER_KEY_ADAPTER, index,
+          stats);
+    }
+
+    int inputWidth() {
+      return slotted ? width * keyIndex.size() : width;
+    }
+
+    void requireKnown(String source, String set) {
+      if (perKey && !keyIndex.containsKey(source)) {
+        throw new IllegalArgumentException(set + " holds rows from " + source + ", which no"
+            + " training file comes from; per-key input needs training data from every key");
       }
     }
-    double[][] s = new double[2][width];
-    for (int c = 0; c < width; c++) {
-      double mean = sum[c] / count;
-      double var = Math.max(sq[c] / count - mean * mean, 0);
-      s[0][c] = mean;
-      s[1][c] = 1.0 / Math.sqrt(var + 1e-6);
-    }
-    return s;
-  }
 
-  private static void standardiseInto(float[] x, double[][] stats, float[] out, int offset) {
-    int width = stats[0].length;
-    for (int i = 0; i < x.length; i++) {
-      int c = i % width;
-      out[offset + i] = (float) ((x[i] - stats[0][c]) * stats[1][c]);
+    /** Writes one row ({@code patches × width}) as {@code patches × inputWidth()} at offset. */
+    void write(float[] x, String source, float[] out, int offset) {
+      int k = perKey ? keyIndex.get(source) : 0;
+      double[][] st = stats[k];
+      int in = inputWidth();
+      int slot = slotted ? k * width : 0;
+      for (int i = 0; i < x.length; i++) {
+        int q = i / width;
+        int c = i % width;
+        out[offset + q * in + slot + c] = (float) ((x[i] - st[0][c]) * st[1][c]);
+      }
+    }
+
+    /** Per channel {mean, 1/std} over all patches of {@code xs}. */
+    private static double[][] channelStats(List<float[]> xs, int width) {
+      double[] sum = new double[width];
+      double[] sq = new double[width];
+      long count = 0;
+      for (float[] x : xs) {
+        for (int q = 0; q < x.length / width; q++) {
+          for (int c = 0; c < width; c++) {
+            double v = x[q * width + c];
+            sum[c] += v;
+            sq[c] += v * v;
+          }
+          count++;
+        }
+      }
+      double[][] s = new double[2][width];
+      for (int c = 0; c < width; c++) {
+        double mean = sum[c] / Math.max(count, 1);
+        double var = Math.max(sq[c] / Math.max(count, 1) - mean * mean, 0);
+        s[0][c] = mean;
+        s[1][c] = 1.0 / Math.sqrt(var + 1e-6);
+      }
+      return s;
     }
   }
 

@@ -114,6 +114,61 @@ class PatchSetTrainerTest {
   }
 
   @Test
+  void perKeyInputLearnsTwoUnrelatedEncodings() {
+    // Two "hospitals" whose rows carry the same class signal through opposite signs: one shared
+    // projection sees the signal cancel out across hospitals, one projection per key does not.
+    java.util.Random r = new java.util.Random(11);
+    int n = 240;
+    int patches = 4;
+    int width = 6;
+    float[][] rows = new float[n][patches * width];
+    int[] labels = new int[n];
+    int[] sources = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextBoolean() ? 1 : 0;
+      sources[i] = i % 2;
+      double sign = sources[i] == 0 ? 1 : -1;
+      for (int v = 0; v < rows[i].length; v++) {
+        rows[i][v] = (float) (r.nextGaussian() + sign * (labels[i] == 1 ? 1.0 : -1.0));
+      }
+    }
+    PatchSet all = new PatchSet("two-keys", "aaaaaaaaaaaaaaaa+bbbbbbbbbbbbbbbb", patches, width,
+        rows, labels, List.of("neg", "pos"), sources);
+    assertEquals("bbbbbbbbbbbbbbbb", all.sourceOf(1));
+    PatchSet train = sliceSources(all, 0, 180);
+    PatchSet test = sliceSources(all, 180, n);
+    PatchSetConfig base = new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3, 32, 6, 3, 1);
+    PatchSetResult adapter = PatchSetTrainer.train(List.of(train), test, test,
+        base.withInput(PatchSetConfig.Input.PER_KEY_ADAPTER), e -> { });
+    PatchSetResult shared = PatchSetTrainer.train(List.of(train), test, test, base, e -> { });
+    assertTrue(adapter.testAuroc() > 0.95, "per-key AUROC " + adapter.testAuroc());
+    assertTrue(shared.testAuroc() < 0.8, "shared AUROC " + shared.testAuroc());
+  }
+
+  @Test
+  void perKeyInputRefusesAKeyWithoutTrainingRows() {
+    int patches = 2;
+    int width = 3;
+    float[][] rows = new float[4][patches * width];
+    PatchSet train = new PatchSet("a", "aaaaaaaaaaaaaaaa", patches, width, rows,
+        new int[] {0, 1, 0, 1}, List.of("neg", "pos"));
+    PatchSet other = new PatchSet("b", "bbbbbbbbbbbbbbbb", patches, width, rows,
+        new int[] {0, 1, 0, 1}, List.of("neg", "pos"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PatchSetTrainer.train(List.of(train), other, null,
+            new PatchSetConfig(8, 2, 8, 1, 0f, 1e-3, 4, 1, 1, 1)
+                .withInput(PatchSetConfig.Input.PER_KEY_NORM), ep -> { }));
+    assertTrue(e.getMessage().contains("bbbbbbbbbbbbbbbb"), e.getMessage());
+  }
+
+  private static PatchSet sliceSources(PatchSet s, int from, int to) {
+    return new PatchSet(s.name() + "[" + from + ":" + to + "]", s.source(), s.patches(),
+        s.width(), java.util.Arrays.copyOfRange(s.rows(), from, to),
+        java.util.Arrays.copyOfRange(s.labels(), from, to), s.classNames(),
+        java.util.Arrays.copyOfRange(s.rowSources(), from, to));
+  }
+
+  @Test
   void aurocRanksByClassOnesProbability() {
     int[] labels = {0, 0, 1, 1, 1};
     double[][] p = {{0.9, 0.1}, {0.6, 0.4}, {0.3, 0.7}, {0.45, 0.55}, {0.2, 0.8}};

@@ -45,10 +45,17 @@ import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
  * </ol>
  *
  * <p>By default steps 3 and 4 work <b>patch by patch</b> ({@link PatchwiseScores}): distance
- * profiles and anchor distances are compared per position and the evidence summed, with a soft map
+ * profiles and anchor distances are compared per position and the evidence summed, with a map
  * from the clusters of step 1 to grid positions that the anchors sharpen; the relational rounds go
- * on at full anchors until the matching stops changing. Restarts alternate between the patch-wise
- * and the whole-image variant, and the held-out criterion of step 6 picks the winner. {@code
+ * on at full anchors until the matching stops changing. Where the patches were shuffled, that map
+ * must first be found: {@link PositionStructure} proposes 24 maps from how positions co-vary (no
+ * pairs needed), the whole-image relational matching proposes one more from its most confident
+ * pairs (Carlini et al.'s order: a position-free matching, then the global patch permutation), a
+ * 4-round boosting run under each proposal scores it by how sharply its matching stands out
+ * ({@link #peakedness}), and the patch-wise restarts start from the best-scoring maps in turn.
+ * Within an attempt, the regression rounds of step 5 are kept only if their matching explains
+ * held-out pairs better than the relational one did (a linear map fits deep encoders loosely).
+ * Restarts alternate between the patch-wise and the whole-image variant, and the held-out criterion of step 6 picks the winner. {@code
  * patchwise = false} runs only the earlier whole-image attack, kept for comparison.
  *
  * <p>Nothing here reads the key or the true pairing; {@link Audit} scores the guess afterwards.
@@ -129,6 +136,9 @@ public final class ReidentificationAttack {
     // Restarts with fresh surrogate keys and different first anchor sets; the attacker keeps the
     // one whose learned encoder map predicts held-out pairs best — a criterion it can compute
     // without knowing the answer, since only a right matching is consistent with one encoder.
+    List<int[]> maps = options.patchwise() && config.shuffle()
+        ? screenedMaps(config, aligned, candidates, options)
+        : null;
     Attempt best = null;
     for (int r = 0; r < options.restarts(); r++) {
       double startFraction = START_FRACTIONS[r % START_FRACTIONS.length];
@@ -137,7 +147,8 @@ public final class ReidentificationAttack {
       // and the held-out error below chooses between them without knowing the answer.
       boolean patchwise = options.patchwise() && r % 2 == 0;
       Attempt a = attempt(config, aligned, candidates, options,
-          options.attackerSeed() + 7919L * r, startFraction, patchwise);
+          options.attackerSeed() + 7919L * r, startFraction, patchwise,
+          maps == null ? null : maps.get((r / 2) % maps.size()));
       // Two attempts from different surrogate keys and anchors that land on the same matching
       // have found a fixed point that only the true pairing is likely to be; stop early.
       boolean agrees = best != null && agreement(a.matching.guess, best.matching.guess) >= 0.9;
@@ -153,6 +164,9 @@ public final class ReidentificationAttack {
   }
 
   private static final double[] START_FRACTIONS = {0.2, 0.1, 0.3, 0.15};
+  // Candidate position maps screened before the restarts, and the relational rounds of each screen.
+  private static final int MAP_CANDIDATES = 24;
+  private static final int SCREEN_ROUNDS = 4;
   // Softness of the position maps: the distribution clue is in standard units, the anchor clue a
   // rank correlation in [-1, 1] (0.05: a correlation 0.1 higher weighs e² times more).
   private static final double DISTRIBUTION_TEMPERATURE = 1.0;
@@ -162,7 +176,7 @@ public final class ReidentificationAttack {
       double heldOutError) {}
 
   private static Attempt attempt(EncoderConfig config, float[][] aligned, float[][] candidates,
-      Options options, long seed, double startFraction, boolean patchwise) {
+      Options options, long seed, double startFraction, boolean patchwise, int[] initialMap) {
     int n = aligned.length;
     List<int[]> rounds = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -174,28 +188,108 @@ public final class ReidentificationAttack {
     double[][][] pTarget = null;
     double[][][] pCand = null;
     double[][] positionWeights = null;
-    double[][] score;
     if (patchwise) {
       int p = config.patches();
       pTarget = PatchwiseScores.positionDistances(aligned, p, config.width(), 1);
       pCand = PatchwiseScores.positionDistances(surrogate, p, config.width(),
           options.surrogates());
-      positionWeights = config.shuffle()
-          ? PatchwiseScores.softPositions(PatchwiseScores.distributionAgreement(pTarget, pCand),
-              DISTRIBUTION_TEMPERATURE)
-          : PatchwiseScores.hardPositions(java.util.stream.IntStream.range(0, p).toArray());
-      score = PatchwiseScores.profileScores(pTarget, pCand, positionWeights);
-    } else {
-      score = profileScores(dTarget, dCand);
+      if (!config.shuffle()) {
+        positionWeights = PatchwiseScores.hardPositions(
+            java.util.stream.IntStream.range(0, p).toArray());
+      } else if (initialMap != null) {
+        positionWeights = PatchwiseScores.hardPositions(initialMap);
+      } else {
+        positionWeights = PatchwiseScores.softPositions(
+            PatchwiseScores.distributionAgreement(pTarget, pCand), DISTRIBUTION_TEMPERATURE);
+      }
     }
-    // Step 3: weak seed from sorted distance profiles.
+    Boosted b = boost(config, options.relationalRounds(), startFraction, patchwise, dTarget, dCand,
+        pTarget, pCand, positionWeights);
+    rounds.addAll(b.rounds);
+    names.addAll(b.names);
+    Matching m = b.matching;
+
+    // Step 5: learn the encoder's map on confident pairs, predict every candidate's encoding.
+    double[][] kernel = gram(surrogate, candidates);
+    Matching relational = m;
+    double relationalError = heldOutError(kernel, aligned, m.guess, options.ridge());
+    double[][] score;
+    for (int r = 0; r < options.regressionRounds(); r++) {
+      double fraction = Math.min(1.0, 0.25 * Math.pow(2, r));
+      int[] anchors = mostConfident(m, Math.max(2, (int) Math.round(fraction * n)));
+      score = regressionScores(kernel, aligned, anchors, m.guess, options.ridge());
+      m = match(score);
+      rounds.add(m.guess);
+      names.add("regression round " + (r + 1) + " (" + anchors.length + " pairs)");
+    }
+    double error = heldOutError(kernel, aligned, m.guess, options.ridge());
+    if (relationalError < error) {
+      // A linear map fits deep encoders loosely; its rounds can drift off a relational matching
+      // that the same map explains better on held-out pairs. Keep whichever explains them best.
+      m = relational;
+      error = relationalError;
+      rounds.add(m.guess);
+      names.add("relational matching kept (lower held-out error than regression)");
+    }
+    return new Attempt(m, rounds, names, error);
+  }
+
+  /**
+   * Candidate cluster → position maps from {@link PositionStructure}, ordered by how well a short
+   * patch-wise boosting run under each converges ({@link #peakedness}).
+   */
+  private static List<int[]> screenedMaps(EncoderConfig config, float[][] aligned,
+      float[][] candidates, Options options) {
+    int p = config.patches();
+    float[][] surrogate = surrogateEncodings(config, candidates, options.surrogates(),
+        options.attackerSeed() - 1);
+    double[][][] pTarget = PatchwiseScores.positionDistances(aligned, p, config.width(), 1);
+    double[][][] pCand = PatchwiseScores.positionDistances(surrogate, p, config.width(),
+        options.surrogates());
+    List<int[]> maps = new ArrayList<>(PositionStructure.candidates(pTarget, pCand,
+        MAP_CANDIDATES, options.attackerSeed()));
+    // Carlini et al.'s order of steps: a matching made without positions (here the whole-image
+    // relational attack), then the global patch permutation read off its most confident pairs.
+    Boosted whole = boost(config, options.relationalRounds(), START_FRACTIONS[0], false,
+        distances(aligned), distances(surrogate), null, null, null);
+    int[] anchors = mostConfident(whole.matching, Math.max(8, aligned.length / 4));
+    maps.add(0, PatchwiseScores.positionsByAnchors(pTarget, pCand, anchors,
+        whole.matching.guess));
+    double[] stat = new double[maps.size()];
+    for (int k = 0; k < maps.size(); k++) {
+      Boosted b = boost(config, SCREEN_ROUNDS, START_FRACTIONS[0], true, null, null, pTarget,
+          pCand, PatchwiseScores.hardPositions(maps.get(k)));
+      stat[k] = peakedness(b.lastScore, b.matching.guess);
+    }
+    Integer[] order = new Integer[maps.size()];
+    for (int k = 0; k < order.length; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(stat[y], stat[x]));
+    List<int[]> out = new ArrayList<>();
+    for (int k : order) {
+      out.add(maps.get(k));
+    }
+    return out;
+  }
+
+  private record Boosted(Matching matching, List<int[]> rounds, List<String> names,
+      double[][] lastScore) {}
+
+  /** Steps 3 and 4: the seed matching, then relational rounds with a growing anchor set. */
+  private static Boosted boost(EncoderConfig config, int relationalRounds, double startFraction,
+      boolean patchwise, double[][] dTarget, double[][] dCand, double[][][] pTarget,
+      double[][][] pCand, double[][] positionWeights) {
+    int n = patchwise ? pTarget[0].length : dTarget.length;
+    List<int[]> rounds = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    double[][] score = patchwise
+        ? PatchwiseScores.profileScores(pTarget, pCand, positionWeights)
+        : profileScores(dTarget, dCand);
     Matching m = match(score);
     rounds.add(m.guess);
-    names.add(patchwise ? "seed: per-position distance profiles"
-        : "seed: distance profiles");
-
-    // Step 4: relational boosting with a growing anchor set.
-    for (int r = 0; r < options.relationalRounds(); r++) {
+    names.add(patchwise ? "seed: per-position distance profiles" : "seed: distance profiles");
+    for (int r = 0; r < relationalRounds; r++) {
       double fraction = Math.min(1.0, startFraction * Math.pow(1.5, r));
       int[] anchors = mostConfident(m, Math.max(2, (int) Math.round(fraction * n)));
       if (patchwise) {
@@ -218,19 +312,32 @@ public final class ReidentificationAttack {
         break; // a fixed point: further rounds would repeat it
       }
     }
+    return new Boosted(m, rounds, names, score);
+  }
 
-    // Step 5: learn the encoder's map on confident pairs, predict every candidate's encoding.
-    double[][] kernel = gram(surrogate, candidates);
-    for (int r = 0; r < options.regressionRounds(); r++) {
-      double fraction = Math.min(1.0, 0.25 * Math.pow(2, r));
-      int[] anchors = mostConfident(m, Math.max(2, (int) Math.round(fraction * n)));
-      score = regressionScores(kernel, aligned, anchors, m.guess, options.ridge());
-      m = match(score);
-      rounds.add(m.guess);
-      names.add("regression round " + (r + 1) + " (" + anchors.length + " pairs)");
+  /**
+   * How sharply a score matrix singles out its matching: the mean, over targets, of the matched
+   * candidate's score in standard units of that target's row. A right position map lets the
+   * relational rounds converge on pairs that stand far above the rest of their row; under a wrong
+   * map the rows stay flat.
+   */
+  static double peakedness(double[][] score, int[] guess) {
+    int n = score.length;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      double mean = 0;
+      for (double v : score[i]) {
+        mean += v;
+      }
+      mean /= n;
+      double var = 0;
+      for (double v : score[i]) {
+        var += (v - mean) * (v - mean);
+      }
+      double sd = Math.sqrt(Math.max(var / n, 1e-300));
+      total += (score[i][guess[i]] - mean) / sd;
     }
-    double error = heldOutError(kernel, aligned, m.guess, options.ridge());
-    return new Attempt(m, rounds, names, error);
+    return total / n;
   }
 
   private record Matching(int[] guess, double[] confidence) {}

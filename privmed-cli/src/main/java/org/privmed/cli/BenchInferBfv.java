@@ -111,8 +111,13 @@ final class BenchInferBfv {
           BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
           long t1 = System.nanoTime();
           BfvCiphertext[][] out = new BfvCiphertext[k][];
+          StringBuilder layerTimes = new StringBuilder();
           for (int p = 0; p < k; p++) {
             out[p] = servers.get(p).evaluate(in[p]);
+            layerTimes.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
+            for (long ns : servers.get(p).lastLayerNanos()) {
+              layerTimes.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+            }
           }
           long t2 = System.nanoTime();
           long[][] logits = client.decrypt(out, count);
@@ -151,6 +156,7 @@ final class BenchInferBfv {
           System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
               + " batch of %d: encrypt %.1f s, evaluate %.1f s, decrypt %.1f s%n", done, n, exact, agree,
               count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+          System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
         }
       } finally {
         for (BfvThroughputEvaluator s : servers) {

@@ -60,6 +60,19 @@ class BfvWeightedSumTest {
     }
 
     @Test
+    void encryptionAtALowerLevelDecryptsAndSerializes() throws Exception {
+        long[] v = F.random(new Random(3));
+        BfvCiphertext low = F.symmetric.encrypt(F.encoder.encode(v), 1);
+        org.junit.jupiter.api.Assertions.assertEquals(1, low.level());
+        assertArrayEquals(v, F.decrypt(low));
+        org.privmed.he.serial.BfvSerializer ser = new org.privmed.he.serial.BfvSerializer(F.ctx);
+        byte[] bytes = ser.write(low);
+        assertTrue(bytes.length < ser.write(F.symmetric.encrypt(F.encoder.encode(v))).length);
+        assertArrayEquals(v, F.decrypt(ser.readCiphertext(bytes)));
+        assertArrayEquals(v, F.decrypt(F.eval.multiplyAccumulate(new BfvCiphertext[] {low}, new long[] {1})));
+    }
+
+    @Test
     void refusesMismatchedShapesAndLevels() {
         Random rnd = new Random(1);
         BfvCiphertext a = F.encrypt(F.random(rnd));

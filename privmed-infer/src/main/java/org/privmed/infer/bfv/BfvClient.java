@@ -76,6 +76,7 @@ public final class BfvClient {
     }
     long[][] q = quantize(images);
     int values = program.network().inputSize();
+    int level = program.plan().levels()[0];
     BfvCiphertext[][] out = new BfvCiphertext[contexts.size()][values];
     int workers = Math.max(1, Math.min(threads, values));
     ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers);
@@ -96,7 +97,7 @@ public final class BfvClient {
               for (int b = 0; b < images.length; b++) {
                 slots[b] = q[b][j];
               }
-              row[j] = enc.encrypt(encoder.encode(slots));
+              row[j] = enc.encrypt(encoder.encode(slots), level);
             }
           };
           if (pool == null) {

@@ -75,11 +75,17 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
       if (inputs[i].size() != 2) {
         throw new IllegalArgumentException("input ciphertext " + i + " has " + inputs[i].size() + " polys, expected 2");
       }
+      if (inputs[i].level() != inputs[0].level() || inputs[i].level() < program.plan().levels()[0]) {
+        throw new IllegalArgumentException("input ciphertext " + i + " is at level " + inputs[i].level()
+            + "; all inputs must share one level of at least " + program.plan().levels()[0]);
+      }
     }
     List<QuantizedNetwork.Layer> layers = net.layers();
     int[] levels = program.plan().levels();
     BfvCiphertext[] x = inputs;
+    long[] nanos = new long[layers.size()];
     for (int li = 0; li < layers.size(); li++) {
+      long t0 = System.nanoTime();
       x = switchTo(x, levels[li]);
       QuantizedNetwork.Layer layer = layers.get(li);
       BfvCiphertext[] in = x;
@@ -88,8 +94,18 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
       } else {
         x = map(in.length, i -> evaluator.multiplyRelinearize(in[i], in[i]));
       }
+      nanos[li] = System.nanoTime() - t0;
     }
-    return switchTo(x, program.plan().outputLevel());
+    BfvCiphertext[] out = switchTo(x, program.plan().outputLevel());
+    lastLayerNanos = nanos;
+    return out;
+  }
+
+  private volatile long[] lastLayerNanos = new long[0];
+
+  /** Wall time of each layer (its level switch included) in the last {@link #evaluate}. */
+  public long[] lastLayerNanos() {
+    return lastLayerNanos.clone();
   }
 
   private BfvCiphertext weightedSum(BfvCiphertext[] in, QuantizedNetwork.Linear lin, int r) {

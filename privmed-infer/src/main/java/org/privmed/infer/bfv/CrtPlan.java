@@ -23,7 +23,8 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * {@code minBudget} bits at the output ({@link BfvNoiseModel}, with the weighted sums' growth
  * Σ w²·Var(e)) is taken: fewer primes mean fewer evaluations, and a smaller t slows the noise.
  *
- * <p>Levels. Before each layer the ciphertexts are switched down to the lowest level from which the
+ * <p>Levels. The client encrypts at the lowest level from which the network still ends with the
+ * minimum budget; before each layer the ciphertexts are switched down to the lowest level from which the
  * rest of the network still ends with the minimum budget (modulus switching, Brakerski, Gentry,
  * Vaikuntanathan, ITCS 2012, Sec. 4): every later operation then works on fewer primes. The outputs
  * are switched as low as the budget allows, which shrinks the download.
@@ -32,7 +33,8 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * @param plainPrimes t_1 … t_k
  * @param bitsNeeded bits the product of the primes had to reach
  * @param parameters one validated parameter set per prime (same N and ciphertext primes)
- * @param levels the level at which each layer of the network runs
+ * @param levels the level at which each layer of the network runs (element 0: the level the
+ *     client encrypts at)
  * @param outputLevel the level of the returned ciphertexts
  * @param predictedBudget predicted invariant noise budget (bits) at the output for the largest prime
  */
@@ -147,6 +149,15 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
     List<QuantizedNetwork.Layer> layers = net.layers();
     int[] levels = new int[layers.size()];
     BfvNoiseModel.Estimate e = model.freshSymmetric();
+    // the client encrypts directly at the lowest level that still leaves the budget (fresh noise
+    // does not depend on the level), rather than the server switching every input down
+    for (int l = e.level() - 1; l >= 0; l--) {
+      BfvNoiseModel.Estimate fresh = new BfvNoiseModel.Estimate(e.variance(), l);
+      if (model.budgetBits(finish(model, layers, 0, fresh)) < minBudget) {
+        break;
+      }
+      e = fresh;
+    }
     for (int i = 0; i < layers.size(); i++) {
       BfvNoiseModel.Estimate best = e;
       for (BfvNoiseModel.Estimate lower = e; lower.level() > 0; ) {

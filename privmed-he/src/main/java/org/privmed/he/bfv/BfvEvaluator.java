@@ -153,7 +153,9 @@ public final class BfvEvaluator {
      * only when the next term could overflow, so a sum of hundreds of terms with weights of a few
      * bits costs one multiply-add per coefficient and term. The noise grows as Σ w_j²·Var(e_j)
      * (the rounding of Δ is exact here because encryption scales by round(Q·m/t)).
-     * Zero weights are skipped; all operands must be relinearized (2 polys) and at one level.
+     * Zero weights are skipped; all operands must be at one level and of one size. Products before
+     * relinearization (3 polys) are allowed: summing them first and relinearizing the sums is the
+     * cheaper order when a layer has fewer outputs than inputs.
      *
      * @return the sum, or null when every weight is zero modulo t
      */
@@ -163,27 +165,29 @@ public final class BfvEvaluator {
         }
         long t = ctx.params().plainModulus();
         int level = -1;
+        int size = 0;
         int count = 0;
         for (int j = 0; j < a.length; j++) {
             long w = centred(weights[j], t);
             if (w == 0) continue;
             a[j].check(ctx, "operand " + j);
-            if (a[j].size() != 2) {
-                throw new IllegalArgumentException("operand " + j + " has " + a[j].size() + " polys; relinearize it first");
-            }
-            if (level < 0) level = a[j].level();
-            else if (a[j].level() != level) {
-                throw new IllegalArgumentException("operand " + j + " is at level " + a[j].level() + ", operand 0 at "
-                        + level + "; switch them to one level first");
+            if (level < 0) {
+                level = a[j].level();
+                size = a[j].size();
+            } else if (a[j].level() != level || a[j].size() != size) {
+                throw new IllegalArgumentException("operand " + j + " is at level " + a[j].level() + " with "
+                        + a[j].size() + " polys, the first at level " + level + " with " + size
+                        + "; all operands need one level and one size");
             }
             count++;
         }
         if (count == 0) return null;
         RnsBasis q = ctx.rlwe().qAtLevel(level);
         int n = ctx.ringDegree();
-        RnsPoly[] out = {q.newPoly(true), q.newPoly(true)};
+        RnsPoly[] out = new RnsPoly[size];
         long[] acc = new long[n];
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < size; p++) {
+            out[p] = q.newPoly(true);
             for (int l = 0; l <= level; l++) {
                 var m = q.modulus(l);
                 long qv = m.value();

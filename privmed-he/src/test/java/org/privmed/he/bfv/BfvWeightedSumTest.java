@@ -73,6 +73,24 @@ class BfvWeightedSumTest {
     }
 
     @Test
+    void productsAreSummedBeforeRelinearization() {
+        Random rnd = new Random(4);
+        long[] x = F.random(rnd), y = F.random(rnd);
+        BfvCiphertext sx = F.eval.multiply(F.encrypt(x), F.encrypt(x));
+        BfvCiphertext sy = F.eval.multiply(F.encrypt(y), F.encrypt(y));
+        long[] w = {3, -7};
+        BfvCiphertext sum = F.eval.multiplyAccumulate(new BfvCiphertext[] {sx, sy}, w);
+        org.junit.jupiter.api.Assertions.assertEquals(3, sum.size());
+        long[][] squares = new long[2][x.length];
+        BigInteger t = BigInteger.valueOf(F.t);
+        for (int k = 0; k < x.length; k++) {
+            squares[0][k] = BigInteger.valueOf(x[k]).pow(2).mod(t).longValueExact();
+            squares[1][k] = BigInteger.valueOf(y[k]).pow(2).mod(t).longValueExact();
+        }
+        assertArrayEquals(expected(squares, w, 0), F.decrypt(F.eval.relinearize(sum)));
+    }
+
+    @Test
     void refusesMismatchedShapesAndLevels() {
         Random rnd = new Random(1);
         BfvCiphertext a = F.encrypt(F.random(rnd));
@@ -83,6 +101,6 @@ class BfvWeightedSumTest {
                 () -> F.eval.multiplyAccumulate(new BfvCiphertext[] {a}, new long[] {1, 2}));
         BfvCiphertext three = F.eval.multiply(a, a);
         assertThrows(IllegalArgumentException.class,
-                () -> F.eval.multiplyAccumulate(new BfvCiphertext[] {three}, new long[] {1}));
+                () -> F.eval.multiplyAccumulate(new BfvCiphertext[] {a, three}, new long[] {1, 1}));
     }
 }

@@ -134,8 +134,14 @@ public final class Quantizer {
       }
     }
     if (best == null) {
+      int depth = 0;
+      for (Stage s : low.stages()) {
+        depth += s instanceof PolynomialStage ? 1 : 0;
+      }
       throw new IllegalArgumentException("model " + model.name() + " overflows 63 bits even at "
-          + minBits + "-bit quantization");
+          + minBits + "-bit quantization: each of its " + depth + " squares doubles the bits of the"
+          + " values (BFV cannot rescale between layers as CKKS does), and the exact integer path holds"
+          + " every value in a signed long; evaluate this model with CKKS");
     }
     return new Choice(best.network(), best.dryRun(), tried.toString().trim());
   }

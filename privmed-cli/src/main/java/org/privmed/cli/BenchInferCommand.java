@@ -53,6 +53,10 @@ final class BenchInferCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--scheme", defaultValue = "ckks",
+      description = "ckks (default) or bfv (exact integers, CRT plaintext primes; throughput only).")
+  String scheme;
+
   @Override
   public Integer call() throws Exception {
     Packing p;
@@ -71,6 +75,13 @@ final class BenchInferCommand implements Callable<Integer> {
     }
     if (threads < 1) {
       System.err.println("privmed bench infer: --threads must be >= 1, got " + threads);
+      return 2;
+    }
+    if ("bfv".equalsIgnoreCase(scheme)) {
+      return new BenchInferBfv(this, m, p, train, test).run();
+    }
+    if (!"ckks".equalsIgnoreCase(scheme)) {
+      System.err.println("privmed bench infer: unknown --scheme '" + scheme + "'; use ckks or bfv");
       return 2;
     }
     HeProgram prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);

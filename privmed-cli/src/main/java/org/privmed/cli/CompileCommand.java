@@ -8,6 +8,8 @@ import org.privmed.data.ImageDataset;
 import org.privmed.data.Normalization;
 import org.privmed.data.Split;
 import org.privmed.data.catalog.Datasets;
+import org.privmed.infer.bfv.BfvCompiler;
+import org.privmed.infer.bfv.BfvProgram;
 import org.privmed.infer.compile.CompileOptions;
 import org.privmed.infer.compile.HeCompiler;
 import org.privmed.infer.compile.HeProgram;
@@ -44,8 +46,13 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--explain", description = "Print the plan.")
   boolean explain;
 
-  @Option(names = "--out", description = "Write the compiled program here (.hep).")
+  @Option(names = "--out", description = "Write the compiled program here (.hep; CKKS only).")
   Path out;
+
+  @Option(names = "--scheme", defaultValue = "ckks",
+      description = "ckks (approximate, default) or bfv (exact integers: quantized network, CRT"
+          + " plaintext primes; throughput packing only).")
+  String scheme;
 
   @Override
   public Integer call() {
@@ -57,6 +64,12 @@ final class CompileCommand implements Callable<Integer> {
       if (cal == null && trained != null) {
         // the ranges privmed serve will calibrate with, so the plan shown is the plan served
         cal = Datasets.load(trained, Split.VAL);
+      }
+      if ("bfv".equalsIgnoreCase(scheme)) {
+        return compileBfv(p, m, cal);
+      }
+      if (!"ckks".equalsIgnoreCase(scheme)) {
+        throw new IllegalArgumentException("unknown --scheme '" + scheme + "'; use ckks or bfv");
       }
       CompileOptions opts = CompileOptions.defaults();
       opts = new CompileOptions(opts.minLogN(), opts.maxLogN(), opts.maxScaleBits(),
@@ -74,6 +87,26 @@ final class CompileCommand implements Callable<Integer> {
       System.err.println("privmed compile: " + e.getMessage());
       return 2;
     }
+  }
+
+  private int compileBfv(Packing p, Model m, ImageDataset cal) {
+    if (p != Packing.THROUGHPUT) {
+      throw new IllegalArgumentException("--scheme bfv has the throughput packing only (CryptoNets:"
+          + " slot b = image b); add --packing throughput");
+    }
+    if (out != null) {
+      throw new IllegalArgumentException("--out writes CKKS programs only; BFV programs are compiled"
+          + " where they run");
+    }
+    if (cal == null) {
+      throw new IllegalArgumentException("--scheme bfv sizes its plaintext primes from a dry run:"
+          + " give --data (or a model whose metadata names its training data)");
+    }
+    BfvCompiler.Options d = BfvCompiler.Options.defaults();
+    BfvProgram prog = BfvCompiler.compile(m, cal, new BfvCompiler.Options(calibrationImages,
+        d.minBits(), d.maxBits(), d.marginBits(), d.minBudget(), d.minLogN()));
+    System.out.print(prog.explain());
+    return 0;
   }
 
   /**

@@ -28,11 +28,21 @@ public final class BfvEncryptor {
     }
 
     public BfvCiphertext encrypt(BfvPlaintext pt) {
+        return encrypt(pt, ctx.maxLevel());
+    }
+
+    /**
+     * An encryption over Q_level = q_0 … q_level only: when a circuit needs fewer primes than the
+     * parameter set has, the client encrypts there directly instead of the server switching every
+     * input down, and the ciphertext is smaller. The fresh noise is the same as at the top level.
+     */
+    public BfvCiphertext encrypt(BfvPlaintext pt, int level) {
         pt.check(ctx);
-        RnsBasis q = ctx.rlwe().q();
-        RlweCiphertext z = zero.encryptZero(ctx.rlwe().maxLevel());
+        ctx.rlwe().checkLevel(level);
+        RnsBasis q = ctx.rlwe().qAtLevel(level);
+        RlweCiphertext z = zero.encryptZero(level);
         RnsPoly[] c = z.polys();
-        q.add(c[0], ctx.scaling(ctx.maxLevel()).scaleUp(pt.coefficients()), c[0]);
+        q.add(c[0], ctx.scaling(level).scaleUp(pt.coefficients()), c[0]);
         return new BfvCiphertext(c, ctx.paramsId(), z.seed());
     }
 }

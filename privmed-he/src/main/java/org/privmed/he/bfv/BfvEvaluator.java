@@ -144,6 +144,101 @@ public final class BfvEvaluator {
         return result(out);
     }
 
+    /**
+     * Σ_j w_j·a_j for integer weights w_j (taken modulo t, as centred representatives): the weighted
+     * sum of the CryptoNets packing (Gilad-Bachrach et al., ICML 2016, Sec. 3), where every slot of a
+     * weight's plaintext holds the same value, so the plaintext is the constant polynomial w_j and
+     * the product needs no encoding or NTT, only a scalar multiplication of each coefficient.
+     * Products of a small weight and a residue below q are accumulated in a signed long and reduced
+     * only when the next term could overflow, so a sum of hundreds of terms with weights of a few
+     * bits costs one multiply-add per coefficient and term. The noise grows as Σ w_j²·Var(e_j)
+     * (the rounding of Δ is exact here because encryption scales by round(Q·m/t)).
+     * Zero weights are skipped; all operands must be at one level and of one size. Products before
+     * relinearization (3 polys) are allowed: summing them first and relinearizing the sums is the
+     * cheaper order when a layer has fewer outputs than inputs.
+     *
+     * @return the sum, or null when every weight is zero modulo t
+     */
+    public BfvCiphertext multiplyAccumulate(BfvCiphertext[] a, long[] weights) {
+        if (a.length != weights.length) {
+            throw new IllegalArgumentException(a.length + " ciphertexts but " + weights.length + " weights");
+        }
+        long t = ctx.params().plainModulus();
+        int level = -1;
+        int size = 0;
+        int count = 0;
+        for (int j = 0; j < a.length; j++) {
+            long w = centred(weights[j], t);
+            if (w == 0) continue;
+            a[j].check(ctx, "operand " + j);
+            if (level < 0) {
+                level = a[j].level();
+                size = a[j].size();
+            } else if (a[j].level() != level || a[j].size() != size) {
+                throw new IllegalArgumentException("operand " + j + " is at level " + a[j].level() + " with "
+                        + a[j].size() + " polys, the first at level " + level + " with " + size
+                        + "; all operands need one level and one size");
+            }
+            count++;
+        }
+        if (count == 0) return null;
+        RnsBasis q = ctx.rlwe().qAtLevel(level);
+        int n = ctx.ringDegree();
+        RnsPoly[] out = new RnsPoly[size];
+        long[] acc = new long[n];
+        for (int p = 0; p < size; p++) {
+            out[p] = q.newPoly(true);
+            for (int l = 0; l <= level; l++) {
+                var m = q.modulus(l);
+                long qv = m.value();
+                java.util.Arrays.fill(acc, 0);
+                long bound = 0; // upper bound on |acc[k]|
+                for (int j = 0; j < a.length; j++) {
+                    long w = centred(weights[j], t);
+                    if (w == 0) continue;
+                    long[] c = a[j].poly(p).limb(l);
+                    long aw = Math.abs(w);
+                    if (aw > LAZY_LIMIT / qv) {
+                        // a large weight: one modular product per coefficient, then the sum stays below 2q
+                        long wr = m.reduceSigned(w), ws = m.shoup(wr);
+                        if (bound > LAZY_LIMIT - qv) bound = reduceAll(acc, m);
+                        for (int k = 0; k < n; k++) acc[k] += m.mulShoup(c[k], wr, ws);
+                        bound += qv;
+                        continue;
+                    }
+                    long step = aw * qv;
+                    if (bound > LAZY_LIMIT - step) bound = reduceAll(acc, m);
+                    for (int k = 0; k < n; k++) acc[k] += w * c[k];
+                    bound += step;
+                }
+                long[] dst = out[p].limb(l);
+                for (int k = 0; k < n; k++) dst[k] = m.reduceSigned(acc[k]);
+            }
+        }
+        return result(out);
+    }
+
+    /** Sums are kept below this in absolute value so that one more term of at most this size cannot overflow. */
+    private static final long LAZY_LIMIT = 1L << 62;
+
+    private static long reduceAll(long[] acc, org.privmed.he.math.Modulus m) {
+        for (int k = 0; k < acc.length; k++) acc[k] = m.reduceSigned(acc[k]);
+        return m.value();
+    }
+
+    /** w modulo t as the representative in (-t/2, t/2]. */
+    private static long centred(long w, long t) {
+        long r = Math.floorMod(w, t);
+        return r > t / 2 ? r - t : r;
+    }
+
+    /** a + c for an integer constant c (taken modulo t): the constant polynomial c, in every slot. */
+    public BfvCiphertext addConstant(BfvCiphertext a, long c) {
+        long[] coeffs = new long[ctx.ringDegree()];
+        coeffs[0] = Math.floorMod(c, ctx.params().plainModulus());
+        return addPlain(a, new BfvPlaintext(coeffs, ctx.paramsId()));
+    }
+
     /** The degree-2 product of two degree-1 ciphertexts; relinearize it before the next multiply. */
     public BfvCiphertext multiply(BfvCiphertext a, BfvCiphertext b) {
         a.check(ctx, "first operand");

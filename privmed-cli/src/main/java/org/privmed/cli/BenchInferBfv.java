@@ -1,0 +1,206 @@
+package org.privmed.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.privmed.data.ImageDataset;
+import org.privmed.he.bfv.BfvCiphertext;
+import org.privmed.he.bfv.BfvContext;
+import org.privmed.he.serial.BfvSerializer;
+import org.privmed.infer.bfv.BfvClient;
+import org.privmed.infer.bfv.BfvCompiler;
+import org.privmed.infer.bfv.BfvProgram;
+import org.privmed.infer.bfv.BfvThroughputEvaluator;
+import org.privmed.infer.compile.Packing;
+import org.privmed.infer.quant.QuantizedNetwork;
+import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.model.Model;
+
+/**
+ * {@code privmed bench infer --scheme bfv}: the exact BFV throughput program end to end in one
+ * process — compile (quantize, dry run, primes), keys per prime, then per batch of N images:
+ * encrypt under every prime, evaluate under every prime, decrypt and join by the CRT. Each image's
+ * integer logits are compared with the integer plaintext evaluation (exact agreement) and its
+ * argmax with the float model; the JSON has the CKKS run's keys plus the BFV figures.
+ */
+final class BenchInferBfv {
+  private final BenchInferCommand opts;
+  private final Model model;
+  private final Packing packing;
+  private final ImageDataset train;
+  private final ImageDataset test;
+
+  BenchInferBfv(BenchInferCommand opts, Model model, Packing packing, ImageDataset train,
+      ImageDataset test) {
+    this.opts = opts;
+    this.model = model;
+    this.packing = packing;
+    this.train = train;
+    this.test = test;
+  }
+
+  int run() {
+    if (packing != Packing.THROUGHPUT) {
+      System.err.println("privmed bench infer: --scheme bfv has the throughput packing only;"
+          + " add --packing throughput");
+      return 2;
+    }
+    if (opts.threads < 1) {
+      System.err.println("privmed bench infer: --threads must be >= 1, got " + opts.threads);
+      return 2;
+    }
+    if (opts.offset < 0 || opts.offset >= test.size()) {
+      System.err.println("privmed bench infer: --offset must be in [0, " + test.size() + "), got "
+          + opts.offset);
+      return 2;
+    }
+    long c0 = System.nanoTime();
+    BfvProgram prog;
+    try {
+      prog = BfvCompiler.compile(model, train, BfvCompiler.Options.defaults());
+    } catch (IllegalArgumentException e) {
+      System.err.println("privmed bench infer: " + e.getMessage());
+      return 2;
+    }
+    double compileMs = (System.nanoTime() - c0) / 1e6;
+    System.err.print(prog.explain());
+    int batch = prog.imagesPerBatch();
+    int n = Math.min(opts.images != null ? opts.images : batch, test.size() - opts.offset);
+    if (n < 1) {
+      System.err.println("privmed bench infer: --images must be >= 1");
+      return 2;
+    }
+    QuantizedNetwork net = prog.network();
+    int k = prog.primeCount();
+    long encNs = 0;
+    long evalNs = 0;
+    long decNs = 0;
+    long upload = 0;
+    long download = 0;
+    long keyBytes = 0;
+    int exact = 0;
+    int agree = 0;
+    int plainCorrect = 0;
+    int encCorrect = 0;
+    int intAgree = 0;
+    double worst = 0;
+    int minBudget = Integer.MAX_VALUE;
+    int batches = 0;
+    List<BfvContext> contexts = new ArrayList<>();
+    try {
+      for (int p = 0; p < k; p++) {
+        contexts.add(new BfvContext(prog.parameters(p)));
+      }
+      BfvClient client = new BfvClient(prog, contexts);
+      List<BfvThroughputEvaluator> servers = new ArrayList<>();
+      List<BfvSerializer> serializers = new ArrayList<>();
+      for (int p = 0; p < k; p++) {
+        BfvSerializer ser = new BfvSerializer(contexts.get(p));
+        serializers.add(ser);
+        keyBytes += ser.write(client.relinearizationKey(p)).length;
+        servers.add(new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p),
+            opts.threads));
+      }
+      try {
+        for (int start = 0; start < n; start += batch) {
+          int count = Math.min(batch, n - start);
+          float[][] imgs = Arrays.copyOfRange(test.images(), opts.offset + start,
+              opts.offset + start + count);
+          long t0 = System.nanoTime();
+          BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
+          long t1 = System.nanoTime();
+          BfvCiphertext[][] out = new BfvCiphertext[k][];
+          StringBuilder layerTimes = new StringBuilder();
+          for (int p = 0; p < k; p++) {
+            out[p] = servers.get(p).evaluate(in[p]);
+            layerTimes.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
+            for (long ns : servers.get(p).lastLayerNanos()) {
+              layerTimes.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+            }
+          }
+          long t2 = System.nanoTime();
+          long[][] logits = client.decrypt(out, count);
+          long t3 = System.nanoTime();
+          encNs += t1 - t0;
+          evalNs += t2 - t1;
+          decNs += t3 - t2;
+          batches++;
+          minBudget = Math.min(minBudget, client.noiseBudget(out));
+          for (int p = 0; p < k; p++) {
+            for (BfvCiphertext c : in[p]) {
+              upload += serializers.get(p).write(c).length;
+            }
+            for (BfvCiphertext c : out[p]) {
+              download += serializers.get(p).write(c).length;
+            }
+          }
+          long[][] q = client.quantize(imgs);
+          for (int b = 0; b < count; b++) {
+            long[] reference = net.evaluate(q[b]);
+            exact += Arrays.equals(reference, logits[b]) ? 1 : 0;
+            double[] plain = PlainInference.logits(model, imgs[b]);
+            int pa = PlainInference.argmax(plain);
+            int ea = QuantizedNetwork.argmax(logits[b]);
+            int label = test.labels()[opts.offset + start + b];
+            agree += pa == ea ? 1 : 0;
+            intAgree += QuantizedNetwork.argmax(reference) == ea ? 1 : 0;
+            plainCorrect += pa == label ? 1 : 0;
+            encCorrect += ea == label ? 1 : 0;
+            double[] dq = net.dequantize(logits[b]);
+            for (int o = 0; o < plain.length; o++) {
+              worst = Math.max(worst, Math.abs(plain[o] - dq[o]));
+            }
+          }
+          long done = start + count;
+          System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
+              + " batch of %d: encrypt %.1f s, evaluate %.1f s, decrypt %.1f s%n", done, n, exact, agree,
+              count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+          System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
+        }
+      } finally {
+        for (BfvThroughputEvaluator s : servers) {
+          s.close();
+        }
+      }
+    } finally {
+      for (BfvContext c : contexts) {
+        c.close();
+      }
+    }
+    double encMs = encNs / 1e6;
+    double evalMs = evalNs / 1e6;
+    double decMs = decNs / 1e6;
+    StringBuilder primes = new StringBuilder();
+    for (long t : prog.plan().plainPrimes()) {
+      primes.append(primes.length() == 0 ? "" : ", ").append(t);
+    }
+    if (opts.json) {
+      System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"scheme\": \"bfv\", \"packing\": \"throughput\", "
+              + "\"images\": %d, \"offset\": %d, \"threads\": %d, \"encrypt_ms\": %.3f, \"evaluate_ms\": %.3f, "
+              + "\"decrypt_ms\": %.3f, \"per_image_ms\": %.4f, \"agreement\": %.6f, \"accuracy_plain\": %.6f, "
+              + "\"accuracy_encrypted\": %.6f, \"upload_bytes\": %d, \"key_bytes\": %d, "
+              + "\"max_logit_error\": %.3g, \"predicted_error\": 0, \"ring_degree\": %d, "
+              + "\"batches\": %d, \"evaluate_ms_per_batch\": %.1f, \"exact_agreement\": %.6f, "
+              + "\"exact_images\": %d, \"argmax_agreement_integer\": %.6f, \"download_bytes\": %d, "
+              + "\"quantization_bits\": %d, \"bits_needed\": %d, \"plain_primes\": [%s], "
+              + "\"noise_budget_predicted\": %.1f, \"noise_budget_measured\": %d, \"compile_ms\": %.1f}%n",
+          model.name().replace("\"", "'"), n, opts.offset, opts.threads, encMs, evalMs, decMs,
+          (encMs + evalMs + decMs) / n, (double) agree / n, (double) plainCorrect / n,
+          (double) encCorrect / n, upload / n, keyBytes, worst, prog.plan().ringDegree(), batches,
+          evalMs / batches, (double) exact / n, exact, (double) intAgree / n, download / n,
+          net.bits(), prog.plan().bitsNeeded(), primes, prog.plan().predictedBudget(), minBudget,
+          compileMs);
+    } else {
+      System.out.printf(Locale.ROOT, "%s BFV throughput: %d images in %d batch(es), %d thread(s), %d prime(s)"
+              + " [%s]: encrypt %.1f ms, evaluate %.1f ms (%.1f ms per batch), decrypt %.1f ms, %.3f ms/image;"
+              + " exact (= integer evaluation) %d/%d; argmax = float %.4f; accuracy float %.4f / encrypted %.4f;"
+              + " noise budget left %d bits (predicted %.1f); upload %d B/image, download %d B/image, keys %d B%n",
+          model.name(), n, batches, opts.threads, k, primes, encMs, evalMs, evalMs / batches, decMs,
+          (encMs + evalMs + decMs) / n, exact, n, (double) agree / n, (double) plainCorrect / n,
+          (double) encCorrect / n, minBudget, prog.plan().predictedBudget(), upload / n, download / n,
+          keyBytes);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,181 @@
+package org.privmed.infer.bfv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.privmed.he.bfv.BatchEncoder;
+import org.privmed.he.bfv.BfvCiphertext;
+import org.privmed.he.bfv.BfvContext;
+import org.privmed.he.bfv.BfvDecryptor;
+import org.privmed.he.bfv.BfvEncryptor;
+import org.privmed.he.rlwe.KeyGenerator;
+import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.he.rlwe.SecretKey;
+import org.privmed.infer.quant.QuantizedNetwork;
+import org.privmed.nn.infer.PlainInference;
+
+/**
+ * The client side of a {@link BfvProgram}: one secret key per plaintext prime (each prime has its
+ * own parameter set), quantization of the images with the program's input scale, batching (slot b
+ * = image b), symmetric seeded encryption under every prime, decryption of the residues and their
+ * recombination by the CRT into signed integer logits. The secret keys never leave this object;
+ * the server gets {@link #relinearizationKey} only.
+ */
+public final class BfvClient {
+  private final BfvProgram program;
+  private final List<BfvContext> contexts;
+  private final List<SecretKey> secretKeys = new ArrayList<>();
+  private final List<RelinearizationKey> relinKeys = new ArrayList<>();
+  private final CrtRecombiner crt;
+
+  /** @param contexts one per plaintext prime, in the program's order */
+  public BfvClient(BfvProgram program, List<BfvContext> contexts) {
+    if (contexts.size() != program.primeCount()) {
+      throw new IllegalArgumentException(contexts.size() + " contexts for " + program.primeCount()
+          + " plaintext primes");
+    }
+    for (int i = 0; i < contexts.size(); i++) {
+      if (contexts.get(i).paramsId() != program.parameters(i).id()) {
+        throw new IllegalArgumentException("context " + i + " is not the parameter set of plaintext prime " + i);
+      }
+    }
+    this.program = program;
+    this.contexts = List.copyOf(contexts);
+    for (BfvContext ctx : contexts) {
+      KeyGenerator kg = new KeyGenerator(ctx.rlwe());
+      secretKeys.add(kg.secretKey());
+      relinKeys.add(kg.relinearizationKey());
+    }
+    this.crt = new CrtRecombiner(program.plan().plainPrimes());
+  }
+
+  public RelinearizationKey relinearizationKey(int prime) {
+    return relinKeys.get(prime);
+  }
+
+  /** The quantized inputs of a batch, [image][value]: what the integer reference evaluates. */
+  public long[][] quantize(float[][] images) {
+    QuantizedNetwork net = program.network();
+    long[][] q = new long[images.length][];
+    for (int b = 0; b < images.length; b++) {
+      q[b] = net.quantizeInput(PlainInference.normalize(program.model(), images[b]));
+    }
+    return q;
+  }
+
+  /**
+   * Encrypts a batch of 1 to N images under every prime: [prime][value], the ciphertext of value j
+   * holding image b's quantized value j in slot b.
+   */
+  public BfvCiphertext[][] encrypt(float[][] images, int threads) {
+    int max = program.imagesPerBatch();
+    if (images.length < 1 || images.length > max) {
+      throw new IllegalArgumentException("a batch takes 1 to " + max + " images, got " + images.length);
+    }
+    long[][] q = quantize(images);
+    int values = program.network().inputSize();
+    int level = program.plan().levels()[0];
+    BfvCiphertext[][] out = new BfvCiphertext[contexts.size()][values];
+    int workers = Math.max(1, Math.min(threads, values));
+    ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers);
+    try {
+      for (int p = 0; p < contexts.size(); p++) {
+        BfvContext ctx = contexts.get(p);
+        BatchEncoder encoder = new BatchEncoder(ctx);
+        SecretKey sk = secretKeys.get(p);
+        BfvCiphertext[] row = out[p];
+        List<Future<?>> jobs = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+          int from = (int) ((long) values * w / workers);
+          int to = (int) ((long) values * (w + 1) / workers);
+          Runnable job = () -> {
+            BfvEncryptor enc = new BfvEncryptor(ctx, sk); // encryptors keep a PRNG: one per worker
+            long[] slots = new long[images.length];
+            for (int j = from; j < to; j++) {
+              for (int b = 0; b < images.length; b++) {
+                slots[b] = q[b][j];
+              }
+              row[j] = enc.encrypt(encoder.encode(slots), level);
+            }
+          };
+          if (pool == null) {
+            job.run();
+          } else {
+            jobs.add(pool.submit(job));
+          }
+        }
+        for (Future<?> f : jobs) {
+          f.get();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during encryption", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } finally {
+      if (pool != null) {
+        pool.shutdown();
+      }
+    }
+    return out;
+  }
+
+  /** Decrypts [prime][class] outputs and joins the residues: [image][class] integer logits. */
+  public long[][] decrypt(BfvCiphertext[][] outputs, int count) {
+    checkOutputs(outputs);
+    int classes = program.network().outputSize();
+    if (count < 1 || count > program.imagesPerBatch()) {
+      throw new IllegalArgumentException("image count must be in [1, " + program.imagesPerBatch() + "], got " + count);
+    }
+    int k = contexts.size();
+    long[][][] residues = new long[k][classes][];
+    for (int p = 0; p < k; p++) {
+      BfvContext ctx = contexts.get(p);
+      BatchEncoder encoder = new BatchEncoder(ctx);
+      BfvDecryptor dec = new BfvDecryptor(ctx, secretKeys.get(p));
+      for (int c = 0; c < classes; c++) {
+        residues[p][c] = encoder.decode(dec.decrypt(outputs[p][c]));
+      }
+    }
+    long[][] logits = new long[count][classes];
+    long[] r = new long[k];
+    for (int b = 0; b < count; b++) {
+      for (int c = 0; c < classes; c++) {
+        for (int p = 0; p < k; p++) {
+          r[p] = residues[p][c][b];
+        }
+        logits[b][c] = crt.combineLong(r);
+      }
+    }
+    return logits;
+  }
+
+  /** The smallest invariant noise budget (bits) among the outputs, over all primes. */
+  public int noiseBudget(BfvCiphertext[][] outputs) {
+    checkOutputs(outputs);
+    int min = Integer.MAX_VALUE;
+    for (int p = 0; p < contexts.size(); p++) {
+      BfvDecryptor dec = new BfvDecryptor(contexts.get(p), secretKeys.get(p));
+      for (BfvCiphertext c : outputs[p]) {
+        min = Math.min(min, dec.invariantNoiseBudget(c));
+      }
+    }
+    return min;
+  }
+
+  private void checkOutputs(BfvCiphertext[][] outputs) {
+    int classes = program.network().outputSize();
+    if (outputs.length != contexts.size()) {
+      throw new IllegalArgumentException(outputs.length + " output sets for " + contexts.size() + " primes");
+    }
+    for (int p = 0; p < outputs.length; p++) {
+      if (outputs[p].length != classes) {
+        throw new IllegalArgumentException("prime " + p + ": " + outputs[p].length + " outputs, the program has "
+            + classes + " classes");
+      }
+    }
+  }
+}

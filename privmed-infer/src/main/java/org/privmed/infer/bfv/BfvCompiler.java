@@ -1,0 +1,64 @@
+package org.privmed.infer.bfv;
+
+import org.privmed.data.ImageDataset;
+import org.privmed.infer.plan.Lowering;
+import org.privmed.infer.quant.DryRun;
+import org.privmed.infer.quant.Quantizer;
+import org.privmed.nn.model.Model;
+
+/**
+ * Compiles a square-activation model to an exact BFV throughput program: the throughput lowering
+ * (one value per ciphertext, no rotations), fixed-point quantization with the smallest precision
+ * whose integer argmax matches the float network on the calibration images ({@link Quantizer}),
+ * a dry run for the largest intermediate value, then the plaintext primes, ring degree and levels
+ * ({@link CrtPlan}).
+ */
+public final class BfvCompiler {
+  private BfvCompiler() {}
+
+  /**
+   * @param calibrationImages images of {@code calibration} traced (from the start)
+   * @param marginBits bits added to the dry run's need for images beyond its range
+   * @param minBudget predicted noise budget (bits) the outputs must keep
+   */
+  public record Options(int calibrationImages, int minBits, int maxBits, int marginBits,
+      int minBudget, int minLogN) {
+    public Options {
+      if (calibrationImages < 1) {
+        throw new IllegalArgumentException("calibrationImages must be >= 1, got " + calibrationImages);
+      }
+      if (minBits < 2 || maxBits > 16 || minBits > maxBits) {
+        throw new IllegalArgumentException("quantization bits must lie in [2, 16], got [" + minBits
+            + ", " + maxBits + "]");
+      }
+      if (marginBits < 0 || marginBits > 16) {
+        throw new IllegalArgumentException("margin bits must lie in [0, 16], got " + marginBits);
+      }
+      if (minBudget < 1) {
+        throw new IllegalArgumentException("minimum noise budget must be >= 1 bit, got " + minBudget);
+      }
+      if (minLogN < 13 || minLogN > 15) {
+        throw new IllegalArgumentException("minLogN must lie in [13, 15], got " + minLogN);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(1000, 2, 12, 2, 10, 13);
+    }
+  }
+
+  public static BfvProgram compile(Model model, ImageDataset calibration, Options opts) {
+    if (calibration == null || calibration.size() == 0) {
+      throw new IllegalArgumentException("the BFV compiler needs calibration images: the plaintext "
+          + "primes are sized from the quantized network's largest value on them");
+    }
+    Lowering.Lowered low = Lowering.lower(model, false);
+    Quantizer.Choice q = Quantizer.choose(model, low, calibration, opts.calibrationImages(),
+        opts.minBits(), opts.maxBits());
+    DryRun.Result dry = q.dryRun();
+    CrtPlan plan = CrtPlan.choose(q.network(), dry.bitsNeeded(opts.marginBits()), opts.minBudget(),
+        opts.minLogN());
+    return new BfvProgram(model, q.network(), dry, q.tried(), plan, opts.marginBits(),
+        dry.images() + " images of " + calibration.name());
+  }
+}

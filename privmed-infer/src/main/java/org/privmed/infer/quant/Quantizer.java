@@ -1,0 +1,148 @@
+package org.privmed.infer.quant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.privmed.data.ImageDataset;
+import org.privmed.infer.plan.LinearStage;
+import org.privmed.infer.plan.Lowering;
+import org.privmed.infer.plan.PolynomialStage;
+import org.privmed.infer.plan.Stage;
+import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.model.Model;
+
+/**
+ * Fixed-point quantization with one scale per layer (CryptoNets, Gilad-Bachrach et al., ICML 2016,
+ * Sec. 4.2: weights and inputs are scaled and rounded to integers, and the plaintext modulus must
+ * hold the largest value the integer network reaches). With b bits, the input scale maps the largest
+ * calibrated |input| to 2^(b-1) - 1, and each linear stage's weight scale maps its largest |weight|
+ * there too; biases take the scale of their stage's products so they add exactly. A square squares
+ * the scale, which is why b stays small: the output grows to about 4·(2b + log2 fan-in) bits
+ * through two squares.
+ *
+ * <p>{@link #choose} tries b = min … max and keeps the smallest b whose integer network has the
+ * float network's argmax on every calibration image (a smaller b means fewer or smaller plaintext
+ * primes, and so fewer BFV evaluations).
+ */
+public final class Quantizer {
+  /** Magnitudes above this are refused: the exact evaluator needs headroom below 2^63. */
+  static final double LIMIT = 0x1p62;
+
+  private Quantizer() {}
+
+  /** round(v), refusing values a long cannot hold with headroom. */
+  static long roundExact(double v, String what) {
+    if (!(Math.abs(v) < LIMIT)) {
+      throw new ArithmeticException(what + " = " + v + " does not fit 62 bits after scaling");
+    }
+    return Math.round(v);
+  }
+
+  /**
+   * Quantizes lowered stages (throughput lowering: identity input layout).
+   *
+   * @param inputMaxAbs largest |normalised input| on calibration data
+   * @param bits bits of inputs and weights, sign included, in [2, 16]
+   * @throws IllegalArgumentException for a polynomial stage other than a bare square
+   */
+  public static QuantizedNetwork quantize(List<Stage> stages, double inputMaxAbs, int bits) {
+    if (bits < 2 || bits > 16) {
+      throw new IllegalArgumentException("quantization bits must be in [2, 16], got " + bits);
+    }
+    if (!(inputMaxAbs > 0) || !Double.isFinite(inputMaxAbs)) {
+      throw new IllegalArgumentException("input range must be finite and > 0, got " + inputMaxAbs);
+    }
+    double top = (1L << (bits - 1)) - 1;
+    double scale = top / inputMaxAbs;
+    double inputScale = scale;
+    List<QuantizedNetwork.Layer> layers = new ArrayList<>();
+    for (Stage s : stages) {
+      if (s instanceof PolynomialStage p) {
+        if (!(p.isBarePower() && p.degree() == 2)) {
+          throw new IllegalArgumentException("stage " + p.label() + " is a degree-" + p.degree()
+              + " polynomial with coefficients; the BFV path evaluates bare squares only (square, or"
+              + " scaledpower of power 2 followed by a linear layer) — use CKKS for this model");
+        }
+        layers.add(new QuantizedNetwork.Square(p.label(), p.size()));
+        scale = scale * scale;
+        continue;
+      }
+      LinearStage l = (LinearStage) s;
+      double maxW = 0;
+      for (double w : l.matrix()) {
+        maxW = Math.max(maxW, Math.abs(w));
+      }
+      if (maxW == 0) {
+        throw new IllegalArgumentException("stage " + l.label() + " has only zero weights");
+      }
+      double ws = top / maxW;
+      long[] w = new long[l.matrix().length];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = Math.round(l.matrix()[i] * ws);
+      }
+      long[] b = new long[l.rows()];
+      for (int r = 0; r < b.length; r++) {
+        b[r] = roundExact(l.bias()[r] * scale * ws, l.label() + " bias " + r);
+      }
+      layers.add(new QuantizedNetwork.Linear(l.label(), l.rows(), l.cols(), w, b, ws, scale));
+      scale *= ws;
+    }
+    return new QuantizedNetwork(bits, inputScale, layers);
+  }
+
+  /** The chosen network, its dry run on the calibration images, and what was tried. */
+  public record Choice(QuantizedNetwork network, DryRun.Result dryRun, String tried) {}
+
+  /**
+   * The smallest b in [minBits, maxBits] whose integer network agrees with the float network's
+   * argmax on all calibration images; if none does, the b with the best agreement.
+   */
+  public static Choice choose(Model model, Lowering.Lowered low, ImageDataset calibration,
+      int images, int minBits, int maxBits) {
+    if (!"identity".equals(low.layout().kind())) {
+      throw new IllegalArgumentException("quantization needs the throughput lowering (identity input layout)");
+    }
+    int n = Math.min(images, calibration.size());
+    if (n < 1) {
+      throw new IllegalArgumentException("calibration needs at least one image");
+    }
+    double inMax = 0;
+    for (int i = 0; i < n; i++) {
+      for (double v : PlainInference.normalize(model, calibration.images()[i])) {
+        inMax = Math.max(inMax, Math.abs(v));
+      }
+    }
+    StringBuilder tried = new StringBuilder();
+    Choice best = null;
+    for (int bits = minBits; bits <= maxBits; bits++) {
+      QuantizedNetwork net;
+      DryRun.Result r;
+      try {
+        net = quantize(low.stages(), inMax, bits);
+        r = DryRun.run(model, net, calibration, 0, n);
+      } catch (ArithmeticException overflow) {
+        tried.append(String.format(Locale.ROOT, " b=%d: overflows 63 bits;", bits));
+        break;
+      }
+      tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, %d bits;", bits, r.agree(),
+          r.images(), r.valueBits()));
+      if (best == null || r.agree() > best.dryRun().agree()) {
+        best = new Choice(net, r, null);
+      }
+      if (r.agree() == r.images()) {
+        break;
+      }
+    }
+    if (best == null) {
+      int depth = 0;
+      for (Stage s : low.stages()) {
+        depth += s instanceof PolynomialStage ? 1 : 0;
+      }
+      throw new IllegalArgumentException("model " + model.name() + " overflows 63 bits even at "
+          + minBits + "-bit quantization: each of its " + depth + " squares doubles the bits of the"
+          + " values (BFV cannot rescale between layers as CKKS does), and the exact integer path holds"
+          + " every value in a signed long; evaluate this model with CKKS");
+    }
+    return new Choice(best.network(), best.dryRun(), tried.toString().trim());
+  }
+}

@@ -1,0 +1,116 @@
+package org.privmed.infer.bfv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.privmed.data.ImageDataset;
+import org.privmed.data.Split;
+import org.privmed.data.catalog.Datasets;
+import org.privmed.he.bfv.BfvCiphertext;
+import org.privmed.he.bfv.BfvContext;
+import org.privmed.infer.quant.QuantizedNetwork;
+import org.privmed.infer.quant.TinyNets;
+import org.privmed.nn.io.ModelFile;
+import org.privmed.nn.model.Model;
+
+/** The BFV throughput program against the exact integer evaluation, on random nets and real images. */
+class BfvThroughputTest {
+
+  /** Encrypts, evaluates under every prime, decrypts; returns [image][class] and checks the budget. */
+  private static long[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
+    List<BfvContext> ctx = new ArrayList<>();
+    for (int p = 0; p < prog.primeCount(); p++) {
+      ctx.add(new BfvContext(prog.parameters(p)));
+    }
+    BfvClient client = new BfvClient(prog, ctx);
+    BfvCiphertext[][] in = client.encrypt(images, threads);
+    BfvCiphertext[][] out = new BfvCiphertext[prog.primeCount()][];
+    for (int p = 0; p < prog.primeCount(); p++) {
+      try (BfvThroughputEvaluator server = new BfvThroughputEvaluator(prog, p, ctx.get(p),
+          client.relinearizationKey(p), threads)) {
+        out[p] = server.evaluate(in[p]);
+      }
+    }
+    int budget = client.noiseBudget(out);
+    assertTrue(budget > 0, "noise budget exhausted");
+    assertTrue(Math.abs(budget - prog.plan().predictedBudget()) <= 8,
+        "measured budget " + budget + " vs predicted " + prog.plan().predictedBudget());
+    return client.decrypt(out, images.length);
+  }
+
+  private static void assertExact(BfvProgram prog, float[][] images, long[][] got) {
+    QuantizedNetwork net = prog.network();
+    for (int b = 0; b < images.length; b++) {
+      long[] want = net.evaluate(net.quantizeInput(
+          org.privmed.nn.infer.PlainInference.normalize(prog.model(), images[b])));
+      assertArrayEquals(want, got[b], "image " + b);
+    }
+  }
+
+  @Test
+  void randomNetsUnderSeveralPrimesMatchTheIntegerEvaluationExactly() {
+    for (long seed : new long[] {11, 12}) {
+      Model m = TinyNets.model(seed, 8);
+      ImageDataset data = TinyNets.images(seed + 100, 120);
+      // 7-bit quantization needs more than one 30-bit prime: the CRT path is exercised
+      BfvProgram prog = BfvCompiler.compile(m, data,
+          new BfvCompiler.Options(120, 7, 7, 2, 10, 13));
+      assertTrue(prog.primeCount() >= 2, prog.explain());
+      long[] primes = prog.plan().plainPrimes();
+      for (long t : primes) {
+        assertEquals(1, t % (2L * prog.plan().ringDegree()), "t ≡ 1 mod 2N");
+      }
+      assertTrue(prog.plan().logPlainProduct() >= prog.plan().bitsNeeded());
+      float[][] images = data.images();
+      assertExact(prog, images, runEncrypted(prog, images, 2));
+    }
+  }
+
+  @Test
+  void shippedMnistModelOnRealImagesIsExact() throws Exception {
+    Path file = null;
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null && file == null; dir = dir.getParent()) {
+      Path f = dir.resolve("models").resolve("tenseal-mnist.pm"); // models/ sits at the project root
+      file = f.toFile().isFile() ? f : null;
+    }
+    assertTrue(file != null, "models/tenseal-mnist.pm not found");
+    Model m = ModelFile.read(file);
+    ImageDataset val = Datasets.load("mnist", Split.VAL);
+    ImageDataset test = Datasets.load("mnist", Split.TEST);
+    BfvProgram prog = BfvCompiler.compile(m, val, new BfvCompiler.Options(128, 2, 12, 2, 10, 13));
+    float[][] images = Arrays.copyOf(test.images(), 24);
+    assertExact(prog, images, runEncrypted(prog, images, 2));
+  }
+
+  @Test
+  void aCiphertextOfAnotherPrimeIsRefused() {
+    Model m = TinyNets.model(21, 4);
+    ImageDataset data = TinyNets.images(22, 40);
+    BfvProgram prog = BfvCompiler.compile(m, data, new BfvCompiler.Options(40, 7, 7, 2, 10, 13));
+    assertTrue(prog.primeCount() >= 2, prog.explain());
+    List<BfvContext> ctx = List.of(new BfvContext(prog.parameters(0)), new BfvContext(prog.parameters(1)));
+    List<BfvContext> all = new ArrayList<>(ctx);
+    for (int p = 2; p < prog.primeCount(); p++) {
+      all.add(new BfvContext(prog.parameters(p)));
+    }
+    BfvClient client = new BfvClient(prog, all);
+    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(data.images(), 3), 1);
+    try (BfvThroughputEvaluator server = new BfvThroughputEvaluator(prog, 0, ctx.get(0),
+        client.relinearizationKey(0), 1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> server.evaluate(in[1]));
+      assertTrue(e.getMessage().contains("parameter id"), e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> server.evaluate(Arrays.copyOf(in[0], in[0].length - 1)));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> new BfvThroughputEvaluator(prog, 1, ctx.get(0), client.relinearizationKey(0), 1));
+  }
+}

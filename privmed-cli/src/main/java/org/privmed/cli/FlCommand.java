@@ -68,6 +68,9 @@ final class FlCommand implements Runnable {
     int numShares;
     @Option(names = "--threshold", defaultValue = "0", description = "SecAgg+ reconstruction threshold (0 = k/2 + 1).")
     int threshold;
+    @Option(names = "--unmask-threads", defaultValue = "0",
+        description = "Threads the coordinator removes SecAgg+ masks on (0 = available processors).")
+    int unmaskThreads;
     @Option(names = "--checkpoint", description = "Coordinator checkpoint directory (default: checkpoints/<run name>).")
     Path checkpoint;
     @Option(names = "--resume", description = "Continue from the checkpoint's last completed round.")
@@ -75,7 +78,7 @@ final class FlCommand implements Runnable {
 
     FederatedSettings settings(long exampleCap, long seed) {
       return new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, exampleCap, dp, clip, noiseMultiplier,
-          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1);
+          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1, unmaskThreads);
     }
 
     /** The zoo model for {@code data}'s image shape and classes, initialised from {@code seed}. */

@@ -172,7 +172,7 @@ public final class FederatedClientRunner {
         }
         double z = dp == DpMode.NONE ? 0 : t.getNoiseMultiplier();
         return new FederatedSettings(Math.max(1, planned), 1.0, t.getLocalEpochs(), t.getBatchSize(), t.getLearningRate(), 1, dp,
-                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1);
+                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1, 0);
     }
 
     private void say(String fmt, Object... args) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.privmed.data.ImageDataset;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
+import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
@@ -121,6 +122,32 @@ final class FlCommand implements Runnable {
         case dirichlet -> Partitions.dirichlet(train.labels(), clients, alpha, seed);
         case shards -> Partitions.shards(train.labels(), clients, shardsPerClient, seed);
       };
+    }
+  }
+
+  /** DP-SGD inside each hospital's local training: {@code fl simulate} and {@code fl client}. */
+  static final class DpSgdOptions {
+    @Option(names = "--dp-sgd", description = "Train locally by DP-SGD (per-example clipping and noise; sample-level epsilon per hospital).")
+    boolean on;
+    @Option(names = "--dp-sgd-clip", description = "DP-SGD per-example L2 clip norm C (> 0).")
+    Double clip;
+    @Option(names = "--dp-sgd-noise", description = "DP-SGD noise multiplier sigma (> 0): noise sigma*C on each step's gradient sum.")
+    Double noise;
+    @Option(names = "--dp-sgd-delta", defaultValue = "1e-5", description = "delta of each hospital's DP-SGD epsilon (default: ${DEFAULT-VALUE}).")
+    double delta;
+
+    /** The checked settings, or null without --dp-sgd; names the bad value otherwise. */
+    DpSgdSettings settings() {
+      if (!on) {
+        if (clip != null || noise != null) throw new IllegalArgumentException("--dp-sgd-clip and --dp-sgd-noise need --dp-sgd");
+        return null;
+      }
+      if (clip == null || noise == null) throw new IllegalArgumentException("--dp-sgd needs --dp-sgd-clip and --dp-sgd-noise");
+      if (!(clip > 0) || clip.isInfinite()) throw new IllegalArgumentException("--dp-sgd-clip must be finite and > 0, got " + clip);
+      if (!(noise > 0) || noise.isInfinite()) {
+        throw new IllegalArgumentException("--dp-sgd-noise must be finite and > 0 (0 gives no privacy), got " + noise);
+      }
+      return new DpSgdSettings(clip, noise, delta);
     }
   }
 

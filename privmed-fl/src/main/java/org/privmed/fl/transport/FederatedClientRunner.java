@@ -105,6 +105,7 @@ public final class FederatedClientRunner {
             }
             Update.Builder u = Update.newBuilder().setClientId(id).setRound(t.getRound()).setNumExamples(client.numExamples())
                     .setTrainLoss(r.trainLoss());
+            if (!Double.isNaN(r.sampleEpsilon())) u.setSampleEpsilon(r.sampleEpsilon());
             SecAggPlusClient secure = null;
             if (t.getSecagg()) {
                 secure = new SecAggPlusClient(id, encode(t, r.update()), new SecureRandom());
@@ -119,7 +120,8 @@ public final class FederatedClientRunner {
             }
             if (secure != null) secureAggregation(stub, secure, t.getRound());
             trained++;
-            say("client %d: round %d done, loss %.4f", id, t.getRound(), r.trainLoss());
+            say("client %d: round %d done, loss %.4f%s", id, t.getRound(), r.trainLoss(),
+                    Double.isNaN(r.sampleEpsilon()) ? "" : String.format(Locale.ROOT, ", DP-SGD epsilon %.4f", r.sampleEpsilon()));
         }
         return trained;
     }

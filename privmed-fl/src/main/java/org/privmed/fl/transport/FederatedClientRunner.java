@@ -127,7 +127,7 @@ public final class FederatedClientRunner {
     }
 
     /** (w/cap)·Δ ‖ w/cap, stochastically quantized with a SecureRandom-seeded generator. */
-    private static int[] encode(Task t, ClientUpdate update) {
+    static int[] encode(Task t, ClientUpdate update) {
         if (t.getExampleCap() < 1) throw new IllegalArgumentException("round " + t.getRound() + " task has example cap " + t.getExampleCap());
         StochasticQuantizer q = new StochasticQuantizer(t.getQuantizationRange(), t.getQuantizationBits());
         return q.quantize(new FedAvg(t.getExampleCap()).encodeForSecureSum(update), AesCtrPrg.secure());

@@ -41,6 +41,9 @@ final class FlClientCommand implements Callable<Integer> {
   @Mixin FlCommand.DpSgdOptions dpSgd;
   @Option(names = "--dp-sgd-ledger", description = "File keeping this hospital's DP-SGD privacy ledger across runs (continued if it exists).")
   Path dpSgdLedger;
+  @Option(names = "--reconnect-timeout", defaultValue = "300",
+      description = "Seconds to keep trying a coordinator that went away after registration, e.g. restarted (default: ${DEFAULT-VALUE}).")
+  long reconnectTimeout;
   @Option(names = "--drop-at", description = "Fault injection: in the first SecAgg+ round go silent from this stage on"
       + " (${COMPLETION-CANDIDATES}), then take part again.")
   SecAggStage dropAt;
@@ -57,7 +60,8 @@ final class FlClientCommand implements Callable<Integer> {
       DpSgdSettings sgd = dpSgd.settings();
       FederatedClient me = new FederatedClient(partition, train.subset("client-" + partition, p.client(partition)));
       if (sgd != null) me = me.withDpSgd(sgd, dpSgdLedger);
-      int trained = FederatedClientRunner.run(server, me, tls.files(tlsCa), System.out, dropAt);
+      if (reconnectTimeout < 0) throw new IllegalArgumentException("--reconnect-timeout must be >= 0, got " + reconnectTimeout);
+      int trained = FederatedClientRunner.run(server, me, tls.files(tlsCa), System.out, dropAt, reconnectTimeout * 1000);
       System.out.println("client " + partition + ": training over after " + trained + " round(s)"
           + (sgd == null ? "" : String.format(java.util.Locale.ROOT, ", DP-SGD epsilon %.4f at delta %s", me.sampleEpsilon(), sgd.delta())));
       return 0;

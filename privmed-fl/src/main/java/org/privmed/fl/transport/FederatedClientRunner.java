@@ -4,6 +4,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +47,7 @@ public final class FederatedClientRunner {
     private final ClientEndpoint client;
     private final PrintStream out;
     private SecAggStage dropOnceAt;
+    private int trained;
 
     private FederatedClientRunner(ClientEndpoint client, PrintStream out, SecAggStage dropOnceAt) {
         this.client = client;
@@ -68,9 +71,38 @@ public final class FederatedClientRunner {
      */
     public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out, SecAggStage dropOnceAt)
             throws IOException, InterruptedException {
+        return run(target, client, tls, out, dropOnceAt, 0);
+    }
+
+    /**
+     * As {@link #run(String, ClientEndpoint, TlsFiles, PrintStream, SecAggStage)}; once registered,
+     * a coordinator that becomes unreachable (restarted, say) is waited for up to {@code
+     * reconnectMillis} (0: give up at once): the client registers again and takes the next task,
+     * so a coordinator resuming from its checkpoint finds its hospitals back. A round in flight at
+     * the restart is repeated by the coordinator, so nothing of it is kept here.
+     */
+    public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out, SecAggStage dropOnceAt, long reconnectMillis)
+            throws IOException, InterruptedException {
+        if (reconnectMillis < 0) throw new IllegalArgumentException("reconnect time must be >= 0 ms, got " + reconnectMillis);
         ManagedChannel channel = Grpc.newChannelBuilder(target, channelCredentials(tls)).maxInboundMessageSize(256 << 20).build();
         try {
-            return new FederatedClientRunner(client, out, dropOnceAt).loop(FederatedCoordinatorGrpc.newBlockingStub(channel), target);
+            FederatedClientRunner runner = new FederatedClientRunner(client, out, dropOnceAt);
+            FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub = FederatedCoordinatorGrpc.newBlockingStub(channel);
+            boolean registered = false;
+            long unreachableSince = -1;
+            while (true) {
+                try {
+                    return runner.loop(stub, target);
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || !runner.registeredOnce) throw e;
+                    long now = System.currentTimeMillis();
+                    if (unreachableSince < 0 || runner.reachedSince(unreachableSince)) unreachableSince = now;
+                    if (now - unreachableSince >= reconnectMillis) throw e;
+                    runner.say("client %d: coordinator %s unreachable (%s); trying again", client.clientId(), target, e.getStatus().getCode());
+                    Thread.sleep(RECONNECT_PAUSE_MILLIS);
+                    channel.resetConnectBackoff();
+                }
+            }
         } finally {
             channel.shutdown();
             channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -85,12 +117,24 @@ public final class FederatedClientRunner {
         return b.build();
     }
 
+    /** Pause between attempts to reach a coordinator that went away. */
+    static final long RECONNECT_PAUSE_MILLIS = 500;
+
+    private boolean registeredOnce;
+    private long lastRegistered;
+
+    /** Whether the coordinator answered a registration after {@code millis}. */
+    private boolean reachedSince(long millis) {
+        return lastRegistered > millis;
+    }
+
     private int loop(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub, String target) throws IOException {
         int id = client.clientId();
         int planned = stub.register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
                 .getPlannedRounds();
+        registeredOnce = true;
+        lastRegistered = System.currentTimeMillis();
         say("client %d registered with %s (%d examples, %d rounds planned)", id, target, client.numExamples(), planned);
-        int trained = 0;
         while (true) {
             Task t = stub.nextTask(TaskRequest.newBuilder().setClientId(id).build());
             if (t.getDone()) break;

@@ -94,7 +94,14 @@ public final class FederatedClientRunner {
                 try {
                     return runner.loop(stub, target);
                 } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || !runner.registeredOnce) throw e;
+                    // UNAVAILABLE: nobody listens; CANCELLED: a coordinator shutting down ends the calls in
+                    // flight; DEADLINE_EXCEEDED: a call hung on a connection that went away silently;
+                    // FAILED_PRECONDITION: a restarted coordinator does not know us yet (a poll sent
+                    // while it came up reached it before our registration) — register again.
+                    Status.Code code = e.getStatus().getCode();
+                    boolean gone = code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED
+                            || code == Status.Code.FAILED_PRECONDITION;
+                    if (!gone || !runner.registeredOnce) throw e;
                     long now = System.currentTimeMillis();
                     if (unreachableSince < 0 || runner.reachedSince(unreachableSince)) unreachableSince = now;
                     if (now - unreachableSince >= reconnectMillis) throw e;
@@ -117,6 +124,16 @@ public final class FederatedClientRunner {
         return b.build();
     }
 
+    /**
+     * Deadline of every call: the coordinator answers a poll within its poll time (5 s), so a call
+     * still open after this long sits on a dead connection.
+     */
+    static final long CALL_DEADLINE_MILLIS = 120_000;
+
+    private static FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub call(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub) {
+        return stub.withDeadlineAfter(CALL_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
     /** Pause between attempts to reach a coordinator that went away. */
     static final long RECONNECT_PAUSE_MILLIS = 500;
 
@@ -130,13 +147,13 @@ public final class FederatedClientRunner {
 
     private int loop(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub, String target) throws IOException {
         int id = client.clientId();
-        int planned = stub.register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
+        int planned = call(stub).register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
                 .getPlannedRounds();
         registeredOnce = true;
         lastRegistered = System.currentTimeMillis();
         say("client %d registered with %s (%d examples, %d rounds planned)", id, target, client.numExamples(), planned);
         while (true) {
-            Task t = stub.nextTask(TaskRequest.newBuilder().setClientId(id).build());
+            Task t = call(stub).nextTask(TaskRequest.newBuilder().setClientId(id).build());
             if (t.getDone()) break;
             if (t.getRound() == 0) continue; // nothing for us yet
             Model global = ModelFile.fromBytes(t.getModel().toByteArray(), "round " + t.getRound() + " model from " + target);
@@ -157,7 +174,7 @@ public final class FederatedClientRunner {
             } else {
                 u.setDelta(FloatVectors.encode(r.update().delta()));
             }
-            Ack ack = stub.submitUpdate(u.build());
+            Ack ack = call(stub).submitUpdate(u.build());
             if (!ack.getAccepted()) {
                 say("client %d: round %d update refused: %s", id, t.getRound(), ack.getReason());
                 continue;
@@ -182,7 +199,7 @@ public final class FederatedClientRunner {
         int id = client.clientId();
         boolean silent = false;
         while (true) {
-            SecAggDelivery d = stub.nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(round).build());
+            SecAggDelivery d = call(stub).nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(round).build());
             if (d.getEnded()) {
                 say("client %d: SecAgg+ round %d %s", id, round, d.getOutcome());
                 dropOnceAt = silent ? null : dropOnceAt;
@@ -203,7 +220,7 @@ public final class FederatedClientRunner {
                 say("client %d: refusing a SecAgg+ request: %s", id, e.getMessage());
                 reply = ClientMessage.newBuilder().setRoundId(request.getRoundId()).setClientId(id).build();
             }
-            Ack ack = stub.submitSecAggMessage(reply);
+            Ack ack = call(stub).submitSecAggMessage(reply);
             if (!ack.getAccepted()) say("client %d: SecAgg+ reply refused: %s", id, ack.getReason());
         }
     }

@@ -102,7 +102,7 @@ class LoopbackTransportTest {
         try (FederatedServer first = FederatedServer.start(0, 3, 3, 60_000, null)) {
             port = first.port();
             String target = "localhost:" + port;
-            for (FederatedClient c : clients) hospitals.add(pool.submit(() -> FederatedClientRunner.run(target, c, null, null, null, 120_000)));
+            for (FederatedClient c : clients) hospitals.add(pool.submit(() -> FederatedClientRunner.run(target, c, null, System.err, null, 120_000)));
             new FederatedTrainer(s, first.awaitClients(60_000), validation, store, pool, null).run(initial, 2, true);
         } // gone without telling anyone training is over
         assertEquals(2, store.load().completedRounds());

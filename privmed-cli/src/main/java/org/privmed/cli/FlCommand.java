@@ -133,17 +133,29 @@ final class FlCommand implements Runnable {
     Double clip;
     @Option(names = "--dp-sgd-noise", description = "DP-SGD noise multiplier sigma (> 0): noise sigma*C on each step's gradient sum.")
     Double noise;
+    @Option(names = "--dp-sgd-target-epsilon",
+        description = "Instead of --dp-sgd-noise: each hospital's epsilon budget over the planned rounds (sigma calibrated per hospital).")
+    Double target;
     @Option(names = "--dp-sgd-delta", defaultValue = "1e-5", description = "delta of each hospital's DP-SGD epsilon (default: ${DEFAULT-VALUE}).")
     double delta;
 
     /** The checked settings, or null without --dp-sgd; names the bad value otherwise. */
     DpSgdSettings settings() {
       if (!on) {
-        if (clip != null || noise != null) throw new IllegalArgumentException("--dp-sgd-clip and --dp-sgd-noise need --dp-sgd");
+        if (clip != null || noise != null || target != null) {
+          throw new IllegalArgumentException("--dp-sgd-clip, --dp-sgd-noise and --dp-sgd-target-epsilon need --dp-sgd");
+        }
         return null;
       }
-      if (clip == null || noise == null) throw new IllegalArgumentException("--dp-sgd needs --dp-sgd-clip and --dp-sgd-noise");
+      if (clip == null || (noise == null) == (target == null)) {
+        throw new IllegalArgumentException("--dp-sgd needs --dp-sgd-clip and one of --dp-sgd-noise or --dp-sgd-target-epsilon");
+      }
       if (!(clip > 0) || clip.isInfinite()) throw new IllegalArgumentException("--dp-sgd-clip must be finite and > 0, got " + clip);
+      if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("--dp-sgd-delta must be in (0, 1), got " + delta);
+      if (target != null) {
+        if (!(target > 0) || target.isInfinite()) throw new IllegalArgumentException("--dp-sgd-target-epsilon must be finite and > 0, got " + target);
+        return DpSgdSettings.forTarget(clip, target, delta);
+      }
       if (!(noise > 0) || noise.isInfinite()) {
         throw new IllegalArgumentException("--dp-sgd-noise must be finite and > 0 (0 gives no privacy), got " + noise);
       }

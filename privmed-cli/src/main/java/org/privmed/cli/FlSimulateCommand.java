@@ -109,8 +109,9 @@ final class FlSimulateCommand implements Callable<Integer> {
           dp.name().toLowerCase(Locale.ROOT), dp == DpMode.NONE ? "" : String.format(Locale.ROOT, " (C=%s, z=%.4f)", s.clipNorm(),
               trainer.noiseMultiplier()), secAgg);
       if (sgd != null) {
-        System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, sigma=%s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s%n",
-            sgd.clipNorm(), sgd.noiseMultiplier(), s.batchSize(), sgd.delta());
+        System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, %s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s%n",
+            sgd.clipNorm(), sgd.hasTarget() ? "sigma calibrated per hospital for epsilon " + sgd.targetEpsilon() : "sigma=" + sgd.noiseMultiplier(),
+            s.batchSize(), sgd.delta());
       }
       FederatedTrainer.Run run = trainer.run(initial, s.rounds(), round.resume);
       if (run.stoppedBecause() != null) System.out.println("stopped early: " + run.stoppedBecause());
@@ -163,7 +164,8 @@ final class FlSimulateCommand implements Callable<Integer> {
         o.addProperty("bytes_per_client", bytes);
         if (sgd != null) {
           o.addProperty("dp_sgd_clip", sgd.clipNorm());
-          o.addProperty("dp_sgd_noise", sgd.noiseMultiplier());
+          if (sgd.hasTarget()) o.addProperty("dp_sgd_target_epsilon", sgd.targetEpsilon());
+          else o.addProperty("dp_sgd_noise", sgd.noiseMultiplier());
           o.addProperty("dp_sgd_delta", sgd.delta());
           o.add("dp_sgd_epsilon", epsilonObject(hospitalEps));
           JsonArray perRound = new JsonArray();

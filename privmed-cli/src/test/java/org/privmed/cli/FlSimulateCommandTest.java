@@ -93,12 +93,15 @@ class FlSimulateCommandTest {
   @Test
   void badDpSgdArgumentsAreRefusedWithTheirValue(@TempDir Path dir) {
     String[][] cases = {{"--dp-sgd-noise", "NaN", "--dp-sgd-noise must be finite and > 0"}, {"--dp-sgd-noise", "0", "(0 gives no privacy)"},
-        {"--dp-sgd-clip", "-1", "--dp-sgd-clip must be finite and > 0, got -1.0"}, {"--dp-sgd-clip", "Infinity", "--dp-sgd-clip must be finite"}};
+        {"--dp-sgd-clip", "-1", "--dp-sgd-clip must be finite and > 0, got -1.0"}, {"--dp-sgd-clip", "Infinity", "--dp-sgd-clip must be finite"},
+        {"--dp-sgd-target-epsilon", "NaN", "--dp-sgd-target-epsilon must be finite and > 0, got NaN"},
+        {"--dp-sgd-target-epsilon", "-2", "--dp-sgd-target-epsilon must be finite and > 0, got -2.0"}};
     for (String[] c : cases) {
       String clip = c[0].equals("--dp-sgd-clip") ? c[1] : "1";
-      String noise = c[0].equals("--dp-sgd-noise") ? c[1] : "1";
+      String privacy = c[0].equals("--dp-sgd-target-epsilon") ? "--dp-sgd-target-epsilon" : "--dp-sgd-noise";
+      String value = c[0].equals("--dp-sgd-clip") ? "1" : c[1];
       Object[] r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
-          "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", clip, "--dp-sgd-noise", noise,
+          "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", clip, privacy, value,
           "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
       assertEquals(2, (int) r[0], (String) r[1]);
       assertTrue(((String) r[1]).contains(c[2]), c[0] + " " + c[1] + ": " + r[1]);

@@ -10,6 +10,9 @@ import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.SecAggRelay;
 import org.privmed.fl.dp.GaussianNoise;
+import org.privmed.fl.dp.accountant.MechanismSteps;
+import org.privmed.fl.dp.accountant.NoiseCalibration;
+import org.privmed.fl.dp.accountant.PrivacyBudget;
 import org.privmed.fl.dp.accountant.RdpAccountant;
 import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.dp.sgd.DpSgdTrainer;
@@ -47,6 +50,7 @@ public final class FederatedClient implements ClientEndpoint {
     private final DpSgdSettings dpSgd;
     private final RdpAccountant sampleLedger;
     private final Path ledgerFile;
+    private double calibratedNoise = Double.NaN;
 
     /**
      * Local outcome of one round: the update and the mean training loss of the last local epoch.
@@ -96,6 +100,13 @@ public final class FederatedClient implements ClientEndpoint {
         return new FederatedClient(this, settings, ledger, ledgerFile);
     }
 
+    /** σ in use under a target ε (NaN before the first local training, or without a target). */
+    public double calibratedNoiseMultiplier() {
+        synchronized (sampleLedger == null ? this : sampleLedger) {
+            return calibratedNoise;
+        }
+    }
+
     /** The hospital's sample-level ε so far at its DP-SGD δ; NaN without DP-SGD, 0 before any step. */
     public double sampleEpsilon() {
         if (dpSgd == null) return Double.NaN;
@@ -125,10 +136,29 @@ public final class FederatedClient implements ClientEndpoint {
         return new LocalResult(new ClientUpdate(clientId, delta, data.size()), last.trainLoss());
     }
 
+    /**
+     * With a target ε, σ is calibrated once so that every planned round at this hospital's q and
+     * local steps (the worst case: sampled every round) spends at most the target (Opacus'
+     * get_noise_multiplier), and a training whose steps would take the ledger past the target is
+     * refused — the hospital then sits the round out.
+     */
     private LocalResult trainPrivately(Model global, int round, FederatedSettings s) {
+        double q = DpSgdSettings.sampleRate(s.batchSize(), data.size());
+        long localSteps = s.localEpochs() * DpSgdSettings.stepsPerEpoch(s.batchSize(), data.size());
+        DpSgdSettings dp = dpSgd;
+        if (dp.hasTarget()) {
+            synchronized (sampleLedger) {
+                if (Double.isNaN(calibratedNoise)) {
+                    calibratedNoise = NoiseCalibration.noiseMultiplier(dp.targetEpsilon(), dp.delta(), q, s.rounds() * localSteps);
+                }
+                dp = dp.withNoise(calibratedNoise);
+                sampleLedger.requireWithin(new PrivacyBudget(dp.targetEpsilon(), dp.delta()),
+                        new MechanismSteps(calibratedNoise, q, localSteps));
+            }
+        }
         DpSgdTrainer.Result r;
         synchronized (ENGINE_LOCK) {
-            r = DpSgdTrainer.train(global, data, dpSgd, s.learningRate(), s.batchSize(), s.localEpochs(),
+            r = DpSgdTrainer.train(global, data, dp, s.learningRate(), s.batchSize(), s.localEpochs(),
                     localSeed(s.seed(), round, clientId), s.trainThreads(), AesCtrPrg.secure(), GaussianNoise.secure());
         }
         double eps;

@@ -6,6 +6,7 @@ import org.privmed.data.ImageDataset;
 import org.privmed.data.Split;
 import org.privmed.data.catalog.Datasets;
 import org.privmed.data.partition.Partition;
+import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.FederatedClient;
 import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.transport.FederatedClientRunner;
@@ -37,6 +38,12 @@ final class FlClientCommand implements Callable<Integer> {
   @Option(names = "--tls-ca", description = "CA certificate that signed the coordinator's certificate.")
   Path tlsCa;
   @Mixin FlCommand.TlsOptions tls;
+  @Mixin FlCommand.DpSgdOptions dpSgd;
+  @Option(names = "--dp-sgd-ledger", description = "File keeping this hospital's DP-SGD privacy ledger across runs (continued if it exists).")
+  Path dpSgdLedger;
+  @Option(names = "--reconnect-timeout", defaultValue = "300",
+      description = "Seconds to keep trying a coordinator that went away after registration, e.g. restarted (default: ${DEFAULT-VALUE}).")
+  long reconnectTimeout;
   @Option(names = "--drop-at", description = "Fault injection: in the first SecAgg+ round go silent from this stage on"
       + " (${COMPLETION-CANDIDATES}), then take part again.")
   SecAggStage dropAt;
@@ -50,9 +57,13 @@ final class FlClientCommand implements Callable<Integer> {
       }
       ImageDataset train = partitioning.limit(Datasets.load(data, Split.TRAIN));
       Partition p = partitioning.cut(train, scheme, clients, seed);
+      DpSgdSettings sgd = dpSgd.settings();
       FederatedClient me = new FederatedClient(partition, train.subset("client-" + partition, p.client(partition)));
-      int trained = FederatedClientRunner.run(server, me, tls.files(tlsCa), System.out, dropAt);
-      System.out.println("client " + partition + ": training over after " + trained + " round(s)");
+      if (sgd != null) me = me.withDpSgd(sgd, dpSgdLedger);
+      if (reconnectTimeout < 0) throw new IllegalArgumentException("--reconnect-timeout must be >= 0, got " + reconnectTimeout);
+      int trained = FederatedClientRunner.run(server, me, tls.files(tlsCa), System.out, dropAt, reconnectTimeout * 1000);
+      System.out.println("client " + partition + ": training over after " + trained + " round(s)"
+          + (sgd == null ? "" : String.format(java.util.Locale.ROOT, ", DP-SGD epsilon %.4f at delta %s", me.sampleEpsilon(), sgd.delta())));
       return 0;
     } catch (IllegalArgumentException | java.io.IOException | io.grpc.StatusRuntimeException e) {
       System.err.println("privmed fl client: " + e.getMessage());

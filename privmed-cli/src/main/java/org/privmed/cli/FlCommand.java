@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.privmed.data.ImageDataset;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
+import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
@@ -68,6 +69,9 @@ final class FlCommand implements Runnable {
     int numShares;
     @Option(names = "--threshold", defaultValue = "0", description = "SecAgg+ reconstruction threshold (0 = k/2 + 1).")
     int threshold;
+    @Option(names = "--unmask-threads", defaultValue = "0",
+        description = "Threads the coordinator removes SecAgg+ masks on (0 = available processors).")
+    int unmaskThreads;
     @Option(names = "--checkpoint", description = "Coordinator checkpoint directory (default: checkpoints/<run name>).")
     Path checkpoint;
     @Option(names = "--resume", description = "Continue from the checkpoint's last completed round.")
@@ -75,7 +79,7 @@ final class FlCommand implements Runnable {
 
     FederatedSettings settings(long exampleCap, long seed) {
       return new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, exampleCap, dp, clip, noiseMultiplier,
-          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1);
+          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1, unmaskThreads);
     }
 
     /** The zoo model for {@code data}'s image shape and classes, initialised from {@code seed}. */
@@ -118,6 +122,44 @@ final class FlCommand implements Runnable {
         case dirichlet -> Partitions.dirichlet(train.labels(), clients, alpha, seed);
         case shards -> Partitions.shards(train.labels(), clients, shardsPerClient, seed);
       };
+    }
+  }
+
+  /** DP-SGD inside each hospital's local training: {@code fl simulate} and {@code fl client}. */
+  static final class DpSgdOptions {
+    @Option(names = "--dp-sgd", description = "Train locally by DP-SGD (per-example clipping and noise; sample-level epsilon per hospital).")
+    boolean on;
+    @Option(names = "--dp-sgd-clip", description = "DP-SGD per-example L2 clip norm C (> 0).")
+    Double clip;
+    @Option(names = "--dp-sgd-noise", description = "DP-SGD noise multiplier sigma (> 0): noise sigma*C on each step's gradient sum.")
+    Double noise;
+    @Option(names = "--dp-sgd-target-epsilon",
+        description = "Instead of --dp-sgd-noise: each hospital's epsilon budget over the planned rounds (sigma calibrated per hospital).")
+    Double target;
+    @Option(names = "--dp-sgd-delta", defaultValue = "1e-5", description = "delta of each hospital's DP-SGD epsilon (default: ${DEFAULT-VALUE}).")
+    double delta;
+
+    /** The checked settings, or null without --dp-sgd; names the bad value otherwise. */
+    DpSgdSettings settings() {
+      if (!on) {
+        if (clip != null || noise != null || target != null) {
+          throw new IllegalArgumentException("--dp-sgd-clip, --dp-sgd-noise and --dp-sgd-target-epsilon need --dp-sgd");
+        }
+        return null;
+      }
+      if (clip == null || (noise == null) == (target == null)) {
+        throw new IllegalArgumentException("--dp-sgd needs --dp-sgd-clip and one of --dp-sgd-noise or --dp-sgd-target-epsilon");
+      }
+      if (!(clip > 0) || clip.isInfinite()) throw new IllegalArgumentException("--dp-sgd-clip must be finite and > 0, got " + clip);
+      if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("--dp-sgd-delta must be in (0, 1), got " + delta);
+      if (target != null) {
+        if (!(target > 0) || target.isInfinite()) throw new IllegalArgumentException("--dp-sgd-target-epsilon must be finite and > 0, got " + target);
+        return DpSgdSettings.forTarget(clip, target, delta);
+      }
+      if (!(noise > 0) || noise.isInfinite()) {
+        throw new IllegalArgumentException("--dp-sgd-noise must be finite and > 0 (0 gives no privacy), got " + noise);
+      }
+      return new DpSgdSettings(clip, noise, delta);
     }
   }
 

@@ -44,7 +44,8 @@ final class FlServerCommand implements Callable<Integer> {
   @Option(names = "--join-timeout", defaultValue = "600", description = "Seconds to wait for all clients (default: ${DEFAULT-VALUE}).")
   long joinTimeout;
   @Mixin FlCommand.TlsOptions tls;
-  @Option(names = "--mtls-ca", description = "CA certificate that signed the hospitals' certificates (enables mutual TLS).")
+  @Option(names = "--mtls-ca", description = "CA certificate that signed the hospitals' certificates (enables mutual TLS; each hospital's certificate"
+      + " must name it as CN=hospital-<k>, and may speak only as client k).")
   Path mtlsCa;
   @Option(names = "--out", description = "Write the final global model here (.pm).")
   Path out;
@@ -74,6 +75,8 @@ final class FlServerCommand implements Callable<Integer> {
         ClassificationMetrics m = ClassificationMetrics.fromScores(test.labels(), FederatedTrainer.probabilities(run.model(), test));
         System.out.printf(Locale.ROOT, "test accuracy %.4f, AUROC %.4f, epsilon %.4f at delta %s%n", m.accuracy(), m.auroc(),
             run.epsilon(round.delta), round.delta);
+        java.util.Map<Integer, Double> hospitalEps = FederatedTrainer.latestSampleEpsilon(run.rounds());
+        if (!hospitalEps.isEmpty()) System.out.println("hospitals' DP-SGD epsilon (as they reported it): " + hospitalEps);
         if (out != null) {
           ModelFile.write(run.model(), out);
           System.out.println("saved " + out);

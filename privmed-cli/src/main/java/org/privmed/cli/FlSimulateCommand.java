@@ -1,10 +1,12 @@
 package org.privmed.cli;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +22,7 @@ import org.privmed.eval.report.Report;
 import org.privmed.eval.report.ReportRow;
 import org.privmed.eval.report.ReportWriter;
 import org.privmed.eval.report.Series;
+import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedClient;
@@ -47,6 +50,7 @@ final class FlSimulateCommand implements Callable<Integer> {
   FlCommand.PartitionKind partition;
   @Mixin FlCommand.PartitionOptions partitioning;
   @Mixin FlCommand.RoundOptions round;
+  @Mixin FlCommand.DpSgdOptions dpSgd;
   @Option(names = "--example-cap", defaultValue = "10000", description = "FedAvg weight cap without DP (default: ${DEFAULT-VALUE}).")
   long exampleCap;
   @Option(names = "--seed", defaultValue = "42", description = "Seed for partition, sampling and training (default: ${DEFAULT-VALUE}).")
@@ -75,26 +79,40 @@ final class FlSimulateCommand implements Callable<Integer> {
     try {
       train = partitioning.limit(train);
       if (clients < 1) throw new IllegalArgumentException("--clients must be >= 1, got " + clients);
+      DpSgdSettings sgd = dpSgd.settings();
       Partition p = partitioning.cut(train, partition, clients, seed);
       System.out.println(PartitionTable.format(p, train.labels(), train.classNames()));
+      String stem = round.stem("fl-", data);
+      CoordinatorStore store = round.store(stem);
       List<FederatedClient> hospitals = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         if (p.clientSize(c) == 0) throw new IllegalArgumentException("partition left client " + c + " without data");
-        hospitals.add(new FederatedClient(c, train.subset("client-" + c, p.client(c))));
+        FederatedClient h = new FederatedClient(c, train.subset("client-" + c, p.client(c)));
+        if (sgd != null) {
+          // Each simulated hospital's ledger lives beside the coordinator's checkpoint: a resumed run
+          // continues it, a fresh run starts it anew.
+          Path ledger = store.dir().resolve("hospital-" + c + "-dpsgd.json");
+          if (!round.resume) java.nio.file.Files.deleteIfExists(ledger);
+          h = h.withDpSgd(sgd, ledger);
+        }
+        hospitals.add(h);
       }
       FederatedSettings s = round.settings(exampleCap, seed);
       DpMode dp = s.dp();
       double delta = s.delta();
       boolean secAgg = s.secAgg();
       Model initial = round.initialModel(train, seed);
-      String stem = round.stem("fl-", data);
-      CoordinatorStore store = round.store(stem);
       pool = Executors.newFixedThreadPool(Math.max(1, threads));
       FederatedTrainer trainer = new FederatedTrainer(s, hospitals, val, store, pool, System.out);
       System.out.printf(Locale.ROOT, "federated %s (%,d parameters) on %s: %d clients, %d rounds, q=%.3f, dp=%s%s, secagg=%s%n",
           round.model, initial.parameterCount(), data, clients, s.rounds(), trainer.sampleRate(),
           dp.name().toLowerCase(Locale.ROOT), dp == DpMode.NONE ? "" : String.format(Locale.ROOT, " (C=%s, z=%.4f)", s.clipNorm(),
               trainer.noiseMultiplier()), secAgg);
+      if (sgd != null) {
+        System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, %s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s%n",
+            sgd.clipNorm(), sgd.hasTarget() ? "sigma calibrated per hospital for epsilon " + sgd.targetEpsilon() : "sigma=" + sgd.noiseMultiplier(),
+            s.batchSize(), sgd.delta());
+      }
       FederatedTrainer.Run run = trainer.run(initial, s.rounds(), round.resume);
       if (run.stoppedBecause() != null) System.out.println("stopped early: " + run.stoppedBecause());
 
@@ -104,13 +122,17 @@ final class FlSimulateCommand implements Callable<Integer> {
       long[] ms = run.rounds().stream().mapToLong(RoundRecord::millis).sorted().toArray();
       double medianMs = ms.length == 0 ? 0 : (ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2.0);
       double bytes = run.rounds().stream().mapToDouble(RoundRecord::bytesPerClient).average().orElse(0);
-      String label = (dp == DpMode.NONE ? "no DP" : "DP " + dp.name().toLowerCase(Locale.ROOT)) + (secAgg ? " + SecAgg+" : "");
+      String label = (dp == DpMode.NONE ? "no DP" : "DP " + dp.name().toLowerCase(Locale.ROOT)) + (sgd != null ? " + DP-SGD" : "")
+          + (secAgg ? " + SecAgg+" : "");
+      Map<Integer, Double> hospitalEps = FederatedTrainer.latestSampleEpsilon(run.rounds());
+      double maxHospitalEps = hospitalEps.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
       Report.Builder rb = Report.builder("Federated " + round.model + " on " + data + ", " + clients + " clients, "
               + run.rounds().size() + " rounds")
           .dataset(new DatasetInfo(data, "test", test.size(), test.classNames(), ""))
           .row(ReportRow.builder(label).scores(test.labels(), probs)
               .extra("epsilon", eps).extra("delta", delta).extra("noise multiplier", run.noiseMultiplier())
-              .extra("round ms (median)", medianMs).extra("bytes per client", bytes).build())
+              .extra("round ms (median)", medianMs).extra("bytes per client", bytes)
+              .extra("max hospital DP-SGD epsilon", maxHospitalEps).build())
           .context("partition", partition + (partition == FlCommand.PartitionKind.dirichlet ? " alpha=" + partitioning.alpha : ""))
           .context("settings", s.fingerprint())
           .context("checkpoint", store.dir().toString());
@@ -119,6 +141,10 @@ final class FlSimulateCommand implements Callable<Integer> {
         rb.series(Series.of(label, "validation accuracy", "round", x,
             run.rounds().stream().mapToDouble(RoundRecord::validationAccuracy).toArray()));
         rb.series(Series.of(label, "epsilon", "round", x, run.rounds().stream().mapToDouble(RoundRecord::epsilon).toArray()));
+        if (sgd != null) {
+          rb.series(Series.of(label, "max hospital DP-SGD epsilon", "round", x, run.rounds().stream()
+              .mapToDouble(r -> r.hospitalEpsilon().values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)).toArray()));
+        }
       }
       Report report = rb.build();
       System.out.println(ConsoleTable.render(report));
@@ -136,6 +162,16 @@ final class FlSimulateCommand implements Callable<Integer> {
         o.addProperty("auroc", metrics.auroc());
         o.addProperty("round_ms_median", medianMs);
         o.addProperty("bytes_per_client", bytes);
+        if (sgd != null) {
+          o.addProperty("dp_sgd_clip", sgd.clipNorm());
+          if (sgd.hasTarget()) o.addProperty("dp_sgd_target_epsilon", sgd.targetEpsilon());
+          else o.addProperty("dp_sgd_noise", sgd.noiseMultiplier());
+          o.addProperty("dp_sgd_delta", sgd.delta());
+          o.add("dp_sgd_epsilon", epsilonObject(hospitalEps));
+          JsonArray perRound = new JsonArray();
+          for (RoundRecord r : run.rounds()) perRound.add(epsilonObject(r.hospitalEpsilon()));
+          o.add("dp_sgd_epsilon_per_round", perRound);
+        }
         System.out.println(o);
       }
       return run.stoppedBecause() == null ? 0 : 3;
@@ -145,5 +181,12 @@ final class FlSimulateCommand implements Callable<Integer> {
     } finally {
       if (pool != null) pool.shutdownNow();
     }
+  }
+
+  /** {"0": eps0, "1": eps1, ...}. */
+  private static JsonObject epsilonObject(Map<Integer, Double> eps) {
+    JsonObject o = new JsonObject();
+    for (Map.Entry<Integer, Double> e : eps.entrySet()) o.addProperty(Integer.toString(e.getKey()), e.getValue());
+    return o;
   }
 }

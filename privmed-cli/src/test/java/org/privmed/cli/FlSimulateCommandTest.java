@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.privmed.fl.dp.accountant.MechanismSteps;
+import org.privmed.fl.dp.accountant.RdpAccountant;
 import picocli.CommandLine;
 
 /** Runs {@code privmed fl simulate} end to end on a small subset and checks its JSON line and files. */
@@ -19,21 +21,13 @@ class FlSimulateCommandTest {
 
   @Test
   void simulateWithDpAndSecAggEndsWithTheJsonLine(@TempDir Path dir) throws Exception {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
-      code = new CommandLine(new PrivMed()).setCaseInsensitiveEnumValuesAllowed(true).execute("fl", "simulate",
+    Object[] r = run("fl", "simulate",
           "--clients", "3", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
           "--train-limit", "180", "--batch-size", "16", "--dp", "central", "--clip", "1",
           "--target-epsilon", "8", "--delta", "1e-4", "--secagg", "--json",
           "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
-    } finally {
-      System.setOut(saved);
-    }
-    String out = buffer.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, out);
+    String out = (String) r[1];
+    assertEquals(0, (int) r[0], out);
     String[] lines = out.strip().split("\\R");
     JsonObject o = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
     for (String k : new String[] {"clients", "rounds", "dp", "secagg", "epsilon", "delta", "accuracy", "auroc",
@@ -51,5 +45,70 @@ class FlSimulateCommandTest {
     try (var files = Files.list(dir.resolve("reports"))) {
       assertTrue(files.anyMatch(p -> p.toString().endsWith("series-epsilon.png")));
     }
+  }
+
+  /** Runs {@code privmed} with {@code args}; {exit code, stdout + stderr}. */
+  private static Object[] run(String... args) {
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      System.setErr(capture);
+      code = new CommandLine(new PrivMed()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+    return new Object[] {code, buffer.toString(StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void simulateWithDpSgdReportsEachHospitalsEpsilonPerRound(@TempDir Path dir) {
+    Object[] r = run("fl", "simulate", "--clients", "3", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "150", "--batch-size", "10", "--dp-sgd", "--dp-sgd-clip", "1.0", "--dp-sgd-noise", "1.0",
+        "--dp-sgd-delta", "1e-3", "--json", "--reports", dir.resolve("reports").toString(),
+        "--checkpoint", dir.resolve("ckpt").toString());
+    String out = (String) r[1];
+    assertEquals(0, (int) r[0], out);
+    String[] lines = out.strip().split("\\R");
+    JsonObject o = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    // 50 examples per hospital, batch 10: q = 0.2, 5 steps per local epoch, one epoch per round.
+    var perRound = o.getAsJsonArray("dp_sgd_epsilon_per_round");
+    assertEquals(2, perRound.size());
+    for (int round = 1; round <= 2; round++) {
+      RdpAccountant expected = new RdpAccountant();
+      expected.record(new MechanismSteps(1.0, 0.2, 5L * round));
+      JsonObject eps = perRound.get(round - 1).getAsJsonObject();
+      assertEquals(3, eps.size(), eps.toString());
+      for (int h = 0; h < 3; h++) assertEquals(expected.epsilon(1e-3), eps.get(Integer.toString(h)).getAsDouble(), 1e-12, "round " + round);
+    }
+    assertEquals(perRound.get(1).getAsJsonObject(), o.getAsJsonObject("dp_sgd_epsilon"));
+    assertTrue(out.contains("round 2/2 | clients 3 sampled, 3 finished, 0 dropped"), out);
+    assertTrue(out.contains("| dp-sgd eps 0:"), out);
+    assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("hospital-2-dpsgd.json")));
+  }
+
+  @Test
+  void badDpSgdArgumentsAreRefusedWithTheirValue(@TempDir Path dir) {
+    String[][] cases = {{"--dp-sgd-noise", "NaN", "--dp-sgd-noise must be finite and > 0"}, {"--dp-sgd-noise", "0", "(0 gives no privacy)"},
+        {"--dp-sgd-clip", "-1", "--dp-sgd-clip must be finite and > 0, got -1.0"}, {"--dp-sgd-clip", "Infinity", "--dp-sgd-clip must be finite"},
+        {"--dp-sgd-target-epsilon", "NaN", "--dp-sgd-target-epsilon must be finite and > 0, got NaN"},
+        {"--dp-sgd-target-epsilon", "-2", "--dp-sgd-target-epsilon must be finite and > 0, got -2.0"}};
+    for (String[] c : cases) {
+      String clip = c[0].equals("--dp-sgd-clip") ? c[1] : "1";
+      String privacy = c[0].equals("--dp-sgd-target-epsilon") ? "--dp-sgd-target-epsilon" : "--dp-sgd-noise";
+      String value = c[0].equals("--dp-sgd-clip") ? "1" : c[1];
+      Object[] r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+          "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", clip, privacy, value,
+          "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
+      assertEquals(2, (int) r[0], (String) r[1]);
+      assertTrue(((String) r[1]).contains(c[2]), c[0] + " " + c[1] + ": " + r[1]);
+    }
+    Object[] r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "20", "--dp-sgd-noise", "1", "--reports", dir.resolve("reports").toString());
+    assertEquals(2, (int) r[0], (String) r[1]);
+    assertTrue(((String) r[1]).contains("need --dp-sgd"), (String) r[1]);
   }
 }

@@ -65,6 +65,14 @@ public final class AggregationRounds {
     public static Outcome secure(List<ClientUpdate> updates, FedAvg fedAvg, StochasticQuantizer quantizer, long roundId,
                                  int numShares, int threshold, Map<Integer, SecAggStage> dropouts, ExecutorService pool,
                                  SecureRandom random, DpSettings dp) {
+        return secure(updates, fedAvg, quantizer, roundId, numShares, threshold, dropouts, pool, random, dp,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As above, the coordinator unmasking on {@code unmaskThreads} threads. */
+    public static Outcome secure(List<ClientUpdate> updates, FedAvg fedAvg, StochasticQuantizer quantizer, long roundId,
+                                 int numShares, int threshold, Map<Integer, SecAggStage> dropouts, ExecutorService pool,
+                                 SecureRandom random, DpSettings dp, int unmaskThreads) {
         if (dp != null && fedAvg.exampleCap() != 1) {
             throw new IllegalArgumentException("DP needs equal client weights (example cap 1), got cap " + fedAvg.exampleCap());
         }
@@ -80,7 +88,7 @@ public final class AggregationRounds {
         Map<Integer, int[]> inputs = new TreeMap<>();
         for (int k = 0; k < updates.size(); k++) inputs.put(updates.get(k).clientId(), join(encoded.get(k)));
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, d, random);
-        return unmaskedMean(SecAggRoundDriver.run(params, inputs, dropouts, pool, random), quantizer, random, dp);
+        return unmaskedMean(SecAggRoundDriver.run(params, inputs, dropouts, pool, random, unmaskThreads), quantizer, random, dp);
     }
 
     /**
@@ -91,13 +99,14 @@ public final class AggregationRounds {
      * @throws org.privmed.fl.secagg.SecAggAbortedException when too few clients remain at a stage
      */
     public static Outcome secure(Map<Integer, ? extends SecAggRelay> peers, int dimension, StochasticQuantizer quantizer, long roundId,
-                                 int numShares, int threshold, long stageTimeoutMillis, SecureRandom random, DpSettings dp) {
+                                 int numShares, int threshold, long stageTimeoutMillis, SecureRandom random, DpSettings dp,
+                                 int unmaskThreads) {
         int[] ids = peers.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         if (ids.length > quantizer.maxSummands()) {
             throw new IllegalArgumentException(ids.length + " clients overflow the 32-bit sum at " + quantizer.bits() + " quantization bits");
         }
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, dimension + 1, random);
-        return unmaskedMean(SecAggRoundDriver.run(params, peers, stageTimeoutMillis), quantizer, random, dp);
+        return unmaskedMean(SecAggRoundDriver.run(params, peers, stageTimeoutMillis, unmaskThreads), quantizer, random, dp);
     }
 
     /** Dequantizes the unmasked sum, divides by the summed weight, and adds central noise if asked. */

@@ -31,8 +31,12 @@ import org.privmed.fl.secagg.proto.ServerMessage;
 public final class SecAggRoundDriver {
     private SecAggRoundDriver() {}
 
-    /** Bytes each client sent and received, and what each side rejected. */
-    public record Outcome(SecAggResult result, Map<Integer, Long> bytesSent, Map<Integer, Long> bytesReceived, List<String> rejections) {
+    /**
+     * Bytes each client sent and received, what each side rejected, and the CPU time of each
+     * coordinator's unmasking threads ({@link SecAggPlusServer#unmaskPoolCpu()}).
+     */
+    public record Outcome(SecAggResult result, Map<Integer, Long> bytesSent, Map<Integer, Long> bytesReceived, List<String> rejections,
+                          SecAggPlusServer.PoolCpu unmaskPoolCpu) {
         /** Mean bytes sent plus received per sampled client. */
         public double meanBytesPerClient() {
             long total = 0;
@@ -49,13 +53,19 @@ public final class SecAggRoundDriver {
      */
     public static Outcome run(RoundParameters params, Map<Integer, int[]> quantizedInputs, Map<Integer, SecAggStage> dropouts,
                               ExecutorService pool, SecureRandom random) {
+        return run(params, quantizedInputs, dropouts, pool, random, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As {@link #run(RoundParameters, Map, Map, ExecutorService, SecureRandom)}, unmasking on {@code unmaskThreads} threads. */
+    public static Outcome run(RoundParameters params, Map<Integer, int[]> quantizedInputs, Map<Integer, SecAggStage> dropouts,
+                              ExecutorService pool, SecureRandom random, int unmaskThreads) {
         Map<Integer, SecAggRelay> relays = new TreeMap<>();
         for (int id : params.clientIds()) {
             int[] input = quantizedInputs.get(id);
             if (input == null) throw new IllegalArgumentException("no input for client " + id);
             relays.put(id, new InProcessRelay(new SecAggPlusClient(id, input, random), dropouts.get(id), pool));
         }
-        return run(params, relays, Long.MAX_VALUE);
+        return run(params, relays, Long.MAX_VALUE, unmaskThreads);
     }
 
     /**
@@ -65,6 +75,15 @@ public final class SecAggRoundDriver {
      * @throws org.privmed.fl.secagg.SecAggAbortedException when too few clients remain at a stage
      */
     public static Outcome run(RoundParameters params, Map<Integer, ? extends SecAggRelay> relays, long stageTimeoutMillis) {
+        return run(params, relays, stageTimeoutMillis, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #run(RoundParameters, Map, long)}, the coordinator unmasking on {@code unmaskThreads}
+     * threads (the sum does not depend on it).
+     */
+    public static Outcome run(RoundParameters params, Map<Integer, ? extends SecAggRelay> relays, long stageTimeoutMillis,
+                              int unmaskThreads) {
         Map<Integer, Long> sent = new TreeMap<>();
         Map<Integer, Long> received = new TreeMap<>();
         for (int id : params.clientIds()) {
@@ -73,7 +92,7 @@ public final class SecAggRoundDriver {
             received.put(id, 0L);
         }
         List<String> rejections = new ArrayList<>();
-        SecAggPlusServer server = new SecAggPlusServer(params);
+        SecAggPlusServer server = new SecAggPlusServer(params, unmaskThreads);
         String outcome = "aborted";
         try {
             Map<Integer, ServerMessage> outgoing = server.start();
@@ -104,7 +123,7 @@ public final class SecAggRoundDriver {
                 outgoing = server.advance();
             }
             outcome = "completed";
-            return new Outcome(server.result(), sent, received, List.copyOf(rejections));
+            return new Outcome(server.result(), sent, received, List.copyOf(rejections), server.unmaskPoolCpu());
         } finally {
             for (SecAggRelay r : relays.values()) r.end(outcome);
         }

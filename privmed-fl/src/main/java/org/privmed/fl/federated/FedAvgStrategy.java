@@ -75,7 +75,8 @@ public final class FedAvgStrategy implements Strategy {
         AggregationRounds.Outcome o;
         if (settings.secAgg()) {
             int n = updates.size();
-            o = AggregationRounds.secure(updates, fedAvg, quantizer(settings), round, shares(n), threshold(n), Map.of(), pool, random);
+            o = AggregationRounds.secure(updates, fedAvg, quantizer(settings), round, shares(n), threshold(n), Map.of(), pool, random,
+                    null, settings.effectiveUnmaskThreads());
         } else {
             o = AggregationRounds.plain(updates, fedAvg);
         }
@@ -91,7 +92,7 @@ public final class FedAvgStrategy implements Strategy {
         }
         long timeout = peers.values().stream().mapToLong(SecAggRelay::replyTimeoutMillis).max().orElse(Long.MAX_VALUE);
         return withCentralNoise(AggregationRounds.secure(peers, dimension, quantizer(settings), round, shares(n), threshold(n), timeout,
-                random, null));
+                random, null, settings.effectiveUnmaskThreads()));
     }
 
     private Aggregate withCentralNoise(AggregationRounds.Outcome o) {

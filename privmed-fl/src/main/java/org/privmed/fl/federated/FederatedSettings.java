@@ -22,11 +22,13 @@ import java.util.Locale;
  * @param threshold SecAgg+ reconstruction threshold t (0 = k/2 + 1)
  * @param seed seeds client sampling and local training (not the cryptographic randomness)
  * @param trainThreads PyTorch threads per client
+ * @param unmaskThreads threads the coordinator unmasks SecAgg+ sums on (0 = available processors);
+ *     it changes no result, so it is not part of the fingerprint
  */
 public record FederatedSettings(int rounds, double fraction, int localEpochs, int batchSize, double learningRate,
                                 long exampleCap, DpMode dp, double clipNorm, double noiseMultiplier,
                                 double targetEpsilon, double delta, boolean secAgg, int numShares, int threshold,
-                                long seed, int trainThreads) {
+                                long seed, int trainThreads, int unmaskThreads) {
     public FederatedSettings {
         if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
@@ -47,27 +49,38 @@ public record FederatedSettings(int rounds, double fraction, int localEpochs, in
         if (numShares < 0) throw new IllegalArgumentException("num shares must be >= 0, got " + numShares);
         if (threshold < 0) throw new IllegalArgumentException("threshold must be >= 0, got " + threshold);
         if (trainThreads < 1) throw new IllegalArgumentException("train threads must be >= 1, got " + trainThreads);
+        if (unmaskThreads < 0) throw new IllegalArgumentException("unmask threads must be >= 0 (0 = all processors), got " + unmaskThreads);
     }
 
     /** No DP, no SecAgg+, all clients, 1 local epoch, batch 32, Adam 1e-3, cap 10,000. */
     public static FederatedSettings defaults(int rounds) {
         return new FederatedSettings(rounds, 1.0, 1, 32, 1e-3, 10_000, DpMode.NONE, 1.0, 0, Double.NaN, 1e-5,
-                false, 0, 0, 42, 1);
+                false, 0, 0, 42, 1, 0);
     }
 
     public FederatedSettings withDp(DpMode mode, double clip, double z, double epsilon, double d) {
         return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, mode, clip, z,
-                epsilon, d, secAgg, numShares, threshold, seed, trainThreads);
+                epsilon, d, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads);
     }
 
     public FederatedSettings withSecAgg(boolean on, int k, int t) {
         return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm,
-                noiseMultiplier, targetEpsilon, delta, on, k, t, seed, trainThreads);
+                noiseMultiplier, targetEpsilon, delta, on, k, t, seed, trainThreads, unmaskThreads);
     }
 
     public FederatedSettings withTraining(double frac, int epochs, int batch, double lr, long s) {
         return new FederatedSettings(rounds, frac, epochs, batch, lr, exampleCap, dp, clipNorm, noiseMultiplier,
-                targetEpsilon, delta, secAgg, numShares, threshold, s, trainThreads);
+                targetEpsilon, delta, secAgg, numShares, threshold, s, trainThreads, unmaskThreads);
+    }
+
+    public FederatedSettings withUnmaskThreads(int threads) {
+        return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
+                targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, threads);
+    }
+
+    /** The coordinator's unmasking threads: as given, or the available processors for 0. */
+    public int effectiveUnmaskThreads() {
+        return unmaskThreads > 0 ? unmaskThreads : Runtime.getRuntime().availableProcessors();
     }
 
     /** The weight cap actually used: 1 under DP, so every client weighs the same. */

@@ -145,6 +145,7 @@ public final class FederatedTrainer {
             }
             List<ClientUpdate> updates = new ArrayList<>();
             Map<Integer, SecAggRelay> peers = new TreeMap<>();
+            TreeMap<Integer, Double> sampleEps = new TreeMap<>();
             double lossSum = 0;
             for (Map.Entry<Integer, Future<FederatedClient.LocalResult>> e : running.entrySet()) {
                 try {
@@ -152,6 +153,7 @@ public final class FederatedTrainer {
                     if (lr.update() != null) updates.add(lr.update());
                     else peers.put(e.getKey(), lr.securePeer());
                     lossSum += lr.trainLoss();
+                    if (!Double.isNaN(lr.sampleEpsilon())) sampleEps.put(e.getKey(), lr.sampleEpsilon());
                 } catch (ExecutionException ex) {
                     say("round %d: client %d dropped: %s", r, e.getKey(), ex.getCause());
                 } catch (InterruptedException ex) {
@@ -172,7 +174,7 @@ public final class FederatedTrainer {
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 double eps = accountant.totalSteps() == 0 ? 0 : accountant.epsilon(settings.delta());
                 RoundRecord rec = new RoundRecord(r, sampled.length, 0, sampled.length,
-                        trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0);
+                        trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0, sampleEps);
                 records.add(rec);
                 if (store != null) store.save(r, settings, z, global, accountant, records);
                 say("round %d/%d | aborted, model unchanged: %s | %.1f s", r, settings.rounds(), ex.getMessage(), millis / 1000.0);
@@ -186,13 +188,13 @@ public final class FederatedTrainer {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             int finished = agg.contributors().length;
             RoundRecord rec = new RoundRecord(r, sampled.length, finished, sampled.length - finished,
-                    trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient());
+                    trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient(), sampleEps);
             records.add(rec);
             if (store != null) store.save(r, settings, z, global, accountant, records);
             double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);
-            say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f | %.1f s | ETA %s",
+            say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f%s | %.1f s | ETA %s",
                     r, settings.rounds(), rec.sampled(), rec.finished(), rec.dropped(), rec.trainLoss(), rec.validationAccuracy(),
-                    eps, millis / 1000.0, eta(perRound * (lastRound - r)));
+                    eps, dpSgdText(sampleEps), millis / 1000.0, eta(perRound * (lastRound - r)));
         }
         return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped);
     }
@@ -238,6 +240,21 @@ public final class FederatedTrainer {
 
     private void say(String fmt, Object... args) {
         if (out != null) out.println(String.format(Locale.ROOT, fmt, args));
+    }
+
+    /** " | dp-sgd eps 0:1.2034 1:1.1876" (each hospital's sample-level ε), or nothing without DP-SGD. */
+    static String dpSgdText(Map<Integer, Double> sampleEps) {
+        if (sampleEps.isEmpty()) return "";
+        StringBuilder b = new StringBuilder(" | dp-sgd eps");
+        for (Map.Entry<Integer, Double> e : sampleEps.entrySet()) b.append(String.format(Locale.ROOT, " %d:%.4f", e.getKey(), e.getValue()));
+        return b.toString();
+    }
+
+    /** Each hospital's latest reported sample-level ε over {@code records} (DP-SGD only). */
+    public static Map<Integer, Double> latestSampleEpsilon(List<RoundRecord> records) {
+        Map<Integer, Double> out = new TreeMap<>();
+        for (RoundRecord r : records) out.putAll(r.hospitalEpsilon());
+        return out;
     }
 
     static String eta(double seconds) {

@@ -13,6 +13,14 @@ package org.privmed.fl.federated;
  * @param epsilon ε spent after this round at the run's δ (0 without DP)
  * @param millis wall time of the round
  * @param bytesPerClient aggregation bytes per sampled client
+ * @param sampleEpsilon for each hospital that trained by DP-SGD this round, its sample-level ε after
+ *     the round as it reported it (empty without DP-SGD; null in checkpoints written before it existed)
  */
 public record RoundRecord(int round, int sampled, int finished, int dropped, double trainLoss, double validationLoss,
-                          double validationAccuracy, double epsilon, long millis, double bytesPerClient) {}
+                          double validationAccuracy, double epsilon, long millis, double bytesPerClient,
+                          java.util.SortedMap<Integer, Double> sampleEpsilon) {
+    /** {@link #sampleEpsilon}, empty instead of null. */
+    public java.util.SortedMap<Integer, Double> hospitalEpsilon() {
+        return sampleEpsilon == null ? new java.util.TreeMap<>() : sampleEpsilon;
+    }
+}

@@ -11,6 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.privmed.fl.secagg.proto.AdvertiseKeysRequest;
 import org.privmed.fl.secagg.proto.ClientMessage;
 import org.privmed.fl.secagg.proto.EncryptedShare;
@@ -41,9 +50,21 @@ import org.privmed.fl.secagg.proto.UnmaskResponse;
  * leaves no result): fewer than t clients left at any stage; fewer than t shares to rebuild a
  * survivor's seed or a dropped client's key; shares that are inconsistent or rebuild a key that does
  * not match the advertised one.
+ *
+ * <p>Unmasking — rebuilding each survivor's self-mask seed and each dropped client's masking key,
+ * then expanding and removing one AES-CTR stream per self mask and per pairwise mask of a dropped
+ * client — is independent per client and runs on {@code unmaskThreads} threads; the sum is
+ * bit-identical for any thread count.
  */
 public final class SecAggPlusServer {
     private enum Phase { NEW, RUNNING, COMPLETE, ABORTED }
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final ThreadFactory UNMASK_THREADS = r -> {
+        Thread t = new Thread(r, "secagg-unmask");
+        t.setDaemon(true);
+        return t;
+    };
 
     private final RoundParameters params;
     private final NeighbourGraph graph;
@@ -60,9 +81,19 @@ public final class SecAggPlusServer {
     private Set<Integer> survivors = Set.of();
     private Set<Integer> dropped = Set.of();
     private SecAggResult result;
+    private final int unmaskThreads;
+    private PoolCpu poolCpu = new PoolCpu(0, 0);
 
+    /** A coordinator that unmasks on as many threads as there are available processors. */
     public SecAggPlusServer(RoundParameters params) {
+        this(params, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A coordinator that unmasks on {@code unmaskThreads} threads (1: on the calling thread). */
+    public SecAggPlusServer(RoundParameters params, int unmaskThreads) {
         if (params == null) throw new IllegalArgumentException("params must be non-null");
+        if (unmaskThreads < 1) throw new IllegalArgumentException("unmask threads must be >= 1, got " + unmaskThreads);
+        this.unmaskThreads = unmaskThreads;
         this.params = params;
         this.graph = params.graph();
         for (int id : params.clientIds()) neighbourhoods.put(id, graph.neighbourhood(id));
@@ -265,37 +296,118 @@ public final class SecAggPlusServer {
 
     private Map<Integer, ServerMessage> closeUnmask() {
         requireAtLeastThreshold(unmaskFrom.size(), "too few clients answered the unmask request");
-        // Rebuild everything first, so a failure leaves the masked sum untouched.
-        Map<Integer, byte[]> seeds = new TreeMap<>();
-        for (int i : survivors) seeds.put(i, reconstruct(i, true));
-        Map<Integer, byte[]> maskingKeys = new TreeMap<>();
-        for (int j : dropped) {
-            if (survivingNeighbours(j).isEmpty()) continue; // nobody masked with j
-            byte[] sk = reconstruct(j, false);
-            byte[] advertisedPk = advertised.get(j).getMaskingPublicKey().toByteArray();
-            if (!Arrays.equals(X25519.publicKeyOf(sk), advertisedPk)) {
-                throw new SecAggAbortedException(stage, 0, params.threshold(),
-                        "the rebuilt masking key of dropped client " + j + " does not match its advertised public key");
+        List<Integer> survivorList = List.copyOf(survivors);
+        List<Integer> droppedList = new ArrayList<>();
+        for (int j : dropped) if (!survivingNeighbours(j).isEmpty()) droppedList.add(j); // else nobody masked with j
+        int threads = unmaskThreads;
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, UNMASK_THREADS) : null;
+        try {
+            // Rebuild everything first, so a failure leaves the masked sum untouched. Each seed and
+            // key is rebuilt from its own shares: independent per client, hence on the pool.
+            List<byte[]> seeds = eachOf(pool, survivorList, i -> reconstruct(i, true));
+            List<byte[]> maskingKeys = eachOf(pool, droppedList, j -> {
+                byte[] sk = reconstruct(j, false);
+                byte[] advertisedPk = advertised.get(j).getMaskingPublicKey().toByteArray();
+                if (!Arrays.equals(X25519.publicKeyOf(sk), advertisedPk)) {
+                    throw new SecAggAbortedException(SecAggStage.UNMASK, 0, params.threshold(),
+                            "the rebuilt masking key of dropped client " + j + " does not match its advertised public key");
+                }
+                return sk;
+            });
+            // One job per mask stream to take off: survivors' self masks, then each (dropped j,
+            // surviving neighbour i) pairwise mask. Survivor i added +PRG(s_ij) if i < j and
+            // −PRG(s_ij) otherwise; undo that.
+            List<MaskJob> jobs = new ArrayList<>();
+            for (byte[] seed : seeds) jobs.add(new MaskJob(() -> seed, -1));
+            for (int k = 0; k < droppedList.size(); k++) {
+                int j = droppedList.get(k);
+                byte[] sk = maskingKeys.get(k);
+                for (int i : survivingNeighbours(j)) {
+                    jobs.add(new MaskJob(() -> KeyDerivation.pairwiseMaskSeed(
+                            X25519.agree(sk, advertised.get(i).getMaskingPublicKey().toByteArray()), params.roundId(), i, j), i < j ? -1 : 1));
+                }
             }
-            maskingKeys.put(j, sk);
+            int[] sum = maskedSum;
+            removeMasks(pool, threads, sum, jobs);
+            result = new SecAggResult(sum, survivorList.stream().mapToInt(Integer::intValue).toArray(),
+                    advertised.size(), sharesFrom.size(), unmaskFrom.size());
+        } finally {
+            if (pool != null) pool.shutdownNow();
         }
-        int[] sum = maskedSum;
-        for (byte[] seed : seeds.values()) Masks.subtract(sum, seed);
-        for (Map.Entry<Integer, byte[]> e : maskingKeys.entrySet()) {
-            int j = e.getKey();
-            for (int i : survivingNeighbours(j)) {
-                byte[] seed = KeyDerivation.pairwiseMaskSeed(
-                        X25519.agree(e.getValue(), advertised.get(i).getMaskingPublicKey().toByteArray()), params.roundId(), i, j);
-                // Survivor i added +PRG(s_ij) if i < j and −PRG(s_ij) otherwise; undo that.
-                if (i < j) Masks.subtract(sum, seed);
-                else Masks.add(sum, seed);
-            }
-        }
-        result = new SecAggResult(sum, survivors.stream().mapToInt(Integer::intValue).toArray(),
-                advertised.size(), sharesFrom.size(), unmaskFrom.size());
         maskedSum = null;
         phase = Phase.COMPLETE;
         return Map.of();
+    }
+
+    /** One PRG stream to add (+1) or subtract (−1) from the masked sum; the seed is derived on the worker. */
+    private record MaskJob(Supplier<byte[]> seed, int sign) {}
+
+    /**
+     * Applies every job's mask to {@code sum}. Jobs are dealt round-robin to {@code threads}
+     * workers, each adding its streams into its own accumulator (the first worker straight into
+     * {@code sum}), then the accumulators are added up. Addition mod 2³² is associative and
+     * commutative, so the result is bit-identical to applying the masks one by one on one thread.
+     */
+    private void removeMasks(ExecutorService pool, int threads, int[] sum, List<MaskJob> jobs) {
+        int workers = pool == null ? 1 : Math.max(1, Math.min(threads, jobs.size()));
+        List<Integer> workerIds = new ArrayList<>();
+        for (int w = 0; w < workers; w++) workerIds.add(w);
+        List<int[]> partials = eachOf(workers == 1 ? null : pool, workerIds, w -> {
+            int[] acc = w == 0 ? sum : new int[sum.length];
+            for (int k = w; k < jobs.size(); k += workers) {
+                MaskJob job = jobs.get(k);
+                if (job.sign() > 0) Masks.add(acc, job.seed().get());
+                else Masks.subtract(acc, job.seed().get());
+            }
+            return acc;
+        });
+        for (int w = 1; w < workers; w++) {
+            int[] acc = partials.get(w);
+            for (int x = 0; x < sum.length; x++) sum[x] += acc[x];
+        }
+    }
+
+    /**
+     * {@code f} applied to every item, on {@code pool} when given (else on this thread), results in
+     * item order; a task's exception is rethrown. Pool work is added to {@link #poolCpu}.
+     */
+    private <T, R> List<R> eachOf(ExecutorService pool, List<T> items, Function<T, R> f) {
+        List<R> out = new ArrayList<>(items.size());
+        if (pool == null) {
+            for (T t : items) out.add(f.apply(t));
+            return out;
+        }
+        Map<Long, Long> perThread = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Future<R>> futures = new ArrayList<>(items.size());
+        for (T t : items) {
+            futures.add(pool.submit(() -> {
+                long c0 = CPU.getCurrentThreadCpuTime();
+                try {
+                    return f.apply(t);
+                } finally {
+                    perThread.merge(Thread.currentThread().getId(), CPU.getCurrentThreadCpuTime() - c0, Long::sum);
+                }
+            }));
+        }
+        for (Future<R> fu : futures) {
+            try {
+                out.add(fu.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while unmasking", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        long max = 0;
+        long total = 0;
+        for (long v : perThread.values()) {
+            max = Math.max(max, v);
+            total += v;
+        }
+        poolCpu = new PoolCpu(poolCpu.criticalPathNanos() + max, poolCpu.totalNanos() + total);
+        return out;
     }
 
     private List<Integer> survivingNeighbours(int j) {
@@ -329,6 +441,18 @@ public final class SecAggPlusServer {
         phase = Phase.ABORTED;
         maskedSum = null;
         result = null;
+    }
+
+    /**
+     * CPU time the unmasking spent on pool threads (zero with one unmask thread, when all of it
+     * runs on the calling thread): the total, and the critical path — per parallel phase the
+     * busiest thread, summed over phases — which is the elapsed time when each thread has a core.
+     */
+    public record PoolCpu(long criticalPathNanos, long totalNanos) {}
+
+    /** {@link PoolCpu} of the completed round's unmasking. */
+    public synchronized PoolCpu unmaskPoolCpu() {
+        return poolCpu;
     }
 
     /** The unmasked sum; only after the unmasking stage completed. */

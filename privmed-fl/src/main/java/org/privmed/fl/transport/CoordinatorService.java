@@ -38,6 +38,7 @@ final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordin
     @Override
     public void register(RegisterRequest req, StreamObserver<RegisterReply> out) {
         int id = req.getClientId();
+        if (impersonates(id, out)) return;
         if (id < 0 || id >= expectedClients) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("client id " + id + " outside [0, " + expectedClients + ")").asRuntimeException());
             return;
@@ -57,12 +58,14 @@ final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordin
 
     @Override
     public void nextTask(TaskRequest req, StreamObserver<Task> out) {
+        if (impersonates(req.getClientId(), out)) return;
         RemoteClient c = registered(req.getClientId(), out);
         if (c != null) answerPolling(out, () -> c.poll(POLL_MILLIS), Task.newBuilder().setRound(0).build());
     }
 
     @Override
     public void submitUpdate(Update u, StreamObserver<Ack> out) {
+        if (impersonates(u.getClientId(), out)) return;
         RemoteClient c = clients.get(u.getClientId());
         String refused = c == null ? "client " + u.getClientId() + " is not registered" : c.accept(u);
         out.onNext(Ack.newBuilder().setAccepted(refused == null).setReason(refused == null ? "" : refused).build());
@@ -71,16 +74,29 @@ final class CoordinatorService extends FederatedCoordinatorGrpc.FederatedCoordin
 
     @Override
     public void nextSecAggMessage(TaskRequest req, StreamObserver<SecAggDelivery> out) {
+        if (impersonates(req.getClientId(), out)) return;
         RemoteClient c = registered(req.getClientId(), out);
         if (c != null) answerPolling(out, () -> c.pollSecAgg(req.getRound(), POLL_MILLIS), SecAggDelivery.getDefaultInstance());
     }
 
     @Override
     public void submitSecAggMessage(ClientMessage m, StreamObserver<Ack> out) {
+        if (impersonates(m.getClientId(), out)) return;
         RemoteClient c = clients.get(m.getClientId());
         String refused = c == null ? "client " + m.getClientId() + " is not registered" : c.acceptSecAgg(m);
         out.onNext(Ack.newBuilder().setAccepted(refused == null).setReason(refused == null ? "" : refused).build());
         out.onCompleted();
+    }
+
+    /**
+     * Under mutual TLS, whether the call claims an id other than the one its certificate names; if
+     * so it is answered with PERMISSION_DENIED and nothing else happens (the round goes on).
+     */
+    private static boolean impersonates(int claimedId, StreamObserver<?> out) {
+        String refusal = CertificateIdentity.refusal(claimedId);
+        if (refusal == null) return false;
+        out.onError(Status.PERMISSION_DENIED.withDescription(refusal).asRuntimeException());
+        return true;
     }
 
     /** The client with {@code id}, or null after answering the call with FAILED_PRECONDITION. */

@@ -4,6 +4,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +47,7 @@ public final class FederatedClientRunner {
     private final ClientEndpoint client;
     private final PrintStream out;
     private SecAggStage dropOnceAt;
+    private int trained;
 
     private FederatedClientRunner(ClientEndpoint client, PrintStream out, SecAggStage dropOnceAt) {
         this.client = client;
@@ -68,9 +71,45 @@ public final class FederatedClientRunner {
      */
     public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out, SecAggStage dropOnceAt)
             throws IOException, InterruptedException {
+        return run(target, client, tls, out, dropOnceAt, 0);
+    }
+
+    /**
+     * As {@link #run(String, ClientEndpoint, TlsFiles, PrintStream, SecAggStage)}; once registered,
+     * a coordinator that becomes unreachable (restarted, say) is waited for up to {@code
+     * reconnectMillis} (0: give up at once): the client registers again and takes the next task,
+     * so a coordinator resuming from its checkpoint finds its hospitals back. A round in flight at
+     * the restart is repeated by the coordinator, so nothing of it is kept here.
+     */
+    public static int run(String target, ClientEndpoint client, TlsFiles tls, PrintStream out, SecAggStage dropOnceAt, long reconnectMillis)
+            throws IOException, InterruptedException {
+        if (reconnectMillis < 0) throw new IllegalArgumentException("reconnect time must be >= 0 ms, got " + reconnectMillis);
         ManagedChannel channel = Grpc.newChannelBuilder(target, channelCredentials(tls)).maxInboundMessageSize(256 << 20).build();
         try {
-            return new FederatedClientRunner(client, out, dropOnceAt).loop(FederatedCoordinatorGrpc.newBlockingStub(channel), target);
+            FederatedClientRunner runner = new FederatedClientRunner(client, out, dropOnceAt);
+            FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub = FederatedCoordinatorGrpc.newBlockingStub(channel);
+            boolean registered = false;
+            long unreachableSince = -1;
+            while (true) {
+                try {
+                    return runner.loop(stub, target);
+                } catch (StatusRuntimeException e) {
+                    // UNAVAILABLE: nobody listens; CANCELLED: a coordinator shutting down ends the calls in
+                    // flight; DEADLINE_EXCEEDED: a call hung on a connection that went away silently;
+                    // FAILED_PRECONDITION: a restarted coordinator does not know us yet (a poll sent
+                    // while it came up reached it before our registration) — register again.
+                    Status.Code code = e.getStatus().getCode();
+                    boolean gone = code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED
+                            || code == Status.Code.FAILED_PRECONDITION;
+                    if (!gone || !runner.registeredOnce) throw e;
+                    long now = System.currentTimeMillis();
+                    if (unreachableSince < 0 || runner.reachedSince(unreachableSince)) unreachableSince = now;
+                    if (now - unreachableSince >= reconnectMillis) throw e;
+                    runner.say("client %d: coordinator %s unreachable (%s); trying again", client.clientId(), target, e.getStatus().getCode());
+                    Thread.sleep(RECONNECT_PAUSE_MILLIS);
+                    channel.resetConnectBackoff();
+                }
+            }
         } finally {
             channel.shutdown();
             channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -85,14 +124,36 @@ public final class FederatedClientRunner {
         return b.build();
     }
 
+    /**
+     * Deadline of every call: the coordinator answers a poll within its poll time (5 s), so a call
+     * still open after this long sits on a dead connection.
+     */
+    static final long CALL_DEADLINE_MILLIS = 120_000;
+
+    private static FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub call(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub) {
+        return stub.withDeadlineAfter(CALL_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Pause between attempts to reach a coordinator that went away. */
+    static final long RECONNECT_PAUSE_MILLIS = 500;
+
+    private boolean registeredOnce;
+    private long lastRegistered;
+
+    /** Whether the coordinator answered a registration after {@code millis}. */
+    private boolean reachedSince(long millis) {
+        return lastRegistered > millis;
+    }
+
     private int loop(FederatedCoordinatorGrpc.FederatedCoordinatorBlockingStub stub, String target) throws IOException {
         int id = client.clientId();
-        int planned = stub.register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
+        int planned = call(stub).register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(client.numExamples()).build())
                 .getPlannedRounds();
+        registeredOnce = true;
+        lastRegistered = System.currentTimeMillis();
         say("client %d registered with %s (%d examples, %d rounds planned)", id, target, client.numExamples(), planned);
-        int trained = 0;
         while (true) {
-            Task t = stub.nextTask(TaskRequest.newBuilder().setClientId(id).build());
+            Task t = call(stub).nextTask(TaskRequest.newBuilder().setClientId(id).build());
             if (t.getDone()) break;
             if (t.getRound() == 0) continue; // nothing for us yet
             Model global = ModelFile.fromBytes(t.getModel().toByteArray(), "round " + t.getRound() + " model from " + target);
@@ -105,6 +166,7 @@ public final class FederatedClientRunner {
             }
             Update.Builder u = Update.newBuilder().setClientId(id).setRound(t.getRound()).setNumExamples(client.numExamples())
                     .setTrainLoss(r.trainLoss());
+            if (!Double.isNaN(r.sampleEpsilon())) u.setSampleEpsilon(r.sampleEpsilon());
             SecAggPlusClient secure = null;
             if (t.getSecagg()) {
                 secure = new SecAggPlusClient(id, encode(t, r.update()), new SecureRandom());
@@ -112,20 +174,21 @@ public final class FederatedClientRunner {
             } else {
                 u.setDelta(FloatVectors.encode(r.update().delta()));
             }
-            Ack ack = stub.submitUpdate(u.build());
+            Ack ack = call(stub).submitUpdate(u.build());
             if (!ack.getAccepted()) {
                 say("client %d: round %d update refused: %s", id, t.getRound(), ack.getReason());
                 continue;
             }
             if (secure != null) secureAggregation(stub, secure, t.getRound());
             trained++;
-            say("client %d: round %d done, loss %.4f", id, t.getRound(), r.trainLoss());
+            say("client %d: round %d done, loss %.4f%s", id, t.getRound(), r.trainLoss(),
+                    Double.isNaN(r.sampleEpsilon()) ? "" : String.format(Locale.ROOT, ", DP-SGD epsilon %.4f", r.sampleEpsilon()));
         }
         return trained;
     }
 
     /** (w/cap)·Δ ‖ w/cap, stochastically quantized with a SecureRandom-seeded generator. */
-    private static int[] encode(Task t, ClientUpdate update) {
+    static int[] encode(Task t, ClientUpdate update) {
         if (t.getExampleCap() < 1) throw new IllegalArgumentException("round " + t.getRound() + " task has example cap " + t.getExampleCap());
         StochasticQuantizer q = new StochasticQuantizer(t.getQuantizationRange(), t.getQuantizationBits());
         return q.quantize(new FedAvg(t.getExampleCap()).encodeForSecureSum(update), AesCtrPrg.secure());
@@ -136,7 +199,7 @@ public final class FederatedClientRunner {
         int id = client.clientId();
         boolean silent = false;
         while (true) {
-            SecAggDelivery d = stub.nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(round).build());
+            SecAggDelivery d = call(stub).nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(round).build());
             if (d.getEnded()) {
                 say("client %d: SecAgg+ round %d %s", id, round, d.getOutcome());
                 dropOnceAt = silent ? null : dropOnceAt;
@@ -157,7 +220,7 @@ public final class FederatedClientRunner {
                 say("client %d: refusing a SecAgg+ request: %s", id, e.getMessage());
                 reply = ClientMessage.newBuilder().setRoundId(request.getRoundId()).setClientId(id).build();
             }
-            Ack ack = stub.submitSecAggMessage(reply);
+            Ack ack = call(stub).submitSecAggMessage(reply);
             if (!ack.getAccepted()) say("client %d: SecAgg+ reply refused: %s", id, ack.getReason());
         }
     }
@@ -172,7 +235,7 @@ public final class FederatedClientRunner {
         }
         double z = dp == DpMode.NONE ? 0 : t.getNoiseMultiplier();
         return new FederatedSettings(Math.max(1, planned), 1.0, t.getLocalEpochs(), t.getBatchSize(), t.getLearningRate(), 1, dp,
-                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1);
+                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1, 0);
     }
 
     private void say(String fmt, Object... args) {

@@ -4,6 +4,8 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import java.io.IOException;
 import java.util.List;
@@ -14,8 +16,8 @@ import org.privmed.fl.federated.ClientEndpoint;
  * The coordinator's gRPC server. Start it, wait for the hospitals to register, pass the returned
  * endpoints to {@link org.privmed.fl.federated.FederatedTrainer} — the same round loop as the
  * simulation — and call {@link #finish()} when it returns. Plain FedAvg with optional DP (clipping
- * and local noise at the clients, central noise at the coordinator); SecAgg+ is not yet carried
- * over this transport.
+ * and local noise at the clients, central noise at the coordinator) and SecAgg+. Under mutual TLS
+ * each call may speak only for the hospital its certificate names ({@link CertificateIdentity}).
  */
 public final class FederatedServer implements AutoCloseable {
     private final Server server;
@@ -37,6 +39,7 @@ public final class FederatedServer implements AutoCloseable {
         if (expectedClients < 1) throw new IllegalArgumentException("expected clients must be >= 1, got " + expectedClients);
         if (roundTimeoutMillis < 1) throw new IllegalArgumentException("round timeout must be >= 1 ms, got " + roundTimeoutMillis);
         ServerCredentials creds;
+        boolean mutual = tls != null && tls.trustedCa() != null;
         if (tls == null) {
             creds = InsecureServerCredentials.create();
         } else {
@@ -50,7 +53,8 @@ public final class FederatedServer implements AutoCloseable {
         }
         CoordinatorService service = new CoordinatorService(expectedClients, plannedRounds, roundTimeoutMillis);
         // Models travel whole in each task; allow messages well above gRPC's 4 MiB default.
-        Server s = Grpc.newServerBuilderForPort(port, creds).addService(service).maxInboundMessageSize(256 << 20).build().start();
+        ServerServiceDefinition api = mutual ? ServerInterceptors.intercept(service, new CertificateIdentity()) : service.bindService();
+        Server s = Grpc.newServerBuilderForPort(port, creds).addService(api).maxInboundMessageSize(256 << 20).build().start();
         return new FederatedServer(s, service);
     }
 

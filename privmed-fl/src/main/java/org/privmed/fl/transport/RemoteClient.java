@@ -102,7 +102,7 @@ final class RemoteClient implements ClientEndpoint, SecAggRelay {
             if (!u.getSecaggReady() || !u.getDelta().isEmpty()) {
                 return "round " + u.getRound() + " aggregates through SecAgg+: client " + clientId + " must not send its update in the clear";
             }
-            pending.complete(new FederatedClient.LocalResult(null, u.getTrainLoss(), this));
+            pending.complete(new FederatedClient.LocalResult(null, u.getTrainLoss(), this, sampleEpsilon(u)));
             return null;
         }
         if (u.getSecaggReady()) return "round " + u.getRound() + " is a plain round, but client " + clientId + " answered for SecAgg+";
@@ -117,8 +117,14 @@ final class RemoteClient implements ClientEndpoint, SecAggRelay {
             if (!Float.isFinite(delta[i])) return "update of client " + clientId + " has " + delta[i] + " at " + i;
         }
         // The weight is the count the client registered with, not one it can inflate per round.
-        pending.complete(new FederatedClient.LocalResult(new ClientUpdate(clientId, delta, numExamples), u.getTrainLoss()));
+        pending.complete(new FederatedClient.LocalResult(new ClientUpdate(clientId, delta, numExamples), u.getTrainLoss(), null,
+                sampleEpsilon(u)));
         return null;
+    }
+
+    /** The hospital's reported DP-SGD ε (its own claim, shown as such), NaN when absent or not a valid ε. */
+    private static double sampleEpsilon(Update u) {
+        return u.hasSampleEpsilon() && u.getSampleEpsilon() >= 0 ? u.getSampleEpsilon() : Double.NaN;
     }
 
     @Override

@@ -217,6 +217,40 @@ class SecAggPlusProtocolTest {
         assertTrue(e.getMessage().contains("too few shares"), e.getMessage());
     }
 
+    @Test
+    void unmaskingOnManyThreadsIsBitIdenticalToOneThread() {
+        int[] ids = ids(15);
+        int d = 10_007; // not a multiple of the PRG's 16-byte block or of the thread count
+        RoundParameters p = RoundParameters.create(31, ids, 9, 5, d, random);
+        Map<Integer, int[]> in = inputs(ids, d, 9);
+        // Two dropped before their masked input (pairwise masks to remove), one during unmasking.
+        Map<Integer, SecAggStage> drops = Map.of(ids[2], SecAggStage.COLLECT_MASKED_INPUTS, ids[9], SecAggStage.COLLECT_MASKED_INPUTS,
+                ids[12], SecAggStage.UNMASK);
+        Map<Integer, SecAggPlusClient> clients = new TreeMap<>();
+        for (int id : ids) clients.put(id, new SecAggPlusClient(id, in.get(id), random));
+        SecAggPlusServer one = new SecAggPlusServer(p, 1);
+        SecAggPlusServer many = new SecAggPlusServer(p, 4);
+        Map<Integer, ServerMessage> out = one.start();
+        assertEquals(out, many.start());
+        while (!out.isEmpty()) {
+            for (Map.Entry<Integer, ServerMessage> e : out.entrySet()) {
+                SecAggStage dropAt = drops.get(e.getKey());
+                if (dropAt != null && dropAt.compareTo(SecAggStage.of(e.getValue())) <= 0) continue;
+                ClientMessage reply = clients.get(e.getKey()).handle(e.getValue());
+                one.receive(reply);
+                many.receive(reply);
+            }
+            out = one.advance();
+            assertEquals(out, many.advance());
+        }
+        int[] expected = Arrays.stream(ids).filter(id -> drops.get(id) != SecAggStage.COLLECT_MASKED_INPUTS).toArray();
+        assertArrayEquals(expected, many.result().contributors());
+        assertArrayEquals(one.result().sum(), many.result().sum());
+        assertArrayEquals(plainSum(in, expected, d), many.result().sum());
+        assertEquals(0, one.unmaskPoolCpu().totalNanos(), "one thread unmasks on the calling thread");
+        assertTrue(many.unmaskPoolCpu().totalNanos() >= many.unmaskPoolCpu().criticalPathNanos());
+    }
+
     /** One client's masked vector, captured on the wire, for an all-zero input. */
     private int[] captureMaskedVector(int d) {
         int[] ids = ids(5);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -16,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.privmed.data.ImageDataset;
 import org.privmed.data.Split;
 import org.privmed.data.catalog.Datasets;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
 import org.privmed.fl.federated.ClientEndpoint;
+import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.FederatedClient;
 import org.privmed.fl.federated.FederatedSettings;
 import org.privmed.fl.federated.FederatedTrainer;
@@ -82,6 +85,37 @@ class LoopbackTransportTest {
         // Same seeds, same local code, float32 on the wire both ways: the weights agree exactly.
         assertArrayEquals(ModelVector.flatten(simulated.model()), ModelVector.flatten(remote.model()));
         for (RoundRecord r : remote.rounds()) assertEquals(3, r.finished());
+    }
+
+    /**
+     * The coordinator process goes down after round 2 of 3 and a new one starts on the same port
+     * from its checkpoint; the hospitals (still running) reconnect, register again and train
+     * round 3. The final weights equal an uninterrupted in-process run's bit for bit.
+     */
+    @Test
+    void aRestartedCoordinatorResumesAndItsHospitalsReconnect(@TempDir Path dir) throws Exception {
+        FederatedSettings s = FederatedSettings.defaults(3).withTraining(1.0, 1, 16, 2e-3, 9);
+        FederatedTrainer.Run uninterrupted = new FederatedTrainer(s, clients, validation, null, pool, null).run(initial, 3, false);
+        CoordinatorStore store = new CoordinatorStore(dir);
+        List<Future<Integer>> hospitals = new ArrayList<>();
+        int port;
+        try (FederatedServer first = FederatedServer.start(0, 3, 3, 60_000, null)) {
+            port = first.port();
+            String target = "localhost:" + port;
+            for (FederatedClient c : clients) hospitals.add(pool.submit(() -> FederatedClientRunner.run(target, c, null, System.err, null, 120_000)));
+            new FederatedTrainer(s, first.awaitClients(60_000), validation, store, pool, null).run(initial, 2, true);
+        } // gone without telling anyone training is over
+        assertEquals(2, store.load().completedRounds());
+        FederatedTrainer.Run resumed;
+        try (FederatedServer second = FederatedServer.start(port, 3, 3, 60_000, null)) {
+            resumed = new FederatedTrainer(s, second.awaitClients(60_000), validation, store, pool, null).run(initial, 3, true);
+            second.finish();
+            for (Future<Integer> h : hospitals) assertEquals(3, h.get(60, TimeUnit.SECONDS), "rounds trained by a hospital across the restart");
+        }
+        assertEquals(2, resumed.resumedFrom());
+        assertEquals(3, resumed.rounds().size());
+        assertEquals(3, resumed.rounds().get(2).finished());
+        assertArrayEquals(ModelVector.flatten(uninterrupted.model()), ModelVector.flatten(resumed.model()));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.FedAvg;
 import org.privmed.fl.federated.ClientEndpoint;
@@ -28,6 +31,7 @@ import org.privmed.fl.federated.FederatedSettings;
 import org.privmed.fl.federated.FederatedTrainer;
 import org.privmed.fl.federated.ModelVector;
 import org.privmed.fl.federated.RoundRecord;
+import org.privmed.fl.secagg.SecAggPlusClient;
 import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.secagg.proto.ClientMessage;
 import org.privmed.fl.secagg.proto.UnmaskResponse;
@@ -81,25 +85,41 @@ class SecAggTransportTest {
 
     /** Runs the coordinator with {@code rounds} rounds and the given clients' faults. */
     private static FederatedTrainer.Run run(int rounds, Map<Integer, SecAggStage> faults, boolean rogueClient4) throws Exception {
+        return run(CLIENTS, settings(rounds), faults, rogueClient4 ? 4 : -1, target -> {
+            List<String> refusals = rogueClient(target);
+            assertEquals(1, refusals.size(), refusals.toString());
+            assertTrue(refusals.get(0).contains("answered a ADVERTISE_KEYS request with UNMASK"), refusals.get(0));
+            return refusals;
+        });
+    }
+
+    /** A hand-driven client's work against the coordinator at {@code target}; returns the refusals it got. */
+    private interface HandClient {
+        List<String> run(String target) throws Exception;
+    }
+
+    /**
+     * Runs the coordinator over {@code n} hospitals with the given settings and silent-from-stage
+     * faults; hospital {@code handId} (if ≥ 0) is driven by {@code hand} instead of the runner.
+     */
+    private static FederatedTrainer.Run run(int n, FederatedSettings settings, Map<Integer, SecAggStage> faults, int handId, HandClient hand)
+            throws Exception {
+        int rounds = settings.rounds();
         List<Future<Integer>> hospitals = new ArrayList<>();
-        try (FederatedServer server = FederatedServer.start(0, CLIENTS, rounds, TIMEOUT_MS, null)) {
+        try (FederatedServer server = FederatedServer.start(0, n, rounds, TIMEOUT_MS, null)) {
             String target = "localhost:" + server.port();
-            for (int id = 0; id < CLIENTS; id++) {
-                if (rogueClient4 && id == 4) continue;
+            for (int id = 0; id < n; id++) {
+                if (id == handId) continue;
                 FixedUpdateClient c = new FixedUpdateClient(id);
                 SecAggStage fault = faults.get(id);
                 hospitals.add(pool.submit(() -> FederatedClientRunner.run(target, c, null, null, fault)));
             }
-            Future<List<String>> rogue = rogueClient4 ? pool.submit(() -> rogueClient(target)) : null;
+            Future<List<String>> rogue = handId >= 0 ? pool.submit(() -> hand.run(target)) : null;
             List<ClientEndpoint> endpoints = server.awaitClients(30_000);
-            FederatedTrainer.Run r = new FederatedTrainer(settings(rounds), endpoints, null, null, pool, null).run(initial, rounds, false);
+            FederatedTrainer.Run r = new FederatedTrainer(settings, endpoints, null, null, pool, null).run(initial, rounds, false);
             server.finish();
             for (Future<Integer> h : hospitals) h.get(30, TimeUnit.SECONDS);
-            if (rogue != null) {
-                List<String> refusals = rogue.get(30, TimeUnit.SECONDS);
-                assertEquals(1, refusals.size(), refusals.toString());
-                assertTrue(refusals.get(0).contains("answered a ADVERTISE_KEYS request with UNMASK"), refusals.get(0));
-            }
+            if (rogue != null) rogue.get(30, TimeUnit.SECONDS);
             return r;
         }
     }
@@ -134,6 +154,61 @@ class SecAggTransportTest {
         assertEquals(CLIENTS, r.rounds().get(1).finished());
         // Round 1 left the model untouched, so the result is round 2's plain mean from the start model.
         assertArrayEquals(plainModel(2, 0, 1, 2, 3, 4), ModelVector.flatten(r.model()));
+    }
+
+    @Test
+    void thirtyPercentDroppingDuringUnmaskingLeaveTheExactMeanOfAll() throws Exception {
+        // 10 hospitals (k = 9, t = 5); 3 of them send their masked inputs and then never answer the
+        // unmask request. Their inputs are in the sum, so the mean is that of all 10.
+        FederatedTrainer.Run r = run(10, FederatedSettings.defaults(1).withSecAgg(true, 0, 0),
+                Map.of(2, SecAggStage.UNMASK, 5, SecAggStage.UNMASK, 9, SecAggStage.UNMASK), -1, null);
+        RoundRecord rec = r.rounds().get(0);
+        assertEquals(10, rec.finished());
+        assertArrayEquals(plainModel(1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ModelVector.flatten(r.model()));
+    }
+
+    /**
+     * A hospital process killed mid-round: it answers the protocol honestly until the request of
+     * {@code killedAt} arrives, then its connection is torn down and it never returns. The round
+     * must complete from the others with the exact plain mean of the inputs that made it into the sum.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SecAggStage.class, names = {"SHARE_KEYS", "COLLECT_MASKED_INPUTS", "UNMASK"})
+    void aHospitalKilledMidRoundLeavesTheExactMeanOfTheRest(SecAggStage killedAt) throws Exception {
+        FederatedTrainer.Run r = run(CLIENTS, settings(1), Map.of(), 2, target -> {
+            killedAt(target, 2, killedAt);
+            return List.of();
+        });
+        RoundRecord rec = r.rounds().get(0);
+        boolean inSum = killedAt == SecAggStage.UNMASK; // its masked input had arrived
+        assertEquals(inSum ? 5 : 4, rec.finished());
+        int[] contributors = inSum ? new int[] {0, 1, 2, 3, 4} : new int[] {0, 1, 3, 4};
+        assertArrayEquals(plainModel(1, contributors), ModelVector.flatten(r.model()));
+    }
+
+    /** Hospital {@code id} over its own channel, running the real client state machine until {@code stage}'s request, then gone. */
+    private static void killedAt(String target, int id, SecAggStage stage) throws Exception {
+        ManagedChannel ch = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).maxInboundMessageSize(256 << 20).build();
+        try {
+            var stub = FederatedCoordinatorGrpc.newBlockingStub(ch);
+            stub.register(RegisterRequest.newBuilder().setClientId(id).setNumExamples(FixedUpdateClient.EXAMPLES).build());
+            Task t;
+            do {
+                t = stub.nextTask(TaskRequest.newBuilder().setClientId(id).build());
+            } while (t.getRound() == 0 && !t.getDone());
+            ClientUpdate u = new FixedUpdateClient(id).update(ModelVector.size(initial), t.getRound());
+            SecAggPlusClient secure = new SecAggPlusClient(id, FederatedClientRunner.encode(t, u), new SecureRandom());
+            assertTrue(stub.submitUpdate(Update.newBuilder().setClientId(id).setRound(t.getRound()).setSecaggReady(true).build()).getAccepted());
+            while (true) {
+                SecAggDelivery d = stub.nextSecAggMessage(TaskRequest.newBuilder().setClientId(id).setRound(t.getRound()).build());
+                assertFalse(d.getEnded(), "the round ended before hospital " + id + " reached " + stage);
+                if (!d.hasRequest()) continue;
+                if (SecAggStage.of(d.getRequest()) == stage) return; // killed: the finally block drops the connection
+                assertTrue(stub.submitSecAggMessage(secure.handle(d.getRequest())).getAccepted());
+            }
+        } finally {
+            ch.shutdownNow();
+        }
     }
 
     @Test

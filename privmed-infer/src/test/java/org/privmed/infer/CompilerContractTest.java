@@ -191,6 +191,24 @@ class CompilerContractTest {
     assertEquals(3, prog.outputCiphertexts());
   }
 
+  /**
+   * Squares after linear stages: the throughput program multiplies by integer weights without
+   * rescaling, so the chain has one prime per square only, and still agrees with the plaintext
+   * within its prediction. A cube (scaled power 3) keeps the plan that rescales every stage.
+   */
+  @Test
+  void throughputSquaresShareTheirLevelWithTheLinearStageBefore() {
+    HeProgram prog = HeCompiler.compile(shallowModel(), Packing.THROUGHPUT, CompileOptions.defaults(),
+        images(2));
+    assertTrue(prog.integerWeights());
+    assertEquals(1, prog.parameters().maxLevel());
+    assertTrue(prog.explain().contains("integer weights"), prog.explain());
+    checkAgainstPlain(shallowModel(), Packing.THROUGHPUT);
+    HeProgram cube = HeCompiler.compile(tinyModel(new Square()), Packing.THROUGHPUT,
+        CompileOptions.defaults(), images(2));
+    assertTrue(!cube.integerWeights());
+  }
+
   @Test
   void programRoundTripsAndTamperingIsRefused() {
     HeProgram prog = HeCompiler.compile(tinyModel(new Square()), Packing.LATENCY,

@@ -84,7 +84,7 @@ public final class ClientSession {
       for (int b = 0; b < arranged.length; b++) {
         v[b] = arranged[b][i];
       }
-      out[i] = encryptor.encrypt(encoder.encode(v, top, scale));
+      out[i] = encryptor.encrypt(v, top, scale);
     }
     return out;
   }

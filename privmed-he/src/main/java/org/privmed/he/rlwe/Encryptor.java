@@ -67,6 +67,7 @@ public final class Encryptor {
             throw new IllegalArgumentException("message has " + m.length + " coefficients, the ring " + n);
         }
         long[] e = gaussian();
+        long largest = 0;
         for (int j = 0; j < n; j++) {
             long v = m[j];
             if (Math.abs(v) >= (1L << 62)) {
@@ -74,13 +75,24 @@ public final class Encryptor {
                         + " exceeds 2^62 in magnitude");
             }
             e[j] += v;
+            largest = Math.max(largest, Math.abs(e[j]));
         }
+        final long bound = largest;
         RnsPoly c0 = q.newPoly(false);
         q.parallelism().forEach(q.size(), i -> {
             org.privmed.he.math.Modulus mod = q.modulus(i);
+            long qi = mod.value();
             long[] z = c0.limb(i);
-            for (int j = 0; j < n; j++) {
-                z[j] = mod.reduceSigned(e[j]);
+            if (bound < qi) {
+                // |e + m| < q_i: one conditional addition, no division
+                for (int j = 0; j < n; j++) {
+                    long v = e[j];
+                    z[j] = v + ((v >> 63) & qi);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    z[j] = mod.reduceSigned(e[j]);
+                }
             }
             q.ntt(i).forward(z);
         });

@@ -62,6 +62,9 @@ final class ThroughputLinear {
   private final int[] half;
   private final long[] halfPow;
   private final long[] halfPowShoup;
+  /** per limb: the least multiple of q_i at or above 2^62, and floor((2^64 − 1)/q_i) for Barrett. */
+  private final long[] liftMultiple;
+  private final long[] barrett;
 
   /**
    * @param constantScale W: the weights are round(M·W), the output scale the input's times W
@@ -129,6 +132,8 @@ final class ThroughputLinear {
     this.half = new int[limbs];
     this.halfPow = new long[limbs];
     this.halfPowShoup = new long[limbs];
+    this.liftMultiple = new long[limbs];
+    this.barrett = new long[limbs];
     for (int i = 0; i < limbs; i++) {
       double w = Math.max(1, widest[i]);
       long exact = (long) Math.floor(ROOM / ((double) primes[i] * w));
@@ -138,12 +143,14 @@ final class ThroughputLinear {
       if (exact >= 8) {
         kind[i] = EXACT;
         group[i] = (int) Math.min(exact, 1 << 20);
-      } else if (split >= 4) {
+      } else if (split >= 4 && moduli[i].bitLength() <= 60) {
         kind[i] = SPLIT;
         group[i] = (int) Math.min(split, 1 << 20);
         half[i] = h;
         halfPow[i] = moduli[i].reduce(1L << h);
         halfPowShoup[i] = moduli[i].shoup(halfPow[i]);
+        liftMultiple[i] = ((1L << 62) / primes[i] + 1) * primes[i];
+        barrett[i] = Long.divideUnsigned(-1L, primes[i]);
       } else {
         kind[i] = SHOUP;
       }
@@ -239,11 +246,7 @@ final class ThroughputLinear {
         } else if (kind[i] == SPLIT) {
           doubleSum(lo, off, columns[r], m, group[i], weightDouble[r][i], partial, acc);
           doubleSum(hi, off, columns[r], m, group[i], weightDouble[r][i], partial, accHi);
-          long c2 = halfPow[i];
-          long cs = halfPowShoup[i];
-          for (int j = 0; j < len; j++) {
-            dst[j0 + j] = m.add(m.mulShoup(m.reduceSigned(accHi[j]), c2, cs), m.reduceSigned(acc[j]));
-          }
+          join(accHi, acc, i, dst, j0);
         } else {
           shoupSum(src, off, columns[r], i, weight[r][i], weightShoup[r][i], acc);
           for (int j = 0; j < len; j++) {
@@ -270,9 +273,36 @@ final class ThroughputLinear {
   }
 
   /**
+   * dst = hi·2^h + lo mod q from the two exact sums. Both are below 2^62 − q in magnitude
+   * ({@link #doubleSum}); adding 2^62 rounded up to a multiple of q makes them non-negative below
+   * 2^63 with no branch, then one
+   * Barrett reduction and, for hi, one lazy Shoup product by 2^h (the result below 3q takes two
+   * conditional subtractions).
+   */
+  private void join(long[] hi, long[] lo, int i, long[] dst, int j0) {
+    long q = primes[i];
+    long lift = liftMultiple[i];
+    long ratio = barrett[i];
+    long c = halfPow[i];
+    long cs = halfPowShoup[i];
+    for (int j = 0; j < lo.length; j++) {
+      long h = hi[j] + lift;
+      h -= Math.multiplyHigh(h, ratio) * q; // in [0, 3q)
+      long l = lo[j] + lift;
+      l -= Math.multiplyHigh(l, ratio) * q;
+      long r = Modulus.mulShoupLazy(h, c, cs, q) + l; // h·2^h lazily in [0, 2q), plus l: [0, 5q)
+      r -= Math.multiplyHigh(r, ratio) * q;
+      r -= q & ((q - 1 - r) >> 63);
+      r -= q & ((q - 1 - r) >> 63);
+      dst[j0 + j] = r;
+    }
+  }
+
+  /**
    * Σ_t x_t·w_t of half-width inputs in double precision: every product is below 2^53 and so is
    * every partial sum of {@code group} terms, so the sums are exact integers; each group is moved
-   * into the 64-bit accumulator {@code acc} (reduced every 256 groups).
+   * into the 64-bit accumulator {@code acc}, reduced every 64 groups so that it stays below
+   * 2^59 + q in magnitude.
    */
   private static void doubleSum(double[] x, int[] off, int[] cols, Modulus m, int group, double[] w,
       double[] partial, long[] acc) {
@@ -285,7 +315,7 @@ final class ThroughputLinear {
     while (t < cols.length) {
       int k = Math.min(4, cols.length - t);
       if (since + k > group) {
-        flush(partial, acc, m, ++flushes % 256 == 0);
+        flush(partial, acc, m, ++flushes % 64 == 0);
         since = 0;
       }
       if (k == 4) {

@@ -22,11 +22,16 @@ class ThroughputLinearTest {
 
   private static void check(double weightScale, String[] expectedKernels, int rows, int cols,
       long seed) {
+    check(weightScale, expectedKernels, rows, cols, seed, false);
+  }
+
+  private static void check(double weightScale, String[] expectedKernels, int rows, int cols,
+      long seed, boolean dense) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] m = new double[rows * cols];
     double[] b = new double[rows];
     for (int k = 0; k < m.length; k++) {
-      m[k] = rnd.nextInt(4) == 0 ? 0 : (rnd.nextDouble() * 2 - 1) * (k % 11 == 0 ? 8 : 1);
+      m[k] = !dense && rnd.nextInt(4) == 0 ? 0 : (rnd.nextDouble() * 2 - 1) * (k % 11 == 0 ? 8 : 1);
     }
     for (int r = 0; r < rows; r++) {
       b[r] = rnd.nextDouble() - 0.5;
@@ -86,6 +91,13 @@ class ThroughputLinearTest {
   @Test
   void integerWeightsUseExactSumsOnNarrowAndHalvesOnWidePrimes() {
     check(Math.pow(2, 16), new String[] {"exact", "split", "split"}, 5, 70, 1);
+  }
+
+  /** Rows over the same columns are summed four at a time; 7 rows leave a group of three. */
+  @Test
+  void rowsSharingTheirColumnsAreSummedTogether() {
+    check(Math.pow(2, 16), new String[] {"exact", "split", "split"}, 7, 45, 4, true);
+    check(Math.pow(2, 22), new String[] {"exact", "shoup", "split"}, 4, 301, 5, true);
   }
 
   @Test

@@ -209,6 +209,28 @@ class CompilerContractTest {
     assertTrue(!cube.integerWeights());
   }
 
+  /**
+   * A convolution on a large activation (16×28×28 after pooling to 16×14×14, then 16→32 channels):
+   * refused in both packings, naming the layer, the matrix size and what is missing.
+   */
+  @Test
+  void convolutionsBeyondTheDenseLimitAreRefusedNamingTheLayer() {
+    List<Layer> layers = List.of(new Conv2d(1, 16, 3, 1, 1, random(144, 0.3), random(16, 0.1)),
+        new Square(), new AvgPool2d(2, 2), new Conv2d(16, 32, 3, 1, 1, random(4608, 0.1),
+            random(32, 0.1)), new Flatten(), new Dense(6272, 2, random(12544, 0.01), random(2, 0.1)));
+    Model big = new Model("big", new TensorShape(1, 28, 28), layers, List.of("a", "b"),
+        new Normalization(new double[] {0.5}, new double[] {0.25}), Map.of());
+    IllegalArgumentException thr = assertThrows(IllegalArgumentException.class,
+        () -> org.privmed.infer.plan.Lowering.lower(big, false));
+    assertTrue(thr.getMessage().startsWith("layer 3 (conv2d 16x14x14 -> 32x14x14"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("from layer 2 (avgpool2d"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("6272x12544"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("sparse convolution lowering"), thr.getMessage());
+    IllegalArgumentException lat = assertThrows(IllegalArgumentException.class,
+        () -> org.privmed.infer.plan.Lowering.lower(big, true));
+    assertTrue(lat.getMessage().contains("multi-ciphertext convolution packing"), lat.getMessage());
+  }
+
   @Test
   void programRoundTripsAndTamperingIsRefused() {
     HeProgram prog = HeCompiler.compile(tinyModel(new Square()), Packing.LATENCY,

@@ -209,6 +209,35 @@ class CompilerContractTest {
     assertTrue(!cube.integerWeights());
   }
 
+  /** The throughput evaluation split over two threads gives exactly the one-thread ciphertexts. */
+  @Test
+  void throughputWithTwoThreadsIsBitIdentical() {
+    HeProgram prog = HeCompiler.compile(shallowModel(), Packing.THROUGHPUT, CompileOptions.defaults(),
+        images(2));
+    try (CkksContext one = new CkksContext(prog.parameters(), 1);
+        CkksContext two = new CkksContext(prog.parameters(), 2)) {
+      ClientKeys keys = ClientKeys.generate(prog, one);
+      ClientSession client = new ClientSession(prog.clientProgram(), one, keys.secretKey());
+      Ciphertext[] in = client.encrypt(images(3).images());
+      Ciphertext[] a;
+      Ciphertext[] b;
+      try (ServerEvaluator s1 = new ServerEvaluator(prog, one, keys.relinearizationKey(), null);
+          ServerEvaluator s2 = new ServerEvaluator(prog, two, keys.relinearizationKey(), null)) {
+        a = s1.evaluate(in);
+        b = s2.evaluate(in);
+      }
+      assertEquals(a.length, b.length);
+      for (int o = 0; o < a.length; o++) {
+        assertEquals(a[o].scale(), b[o].scale());
+        for (int p = 0; p < a[o].size(); p++) {
+          for (int i = 0; i <= a[o].level(); i++) {
+            assertArrayEquals(a[o].poly(p).limb(i), b[o].poly(p).limb(i), "output " + o);
+          }
+        }
+      }
+    }
+  }
+
   /**
    * A convolution on a large activation (16×28×28 after pooling to 16×14×14, then 16→32 channels):
    * refused in both packings, naming the layer, the matrix size and what is missing.

@@ -100,6 +100,12 @@ final class BenchInferCommand implements Callable<Integer> {
     long encNs = 0;
     long evalNs = 0;
     long decNs = 0;
+    // CPU time of this thread per phase: on a shared machine the wall clock also counts the time
+    // other processes held the cores; at --threads 1 this is all the work of the phase
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    long encCpu = 0;
+    long evalCpu = 0;
+    long decCpu = 0;
     long upload = 0;
     long keyBytes;
     int agree = 0;
@@ -118,16 +124,23 @@ final class BenchInferCommand implements Callable<Integer> {
         for (int start = 0; start < n; start += batch) {
           int count = Math.min(batch, n - start);
           float[][] imgs = Arrays.copyOfRange(test.images(), offset + start, offset + start + count);
+          long c0 = cpu.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
           Ciphertext[] in = client.encrypt(imgs);
           long t1 = System.nanoTime();
+          long c1 = cpu.getCurrentThreadCpuTime();
           Ciphertext[] out = server.evaluate(in);
           long t2 = System.nanoTime();
+          long c2 = cpu.getCurrentThreadCpuTime();
           double[][] logits = client.decrypt(out, count);
           long t3 = System.nanoTime();
+          long c3 = cpu.getCurrentThreadCpuTime();
           encNs += t1 - t0;
           evalNs += t2 - t1;
           decNs += t3 - t2;
+          encCpu += c1 - c0;
+          evalCpu += c2 - c1;
+          decCpu += c3 - c2;
           for (Ciphertext c : in) {
             upload += ser.write(c).length;
           }
@@ -160,11 +173,12 @@ final class BenchInferCommand implements Callable<Integer> {
               + "\"threads\": %d, \"encrypt_ms\": %.3f, \"evaluate_ms\": %.3f, \"decrypt_ms\": %.3f, "
               + "\"per_image_ms\": %.4f, \"agreement\": %.6f, \"accuracy_plain\": %.6f, "
               + "\"accuracy_encrypted\": %.6f, \"upload_bytes\": %d, \"key_bytes\": %d, "
-              + "\"max_logit_error\": %.3g, \"predicted_error\": %.3g, \"ring_degree\": %d}%n",
+              + "\"max_logit_error\": %.3g, \"predicted_error\": %.3g, \"ring_degree\": %d, "
+              + "\"encrypt_cpu_ms\": %.3f, \"evaluate_cpu_ms\": %.3f, \"decrypt_cpu_ms\": %.3f}%n",
           name.replace("\"", "'"), p.name().toLowerCase(Locale.ROOT), n, offset, threads, encMs, evalMs,
           decMs, (encMs + evalMs + decMs) / n, (double) agree / n, (double) plainCorrect / n,
           (double) encCorrect / n, upload / n, keyBytes, worst, prog.predictedError(),
-          prog.parameters().ringDegree());
+          prog.parameters().ringDegree(), encCpu / 1e6, evalCpu / 1e6, decCpu / 1e6);
     } else {
       System.out.printf(Locale.ROOT, "%s %s: %d images, %d thread(s): encrypt %.1f ms, evaluate %.1f ms, "
               + "decrypt %.1f ms, %.3f ms/image; agreement %.4f, accuracy plain %.4f / encrypted %.4f; "

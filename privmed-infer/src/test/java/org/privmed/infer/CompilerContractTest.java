@@ -191,6 +191,75 @@ class CompilerContractTest {
     assertEquals(3, prog.outputCiphertexts());
   }
 
+  /**
+   * Squares after linear stages: the throughput program multiplies by integer weights without
+   * rescaling, so the chain has one prime per square only, and still agrees with the plaintext
+   * within its prediction. A cube (scaled power 3) keeps the plan that rescales every stage.
+   */
+  @Test
+  void throughputSquaresShareTheirLevelWithTheLinearStageBefore() {
+    HeProgram prog = HeCompiler.compile(shallowModel(), Packing.THROUGHPUT, CompileOptions.defaults(),
+        images(2));
+    assertTrue(prog.integerWeights());
+    assertEquals(1, prog.parameters().maxLevel());
+    assertTrue(prog.explain().contains("integer weights"), prog.explain());
+    checkAgainstPlain(shallowModel(), Packing.THROUGHPUT);
+    HeProgram cube = HeCompiler.compile(tinyModel(new Square()), Packing.THROUGHPUT,
+        CompileOptions.defaults(), images(2));
+    assertTrue(!cube.integerWeights());
+  }
+
+  /** The throughput evaluation split over two threads gives exactly the one-thread ciphertexts. */
+  @Test
+  void throughputWithTwoThreadsIsBitIdentical() {
+    HeProgram prog = HeCompiler.compile(shallowModel(), Packing.THROUGHPUT, CompileOptions.defaults(),
+        images(2));
+    try (CkksContext one = new CkksContext(prog.parameters(), 1);
+        CkksContext two = new CkksContext(prog.parameters(), 2)) {
+      ClientKeys keys = ClientKeys.generate(prog, one);
+      ClientSession client = new ClientSession(prog.clientProgram(), one, keys.secretKey());
+      Ciphertext[] in = client.encrypt(images(3).images());
+      Ciphertext[] a;
+      Ciphertext[] b;
+      try (ServerEvaluator s1 = new ServerEvaluator(prog, one, keys.relinearizationKey(), null);
+          ServerEvaluator s2 = new ServerEvaluator(prog, two, keys.relinearizationKey(), null)) {
+        a = s1.evaluate(in);
+        b = s2.evaluate(in);
+      }
+      assertEquals(a.length, b.length);
+      for (int o = 0; o < a.length; o++) {
+        assertEquals(a[o].scale(), b[o].scale());
+        for (int p = 0; p < a[o].size(); p++) {
+          for (int i = 0; i <= a[o].level(); i++) {
+            assertArrayEquals(a[o].poly(p).limb(i), b[o].poly(p).limb(i), "output " + o);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A convolution on a large activation (16×28×28 after pooling to 16×14×14, then 16→32 channels):
+   * refused in both packings, naming the layer, the matrix size and what is missing.
+   */
+  @Test
+  void convolutionsBeyondTheDenseLimitAreRefusedNamingTheLayer() {
+    List<Layer> layers = List.of(new Conv2d(1, 16, 3, 1, 1, random(144, 0.3), random(16, 0.1)),
+        new Square(), new AvgPool2d(2, 2), new Conv2d(16, 32, 3, 1, 1, random(4608, 0.1),
+            random(32, 0.1)), new Flatten(), new Dense(6272, 2, random(12544, 0.01), random(2, 0.1)));
+    Model big = new Model("big", new TensorShape(1, 28, 28), layers, List.of("a", "b"),
+        new Normalization(new double[] {0.5}, new double[] {0.25}), Map.of());
+    IllegalArgumentException thr = assertThrows(IllegalArgumentException.class,
+        () -> org.privmed.infer.plan.Lowering.lower(big, false));
+    assertTrue(thr.getMessage().startsWith("layer 3 (conv2d 16x14x14 -> 32x14x14"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("from layer 2 (avgpool2d"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("6272x12544"), thr.getMessage());
+    assertTrue(thr.getMessage().contains("sparse convolution lowering"), thr.getMessage());
+    IllegalArgumentException lat = assertThrows(IllegalArgumentException.class,
+        () -> org.privmed.infer.plan.Lowering.lower(big, true));
+    assertTrue(lat.getMessage().contains("multi-ciphertext convolution packing"), lat.getMessage());
+  }
+
   @Test
   void programRoundTripsAndTamperingIsRefused() {
     HeProgram prog = HeCompiler.compile(tinyModel(new Square()), Packing.LATENCY,

@@ -78,6 +78,32 @@ public final class CkksEncoder {
         return encodeCoefficients(coeffs, level, scale);
     }
 
+    /**
+     * round(scale · coefficient) of the encoding of real slot values, as one word each; null when
+     * some coefficient reaches 2^62 (then only {@link #encode} represents it exactly).
+     */
+    long[] roundedCoefficients(double[] values, int level, double scale) {
+        ctx.rlwe().checkLevel(level);
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("scale must be finite and positive, got " + scale);
+        }
+        if (values.length > ctx.slots()) {
+            throw new IllegalArgumentException("at most " + ctx.slots() + " slots, got " + values.length
+                    + " values");
+        }
+        for (int j = 0; j < values.length; j++) ScaledIntegers.checkFinite(values[j], "slot " + j);
+        double[] coeffs = fft.slotsToCoefficients(values, new double[0]);
+        long[] ints = new long[n];
+        for (int j = 0; j < n; j++) {
+            double v = Math.rint(coeffs[j] * scale);
+            if (!(Math.abs(v) < ScaledIntegers.ONE_WORD_LIMIT)) {
+                return null;
+            }
+            ints[j] = (long) v;
+        }
+        return ints;
+    }
+
     /** Encodes N real coefficients (already in the coefficient domain), multiplying them by the scale. */
     Plaintext encodeCoefficients(double[] coeffs, int level, double scale) {
         int limbs = level + 1;

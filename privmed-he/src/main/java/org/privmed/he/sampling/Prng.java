@@ -78,6 +78,16 @@ public final class Prng {
         return prng;
     }
 
+    /**
+     * A fresh 32-byte seed from {@link SecureRandom}, for a generator built later: cheaper than
+     * {@code fromSecureRandom().seed()}, which would set up a cipher only to read its key back.
+     */
+    public static byte[] freshSeed() {
+        byte[] s = new byte[SEED_BYTES];
+        SEED_SOURCE.nextBytes(s);
+        return s;
+    }
+
     /** A copy of the seed, for storing a seeded object. */
     public byte[] seed() {
         return seed.clone();

@@ -67,6 +67,37 @@ class CkksTest {
         });
     }
 
+    /**
+     * Encoding and encrypting in one step puts the very coefficients of the encoding under the
+     * encryption: decryption leaves them off by the encryption error alone (|e| <= 19 for the
+     * symmetric key), and slots beyond 2^62 after scaling take the plaintext path.
+     */
+    @Test
+    void encryptingValuesDirectlyCarriesTheEncodedCoefficients() {
+        qt().withExamples(6).forAll(integers().between(1, 100000), integers().between(0, F.ctx.maxLevel())).checkAssert((seed, level) -> {
+            double[] v = random(new Random(seed), F.ctx.slots() - seed % 7);
+            double scale = Math.pow(2, 40);
+            Ciphertext sk = F.symmetric.encrypt(v, level, scale);
+            Ciphertext pk = F.encryptor.encrypt(v, level, scale);
+            assertTrue(sk.isSeeded() && !pk.isSeeded());
+            assertEquals(level, sk.level());
+            assertEquals(scale, sk.scale());
+            Plaintext expected = F.encoder.encode(v, level, scale);
+            Plaintext got = F.decryptor.decrypt(sk);
+            for (int j = 0; j < F.ctx.ringDegree(); j += 97) {
+                long diff = F.encoder.exactCoefficient(got, j).subtract(F.encoder.exactCoefficient(expected, j))
+                        .longValueExact();
+                assertTrue(Math.abs(diff) <= 19, "coefficient " + j + " off by " + diff);
+            }
+            double[] full = java.util.Arrays.copyOf(v, F.ctx.slots());
+            assertTrue(maxError(F.decrypt(sk), full) < TWO_M20);
+            assertTrue(maxError(F.decrypt(pk), full) < TWO_M20);
+        });
+        double[] v = random(new Random(3), F.ctx.slots());
+        Ciphertext big = F.symmetric.encrypt(v, 3, Math.pow(2, 75));
+        assertTrue(maxError(F.decrypt(big), v) < TWO_M30);
+    }
+
     @Test
     void multiplyRelinearizeRescaleKeepsRelativeErrorBelow2PowMinus20() {
         qt().withExamples(6).forAll(integers().between(1, 100000), integers().between(1, F.ctx.maxLevel())).checkAssert((seed, level) -> {

@@ -22,7 +22,12 @@ import org.privmed.infer.plan.Stage;
  *       sqrt(N) times that, at the scale of the ciphertext it rotates (Han and Ki, CT-RSA 2020,
  *       Lemma 3 for hybrid key switching); a special prime larger than the digits shrinks it;</li>
  *   <li>a linear map scales independent slot errors by the largest row's ℓ2 norm; a polynomial by
- *       |p'| at the calibrated maximum.</li>
+ *       |p'| at the calibrated maximum;</li>
+ *   <li>integer weights round(M·W) (throughput): the rounding error of each weight is computed
+ *       from the weights themselves, and a row's errors meet inputs up to the calibrated maximum
+ *       as independent terms; the square that follows adds one rescale rounding and the key-switch
+ *       noise at the square's scale (Δ·W)², not multiplied by |p'|; the fresh input is modelled
+ *       with the symmetric encryption's variance (σ² + 1/12)·N instead of 2·σ_op².</li>
  * </ul>
  * It is a prediction, not a proof: inputs far outside the calibration range may exceed it.
  */
@@ -35,9 +40,11 @@ final class ErrorModel {
    * @param maxAbs calibration maxima, element 0 the input
    * @param babyRotations per stage, whether the input ciphertext is rotated before the products
    * @param rotationsAfterRescale per stage, key switches applied after the rescale (latency)
+   * @param weightScales per stage, W of a linear stage with integer weights (0: weights scaled by
+   *     the prime its rescale drops)
    */
   static double predict(List<Stage> stages, double[] maxAbs, CkksParameters params,
-      boolean[] babyRotations, int[] rotationsAfterRescale) {
+      boolean[] babyRotations, int[] rotationsAfterRescale, double[] weightScales) {
     int n = params.ringDegree();
     double scale = params.defaultScale();
     int qMax = 0;
@@ -50,11 +57,22 @@ final class ErrorModel {
     }
     double sigmaOp = 0.25 * n / scale;
     double sigmaKs = 3.2 * n * Math.sqrt(params.dnum() / 3.0) * Math.pow(2, qMax - pBits) / scale;
-    double var = 2 * sigmaOp * sigmaOp; // encoding + fresh encryption
+    boolean integer = false;
+    for (double w : weightScales) {
+      integer |= w > 0;
+    }
+    // encoding + fresh encryption; the integer-weight plan uses the symmetric encryption's own
+    // variance (Gaussian σ = 3.2 plus the encoding's rounding, N times in a slot), the older plans
+    // keep the looser 2·σ_op²
+    double var = integer ? (3.2 * 3.2 + 1.0 / 12) * n / (scale * scale)
+        : 2 * sigmaOp * sigmaOp;
     for (int i = 0; i < stages.size(); i++) {
       Stage st = stages.get(i);
       double mx = maxAbs[i] + SIGMAS * Math.sqrt(var);
-      if (st instanceof LinearStage l) {
+      if (st instanceof LinearStage l && weightScales[i] > 0) {
+        double[] rows = rowNorms(l);
+        var = rows[0] * rows[0] * var + roundingNorm2(l, weightScales[i]) * mx * mx;
+      } else if (st instanceof LinearStage l) {
         double[] rows = rowNorms(l);
         double l2 = rows[0];
         double nnz = rows[1];
@@ -70,10 +88,37 @@ final class ErrorModel {
         for (int k = 1; k < c.length; k++) {
           deriv += Math.abs(c[k]) * k * Math.pow(mx, k - 1);
         }
-        var = deriv * deriv * var + (1 + p.depth()) * sigmaOp * sigmaOp * Math.max(1, deriv * deriv);
+        if (i > 0 && weightScales[i - 1] > 0) {
+          // x² is relinearized at scale (Δ·W)² and rescaled to Δ (one rounding), then multiplied by
+          // c_2; a polynomial that is not a bare square rescales once more after its constants
+          double c2 = Math.max(1, Math.abs(p.coefficients()[2]));
+          double ks = sigmaKs * scale / Math.pow(scale * weightScales[i - 1], 2);
+          var = deriv * deriv * var + (sigmaOp * sigmaOp + ks * ks) * c2 * c2
+              + (p.depth() - 1) * sigmaOp * sigmaOp;
+        } else {
+          var = deriv * deriv * var + (1 + p.depth()) * sigmaOp * sigmaOp * Math.max(1, deriv * deriv);
+        }
       }
     }
     return SIGMAS * Math.sqrt(var);
+  }
+
+  /**
+   * max over rows of Σ_c δ_rc², δ the rounding error of weight (r, c) as the integer round(M·W)
+   * leaves it, divided by W: the weights are known, so their rounding is computed, not assumed.
+   */
+  static double roundingNorm2(LinearStage l, double w) {
+    double best = 0;
+    for (int r = 0; r < l.rows(); r++) {
+      double s = 0;
+      for (int c = 0; c < l.cols(); c++) {
+        double v = l.matrix()[r * l.cols() + c] * w;
+        double d = (Math.rint(v) - v) / w;
+        s += d * d;
+      }
+      best = Math.max(best, s);
+    }
+    return best;
   }
 
   /** {max row ℓ2 norm, max nonzeros in a row}. */

@@ -47,6 +47,8 @@ public final class HeProgram {
   private final int inputPeriod;
   private final int[] rotationSteps;
   private final double predictedError;
+  /** Throughput with integer weights: linear stages do not rescale (see {@link #integerWeights()}). */
+  private final boolean integerWeights;
 
   private HeProgram(Model model, Packing packing, CkksParameters params, double[] maxAbs,
       String calibrationSource) {
@@ -62,11 +64,12 @@ public final class HeProgram {
       throw new IllegalArgumentException("calibration has " + maxAbs.length + " ranges, the program "
           + stages.size() + " stages (+1 for the input)");
     }
+    this.integerWeights = packing == Packing.THROUGHPUT && integerWeightsFit(stages);
     this.stageLevels = new int[stages.size()];
     int level = params.maxLevel();
     for (int i = 0; i < stages.size(); i++) {
       stageLevels[i] = level;
-      level -= stages.get(i).depth();
+      level -= stageDepth(stages.get(i), integerWeights);
     }
     if (level < 0) {
       throw new IllegalArgumentException("the program needs depth " + (params.maxLevel() - level)
@@ -90,8 +93,34 @@ public final class HeProgram {
       }
     }
     this.rotationSteps = rot.stream().mapToInt(Integer::intValue).toArray();
+    double[] weightScales = new double[stages.size()];
+    for (int i = 0; i < stages.size(); i++) {
+      weightScales[i] = integerWeights && stages.get(i) instanceof LinearStage
+          ? linearOutputScale(i) / params.defaultScale() : 0;
+    }
     this.predictedError = ErrorModel.predict(stages, maxAbs, params, babyRotations,
-        rotationsAfterRescale);
+        rotationsAfterRescale, weightScales);
+  }
+
+  /**
+   * Whether the throughput packing can use integer weights: every polynomial is of degree at most
+   * 2 and follows a linear stage, whose output scale can then be set so that the square's rescale
+   * returns to the default scale. A higher power would square an already rescaled value and fall
+   * far below the default scale with the large primes this plan uses.
+   */
+  static boolean integerWeightsFit(List<Stage> stages) {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof PolynomialStage p
+          && (p.degree() > 2 || i == 0 || !(stages.get(i - 1) instanceof LinearStage))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Levels a stage consumes: none for a linear stage with integer weights. */
+  static int stageDepth(Stage s, boolean integerWeights) {
+    return integerWeights && s instanceof LinearStage ? 0 : s.depth();
   }
 
   static HeProgram assemble(Model model, Packing packing, CkksParameters params, double[] maxAbs,
@@ -175,6 +204,42 @@ public final class HeProgram {
   /** Level of the ciphertexts entering stage i. */
   public int stageLevel(int i) {
     return stageLevels[i];
+  }
+
+  /**
+   * Throughput only. When true, a linear stage multiplies by integers round(M·W) and does not
+   * rescale; W is chosen so that its output has scale sqrt(q_l·Δ), q_l the prime the following
+   * square's rescale drops, and the square's rescale lands back on Δ. A linear stage and the square
+   * after it then share one level, where weights scaled by a prime would take a level each
+   * (weights as scaled integers, as CryptoNets encodes them, Gilad-Bachrach et al., ICML 2016,
+   * Sec. 4.1; a product by an integer needs no rescale). The primes are then wide (up to 60 bits)
+   * and the chain half as long, which halves the limbs every operation works on.
+   */
+  public boolean integerWeights() {
+    return integerWeights;
+  }
+
+  /**
+   * Scale of linear stage i's output under {@link #integerWeights()}: sqrt(q_l·Δ) with q_l the
+   * prime at the stage's level when a polynomial follows, else the widest prime above q_0.
+   */
+  public double linearOutputScale(int i) {
+    if (!integerWeights || !(stages.get(i) instanceof LinearStage)) {
+      throw new IllegalStateException("stage " + i + " is not an integer-weight linear stage");
+    }
+    long[] q = params.qPrimes();
+    double ref;
+    if (i + 1 < stages.size()) {
+      ref = (double) q[stageLevels[i]];
+    } else if (q.length == 1) {
+      ref = 0x1p32 * params.defaultScale(); // no polynomial at all: W = 2^16
+    } else {
+      ref = 0;
+      for (int j = 1; j < q.length; j++) {
+        ref = Math.max(ref, (double) q[j]);
+      }
+    }
+    return Math.sqrt(ref * params.defaultScale());
   }
 
   /** The latency plan of stage i, or null (polynomial stage, or throughput packing). */
@@ -272,7 +337,8 @@ public final class HeProgram {
     sb.append("stages:\n");
     for (int i = 0; i < stages.size(); i++) {
       Stage s = stages.get(i);
-      sb.append(String.format(l, "  %d. level %d -> %d  ", i, stageLevels[i], stageLevels[i] - s.depth()));
+      sb.append(String.format(l, "  %d. level %d -> %d  ", i, stageLevels[i],
+          stageLevels[i] - stageDepth(s, integerWeights)));
       if (s instanceof LinearStage ls) {
         sb.append(String.format(l, "linear %d -> %d [%s], %d nonzero weights", ls.cols(), ls.rows(),
             ls.label(), ls.nonZeros()));
@@ -282,6 +348,9 @@ public final class HeProgram {
                   + "%d baby (hoisted) + %d giant + %d rotate-and-sum rotations %s",
               p.inPeriod(), p.outPeriod(), p.diagonalCount(), p.stride(), p.babyStepSize(),
               p.babySteps().length, p.giantSteps().length, p.sumSteps().length, p.rotations()));
+        } else if (integerWeights) {
+          sb.append(String.format(l, "; integer weights at scale 2^%.1f, no rescale, no rotations",
+              Math.log(linearOutputScale(i) / params.defaultScale()) / Math.log(2)));
         } else {
           sb.append("; constant multiplications, no rotations");
         }

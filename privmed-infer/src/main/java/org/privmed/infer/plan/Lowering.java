@@ -58,24 +58,30 @@ public final class Lowering {
     List<Stage> stages = new ArrayList<>();
     Affine pending = null;
     StringBuilder label = new StringBuilder();
+    String runStart = "";
     double carriedScale = 1.0;
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
       String name = i + ":" + l.kind();
       if (isLinear(l)) {
+        String where = "layer " + i + " (" + l.kind() + " " + dims(shape) + " -> "
+            + dims(l.outputShape(shape)) + ", counted with batch norms folded)";
         if (pending == null) {
+          runStart = where;
           if (i == 0 && im2col && l instanceof Conv2d c) {
-            Im2col ic = im2col(c, shape);
+            Im2col ic = im2col(c, shape, where);
             layout = ic.layout;
             pending = ic.affine;
             shape = c.outputShape(shape);
             label.append(name).append("(im2col)");
             continue;
           }
-          pending = Affine.scaledIdentity(shape.size(), carriedScale);
+          // the run's first layer gives the matrix directly: no n×n identity to multiply
+          pending = Affine.first(l, shape, carriedScale, where);
           carriedScale = 1.0;
+        } else {
+          pending = pending.then(l, shape, where, runStart);
         }
-        pending = pending.then(l, shape);
         shape = l.outputShape(shape);
         label.append(label.length() == 0 ? "" : " ").append(name);
         continue;
@@ -105,6 +111,10 @@ public final class Lowering {
       throw new IllegalArgumentException("model " + model.name() + " has no layer to evaluate");
     }
     return new Lowered(layout, stages);
+  }
+
+  private static String dims(TensorShape t) {
+    return t.channels() + "x" + t.height() + "x" + t.width();
   }
 
   private static void refuseUnsupported(List<Layer> layers, String prefix) {
@@ -164,7 +174,7 @@ public final class Lowering {
   private record Im2col(InputLayout layout, Affine affine) {}
 
   /** Slot {@code windows·t + w} holds the pixel tap t of window w reads (0 in the padding). */
-  private static Im2col im2col(Conv2d c, TensorShape in) {
+  private static Im2col im2col(Conv2d c, TensorShape in, String where) {
     TensorShape out = c.outputShape(in);
     int windows = out.height() * out.width();
     int k = c.kernel();
@@ -188,7 +198,7 @@ public final class Lowering {
     }
     int rows = out.size();
     int cols = src.length;
-    Affine.checkSize(rows, cols, "conv2d (im2col)");
+    Affine.checkSize(rows, cols, where + " as im2col", where + " as im2col");
     double[] m = new double[rows * cols];
     double[] b = new double[rows];
     for (int o = 0; o < c.outChannels(); o++) {
@@ -210,21 +220,43 @@ public final class Lowering {
     /** Dense matrices beyond this many entries (320 MB) are refused rather than built. */
     static final long MAX_ENTRIES = 40_000_000L;
 
-    static void checkSize(long rows, long cols, String what) {
+    /**
+     * @param what the layer that would make the matrix too large
+     * @param from the first layer of the linear run (the matrix maps that layer's input)
+     */
+    static void checkSize(long rows, long cols, String what, String from) {
       if (rows * cols > MAX_ENTRIES) {
-        throw new IllegalArgumentException(what + ": a " + rows + "x" + cols + " linear stage is too "
-            + "large for this compiler's dense lowering (limit " + MAX_ENTRIES + " weights); such "
-            + "layers need the multi-ciphertext convolution packing, which is not implemented yet");
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: the linear stage "
+            + "%s maps %d values to %d as one dense %dx%d matrix (%,d weights), beyond this "
+            + "compiler's dense-lowering limit of %,d. Not supported yet: the latency packing would "
+            + "need a multi-ciphertext convolution packing, the throughput packing a sparse "
+            + "convolution lowering%s; use fewer channels or a smaller input", what,
+            what.equals(from) ? "of this layer" : "from " + from + " to here", cols, rows, rows, cols,
+            rows * cols, MAX_ENTRIES, what.endsWith("im2col") ? ""
+                : " (and " + cols + " input ciphertexts per batch for this stage alone)"));
       }
     }
 
-    static Affine scaledIdentity(int n, double a) {
-      checkSize(n, n, "input of a linear stage");
-      double[] m = new double[n * n];
-      for (int i = 0; i < n; i++) {
-        m[i * n + i] = a;
+    /** The map of one linear layer times a constant (the folded scale of a preceding power). */
+    static Affine first(Layer l, TensorShape in, double scale, String where) {
+      int n = in.size();
+      if (l instanceof Flatten) {
+        checkSize(n, n, where, where);
+        double[] m = new double[n * n];
+        for (int i = 0; i < n; i++) {
+          m[i * n + i] = scale;
+        }
+        return new Affine(n, n, m, new double[n]);
       }
-      return new Affine(n, n, m, new double[n]);
+      TensorShape outShape = l.outputShape(in);
+      int rows = outShape.size();
+      checkSize(rows, n, where, where);
+      double[] m = new double[rows * n];
+      SparseMap s = sparse(l, in, outShape);
+      for (int e = 0; e < s.count; e++) {
+        m[s.row[e] * n + s.col[e]] += scale * s.w[e];
+      }
+      return new Affine(rows, n, m, s.bias.clone());
     }
 
     LinearStage toStage(String label) {
@@ -232,13 +264,13 @@ public final class Lowering {
     }
 
     /** This map followed by layer l (input shape {@code in}): M' = L·M, b' = L·b + l_b. */
-    Affine then(Layer l, TensorShape in) {
+    Affine then(Layer l, TensorShape in, String where, String from) {
       if (l instanceof Flatten) {
         return this;
       }
       TensorShape outShape = l.outputShape(in);
       int outRows = outShape.size();
-      checkSize(outRows, cols, l.kind());
+      checkSize(outRows, cols, where, from);
       double[] nm = new double[outRows * cols];
       double[] nb = new double[outRows];
       SparseMap s = sparse(l, in, outShape);

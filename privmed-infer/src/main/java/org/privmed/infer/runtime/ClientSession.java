@@ -17,6 +17,7 @@ import org.privmed.infer.plan.InputLayout;
  * ciphertext travels as one polynomial plus a 32-byte seed — half a public-key ciphertext.
  */
 public final class ClientSession {
+  private static final int TRANSPOSE = 8;
   private final ClientProgram program;
   private final CkksContext ctx;
   private final CkksEncoder encoder;
@@ -79,12 +80,20 @@ public final class ClientSession {
       return new Ciphertext[] {encryptor.encrypt(encoder.encode(v, top, scale))};
     }
     Ciphertext[] out = new Ciphertext[layout.size()];
-    for (int i = 0; i < out.length; i++) {
-      double[] v = new double[slots];
+    // feature i of every image: transposed a cache line (8 features) at a time, so each image's
+    // row is read once per 8 ciphertexts rather than once per ciphertext
+    double[][] v = new double[TRANSPOSE][slots];
+    for (int i0 = 0; i0 < out.length; i0 += TRANSPOSE) {
+      int width = Math.min(TRANSPOSE, out.length - i0);
       for (int b = 0; b < arranged.length; b++) {
-        v[b] = arranged[b][i];
+        double[] row = arranged[b];
+        for (int k = 0; k < width; k++) {
+          v[k][b] = row[i0 + k];
+        }
       }
-      out[i] = encryptor.encrypt(encoder.encode(v, top, scale));
+      for (int k = 0; k < width; k++) {
+        out[i0 + k] = encryptor.encrypt(v[k], top, scale);
+      }
     }
     return out;
   }

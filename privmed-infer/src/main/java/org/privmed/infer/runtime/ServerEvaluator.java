@@ -93,7 +93,10 @@ public final class ServerEvaluator implements AutoCloseable {
       if (stages.get(i) instanceof LinearStage l) {
         int level = program.stageLevel(i);
         if (program.packing() == Packing.THROUGHPUT) {
-          kernels[i] = new ThroughputLinear(ctx, l, level);
+          if (!program.integerWeights()) {
+            double prime = (double) ctx.rlwe().qAtLevel(level).modulus(level).value();
+            kernels[i] = new ThroughputLinear(ctx, l, level, prime);
+          }
         } else {
           DiagonalPlan plan = program.diagonalPlan(i);
           double ptScale = (double) ctx.rlwe().qAtLevel(level).modulus(level).value();
@@ -267,9 +270,12 @@ public final class ServerEvaluator implements AutoCloseable {
       Stage st = stages.get(i);
       Ciphertext[] in = cur;
       Ciphertext[] out = new Ciphertext[st.outputSize()];
-      if (st instanceof LinearStage) {
-        ThroughputLinear k = kernels[i];
-        parallel(out.length, r -> out[r] = ev.rescale(k.row(r, in, ctx.paramsId())));
+      if (st instanceof LinearStage l && program.integerWeights()) {
+        cur = integerKernel(i, l, in[0].scale()).apply(in, ctx.paramsId(), this::parallel);
+        continue;
+      } else if (st instanceof LinearStage) {
+        Ciphertext[] sums = kernels[i].apply(in, ctx.paramsId(), this::parallel);
+        parallel(out.length, r -> out[r] = ev.rescale(sums[r]));
       } else {
         PolynomialStage p = (PolynomialStage) st;
         parallel(out.length, r -> out[r] = PolynomialEvaluator.apply(ev, p, in[r]));
@@ -277,6 +283,23 @@ public final class ServerEvaluator implements AutoCloseable {
       cur = out;
     }
     return cur;
+  }
+
+  /**
+   * The kernel of an integer-weight stage for inputs at this scale: W = (target scale) / (input
+   * scale), so the output lands on {@link HeProgram#linearOutputScale} whatever scale the previous
+   * rescale left. Inputs of one program arrive at the same scale every time, so it is built once.
+   */
+  private ThroughputLinear integerKernel(int stage, LinearStage l, double inputScale) {
+    synchronized (kernels) {
+      ThroughputLinear k = kernels[stage];
+      double w = program.linearOutputScale(stage) / inputScale;
+      if (k == null || k.constantScale() != w) {
+        k = new ThroughputLinear(ctx, l, program.stageLevel(stage), w);
+        kernels[stage] = k;
+      }
+      return k;
+    }
   }
 
   private void parallel(int count, IntConsumer body) {

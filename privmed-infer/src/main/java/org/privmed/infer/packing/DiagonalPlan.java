@@ -60,9 +60,14 @@ public final class DiagonalPlan {
    * (diagonals) or rows per block (spread rows).
    */
   public record Spec(Method method, int n1, int babies, int giants, int sums) {
-    /** Key-switching work at the given input level, in NTT-equivalents. */
+    /**
+     * Key-switching work at the given input level, in NTT-equivalents: the babies share one
+     * decomposition and, with lazy ModDown, one ModDown per giant group; each giant and each
+     * rotate-and-sum step (one level lower, after the rescale) is a full key switch.
+     */
     public double cost(KeySwitchCost c, int level) {
-      double babyCost = babies == 0 ? 0 : c.modUp(level) + babies * c.hoistedRotation(level);
+      double babyCost = babies == 0 ? 0
+          : c.modUp(level) + babies * c.keyProducts(level) + (giants + 1) * c.modDown(level);
       return babyCost + giants * c.rotation(level) + sums * c.rotation(Math.max(0, level - 1));
     }
   }
@@ -70,23 +75,28 @@ public final class DiagonalPlan {
   /**
    * NTT-equivalents of hybrid key switching at a level: ModUp is one inverse NTT per limb and,
    * per digit, one NTT per limb of the extended basis; ModDown two inverse NTTs per special
-   * prime and two NTTs per limb; the key products cost about 0.3 of an NTT per digit and limb.
+   * prime and two NTTs per limb; the key products cost about 0.3 of an NTT per digit and limb of
+   * Q_l ∪ P, and weighting them before ModDown about 0.2 per limb.
    */
   public record KeySwitchCost(int primesPerDigit, int specialPrimes) {
-    double modUp(int level) {
-      int limbs = level + 1;
-      int digits = (limbs + primesPerDigit - 1) / primesPerDigit;
-      return limbs + digits * (limbs + specialPrimes) - limbs;
+    private int digits(int level) {
+      return (level + primesPerDigit) / primesPerDigit;
     }
 
-    double hoistedRotation(int level) {
-      int limbs = level + 1;
-      int digits = (limbs + primesPerDigit - 1) / primesPerDigit;
-      return 0.3 * digits * (limbs + specialPrimes) + 2.0 * (limbs + specialPrimes);
+    double modUp(int level) {
+      return digits(level) * (level + 1 + specialPrimes);
+    }
+
+    double keyProducts(int level) {
+      return (0.3 * digits(level) + 0.2) * (level + 1 + specialPrimes);
+    }
+
+    double modDown(int level) {
+      return 2.0 * (level + 1 + specialPrimes);
     }
 
     double rotation(int level) {
-      return modUp(level) + hoistedRotation(level);
+      return modUp(level) + keyProducts(level) + modDown(level);
     }
   }
 

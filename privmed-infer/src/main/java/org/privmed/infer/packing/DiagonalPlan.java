@@ -176,7 +176,7 @@ public final class DiagonalPlan {
 
   // ------------------------------------------------------------------ choice
 
-  /** Every arrangement that fits the input layout, cheapest first at no particular level. */
+  /** Every arrangement that fits the input layout (unordered; rank them with {@link Spec#cost}). */
   public static List<Spec> specs(LinearStage stage, SlotLayout in) {
     List<Spec> out = new ArrayList<>();
     int slots = in.slots();
@@ -249,23 +249,6 @@ public final class DiagonalPlan {
     };
     plan.selfCheck(stage, in);
     return plan;
-  }
-
-  /** The cheapest arrangement at a level, for callers that do not look ahead. */
-  public static DiagonalPlan cheapest(LinearStage stage, SlotLayout in, KeySwitchCost cost,
-      int level) {
-    Spec best = null;
-    for (Spec s : specs(stage, in)) {
-      if (best == null || s.cost(cost, level) < best.cost(cost, level)) {
-        best = s;
-      }
-    }
-    if (best == null) {
-      throw new IllegalArgumentException(stage.label() + ": no latency arrangement fits its input "
-          + "layout in " + in.slots() + " slots; a larger ring degree or the throughput packing is "
-          + "needed");
-    }
-    return build(stage, in, best);
   }
 
   // ------------------------------------------------------------------ diagonals

@@ -66,14 +66,4 @@ public record SlotLayout(int[] map, int period, Blocks blocks) {
   public int slots() {
     return map.length;
   }
-
-  /** A slot holding value i, or -1. */
-  public int slotOf(int i) {
-    for (int s = 0; s < map.length; s++) {
-      if (map[s] == i) {
-        return s;
-      }
-    }
-    return -1;
-  }
 }

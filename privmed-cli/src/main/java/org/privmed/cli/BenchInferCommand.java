@@ -1,5 +1,7 @@
 package org.privmed.cli;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -101,8 +103,9 @@ final class BenchInferCommand implements Callable<Integer> {
     long evalNs = 0;
     long decNs = 0;
     // CPU time of this thread per phase: on a shared machine the wall clock also counts the time
-    // other processes held the cores; at --threads 1 this is all the work of the phase
-    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    // other processes held the cores; at --threads 1 this is all the work of the phase (with more,
+    // the worker threads' time is not in it)
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long encCpu = 0;
     long evalCpu = 0;
     long decCpu = 0;

@@ -387,6 +387,81 @@ public final class Evaluator {
         return out;
     }
 
+    /** The plaintext lifted to the special primes, for {@link #rotateHoistedDots}. */
+    public LiftedPlaintext lift(Plaintext p) {
+        ctx.checkParams(p.paramsId(), "plaintext");
+        return new LiftedPlaintext(p, switcher.weights(p.poly()));
+    }
+
+    /**
+     * For each group g, Σ_i w[g][i] ⊙ rot(a, steps[g][i]) (a step of 0 is a is itself), with one
+     * key-switching decomposition of a for all groups and one ModDown per group (double hoisting:
+     * Bossuat, Mouchet, Troncoso-Pastoriza, Hubaux, EUROCRYPT 2021, Sec. 4.2; see
+     * {@link KeySwitcher#switchDecomposedDot}). The weights of a group share one scale and are at
+     * a's level; result g has scale a.scale·that scale.
+     */
+    public Ciphertext[] rotateHoistedDots(Ciphertext a, int[][] steps, LiftedPlaintext[][] w) {
+        check(a);
+        if (a.size() != 2) {
+            throw new IllegalArgumentException("rotateHoistedDots needs a degree-1 ciphertext, got " + a.size() + " polys");
+        }
+        if (steps.length != w.length) {
+            throw new IllegalArgumentException(steps.length + " groups of steps, " + w.length + " of weights");
+        }
+        int level = a.level();
+        RnsBasis q = basis(level);
+        KeySwitcher.Decomposed dec = null;
+        Ciphertext[] out = new Ciphertext[steps.length];
+        for (int g = 0; g < steps.length; g++) {
+            if (steps[g].length == 0 || steps[g].length != w[g].length) {
+                throw new IllegalArgumentException("group " + g + ": " + steps[g].length + " steps, " + w[g].length
+                        + " weights");
+            }
+            double scale = w[g][0].scale();
+            RnsPoly c0 = q.newPoly(true), c1 = q.newPoly(true);
+            RnsPoly rotated = q.newPoly(true);
+            int rotations = 0;
+            for (int i = 0; i < steps[g].length; i++) {
+                LiftedPlaintext p = w[g][i];
+                ctx.checkParams(p.plain().paramsId(), "plaintext");
+                if (p.level() != level || Math.abs(p.scale() - scale) > SCALE_TOLERANCE * scale) {
+                    throw new IllegalArgumentException("rotateHoistedDots: weights " + g + "/" + i + " at level "
+                            + p.level() + ", scale " + p.scale() + "; expected level " + level + ", scale " + scale);
+                }
+                if (Math.floorMod(steps[g][i], ctx.slots()) == 0) {
+                    q.mulAdd(a.poly(0), p.plain().poly(), c0);
+                    q.mulAdd(a.poly(1), p.plain().poly(), c1);
+                } else {
+                    rotations++;
+                }
+            }
+            int[] elements = new int[rotations];
+            SwitchingKey[] keys = new SwitchingKey[rotations];
+            KeySwitcher.Weights[] weights = new KeySwitcher.Weights[rotations];
+            int k = 0;
+            for (int i = 0; i < steps[g].length; i++) {
+                if (Math.floorMod(steps[g][i], ctx.slots()) == 0) continue;
+                int e = ctx.galoisElementForRotation(steps[g][i]);
+                elements[k] = e;
+                keys[k] = galoisKey(e, "rotation by " + steps[g][i]);
+                weights[k] = w[g][i].weights();
+                ctx.rlwe().applyGalois(a.poly(0), e, rotated);
+                q.mulAdd(rotated, w[g][i].plain().poly(), c0);
+                k++;
+            }
+            if (rotations == 0) {
+                out[g] = new Ciphertext(new RnsPoly[] {c0, c1}, a.scale() * scale, ctx.paramsId());
+                continue;
+            }
+            if (dec == null) dec = switcher.decompose(a.poly(1));
+            RnsPoly[] u = switcher.switchDecomposedDot(dec, elements, keys, weights);
+            q.add(u[0], c0, u[0]);
+            q.add(u[1], c1, u[1]);
+            out[g] = new Ciphertext(u, a.scale() * scale, ctx.paramsId());
+        }
+        return out;
+    }
+
     /**
      * Sum of the rotations by 0, 1, …, n-1 (n a power of two), by log2(n) rotate-and-add steps:
      * slot j of the result holds Σ_{i<n} slot (j+i). Needs keys for rotations 1, 2, 4, …, n/2.

@@ -1,5 +1,6 @@
 package org.privmed.he.rlwe;
 
+import org.privmed.he.math.Modulus;
 import org.privmed.he.ring.BasisExtender;
 import org.privmed.he.ring.RnsBasis;
 import org.privmed.he.ring.RnsPoly;
@@ -20,6 +21,15 @@ import org.privmed.he.ring.RnsPoly;
  * reads the decomposed digits through each rotation's permutation. σ_g commutes with the digit
  * decomposition up to multiples of the digit modulus, which the gadget annihilates, so this
  * computes the same rotation as rotating first, up to the key-switching noise.
+ *
+ * <p>Lazy ModDown (the "double hoisting" of Bossuat, Mouchet, Troncoso-Pastoriza and Hubaux,
+ * EUROCRYPT 2021, Sec. 4.2): when the rotations are only needed in a weighted sum Σ_i w_i·σ_i(c),
+ * as in the baby steps of a linear transform, {@link #switchDecomposedDot} multiplies each
+ * rotation's key products by its weight while they are still over Q_l ∪ P and divides P away once
+ * for the whole sum. The weights must then be known over Q_l ∪ P too ({@link #weights}); since
+ * ModDown is a rounded division by P, the result differs from the sum of individually switched
+ * rotations only by the rounding, which is now added once instead of once per rotation (times
+ * its weight).
  */
 public final class KeySwitcher {
     private final RlweContext ctx;
@@ -193,6 +203,111 @@ public final class KeySwitcher {
                 }
             }
         });
+    }
+
+    /**
+     * A small-coefficient NTT poly over Q_l lifted to Q_l ∪ P (its centred representative modulo
+     * q_0, checked against every other limb), with Shoup companions for the lazy products.
+     */
+    public static final class Weights {
+        private final long[][] limbs;
+        private final long[][] shoup;
+        private final int level;
+
+        Weights(long[][] limbs, long[][] shoup, int level) {
+            this.limbs = limbs;
+            this.shoup = shoup;
+            this.level = level;
+        }
+
+        public int level() {
+            return level;
+        }
+    }
+
+    /**
+     * Lifts an NTT-form poly over Q_l whose coefficients lie in (−q_0/2, q_0/2) — an encoded
+     * plaintext — to Q_l ∪ P.
+     *
+     * @throws IllegalArgumentException if the limbs are not one such small poly
+     */
+    public Weights weights(RnsPoly w) {
+        int level = checkInput(w);
+        int n = ctx.ringDegree();
+        RnsBasis q = ctx.qAtLevel(level);
+        RnsPoly coeff = toCoefficients(w);
+        long q0 = q.modulus(0).value();
+        long[] centred = new long[n];
+        long[] c0 = coeff.limb(0);
+        for (int j = 0; j < n; j++) centred[j] = c0[j] > q0 / 2 ? c0[j] - q0 : c0[j];
+        for (int i = 1; i <= level; i++) {
+            long[] ci = coeff.limb(i);
+            for (int j = 0; j < n; j++) {
+                if (q.modulus(i).reduceSigned(centred[j]) != ci[j]) {
+                    throw new IllegalArgumentException("weights: coefficient " + j + " is not below q_0/2 in "
+                            + "magnitude (limbs 0 and " + i + " disagree), so it has no small lift to P");
+                }
+            }
+        }
+        RnsBasis p = ctx.p();
+        RnsBasis qpl = ctx.qpAtLevel(level);
+        long[][] limbs = new long[level + 1 + p.size()][];
+        for (int i = 0; i <= level; i++) limbs[i] = w.limb(i).clone();
+        for (int k = 0; k < p.size(); k++) {
+            long[] v = new long[n];
+            for (int j = 0; j < n; j++) v[j] = p.modulus(k).reduceSigned(centred[j]);
+            p.ntt(k).forward(v);
+            limbs[level + 1 + k] = v;
+        }
+        long[][] shoup = new long[limbs.length][n];
+        for (int t = 0; t < limbs.length; t++) {
+            for (int j = 0; j < n; j++) shoup[t][j] = qpl.modulus(t).shoup(limbs[t][j]);
+        }
+        return new Weights(limbs, shoup, level);
+    }
+
+    /**
+     * (u0, u1) over Q_l with u0 + u1·s ≈ Σ_i w_i·σ_{g_i}(c)·s'_i, key i switching from s'_i = σ_{g_i}(s)
+     * to s: the key products of every rotation are weighted and summed over Q_l ∪ P and ModDown
+     * runs once. The caller adds Σ_i w_i·σ_{g_i}(c_0) over Q_l for a ciphertext's first poly.
+     */
+    public RnsPoly[] switchDecomposedDot(Decomposed dec, int[] galoisElements, SwitchingKey[] keys, Weights[] w) {
+        int level = dec.level;
+        if (galoisElements.length != keys.length || keys.length != w.length || keys.length == 0) {
+            throw new IllegalArgumentException("switchDecomposedDot: " + galoisElements.length + " elements, "
+                    + keys.length + " keys and " + w.length + " weights");
+        }
+        RnsBasis qpl = ctx.qpAtLevel(level);
+        int n = ctx.ringDegree();
+        RnsPoly[] sum = newAccumulators(level);
+        RnsPoly[] one = newAccumulators(level);
+        for (int i = 0; i < keys.length; i++) {
+            if (w[i].level != level) {
+                throw new IllegalArgumentException("weights " + i + " are at level " + w[i].level + ", the "
+                        + "decomposition at " + level);
+            }
+            int digits = checkKey(keys[i], level);
+            int[] map = galoisElements[i] == 1 ? null : ctx.galoisMap(galoisElements[i]);
+            for (RnsPoly a : one) {
+                for (long[] limb : a.limbs()) java.util.Arrays.fill(limb, 0);
+            }
+            for (int d = 0; d < digits; d++) accumulate(dec.digits[d].limbs(), d, keys[i], map, one, level);
+            long[][] wl = w[i].limbs, ws = w[i].shoup;
+            ctx.parallelism().forEach(qpl.size(), t -> {
+                long q = qpl.modulus(t).value();
+                long twoQ = 2 * q;
+                long[] wv = wl[t], wsv = ws[t];
+                for (int k = 0; k < 2; k++) {
+                    long[] x = one[k].limb(t), z = sum[k].limb(t);
+                    for (int j = 0; j < n; j++) {
+                        // x in [0, 2q): the lazy Shoup product accepts it and returns [0, 2q)
+                        long s = z[j] + Modulus.mulShoupLazy(x[j], wv[j], wsv[j], q);
+                        z[j] = s - (twoQ & ((twoQ - 1 - s) >> 63));
+                    }
+                }
+            });
+        }
+        return finish(sum, level);
     }
 
     /** Divides P away; the sums may stay in [0, 2q), which ModDown accepts (no separate reduction pass). */

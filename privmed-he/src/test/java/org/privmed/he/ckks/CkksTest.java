@@ -192,6 +192,54 @@ class CkksTest {
     }
 
     @Test
+    void hoistedDotsWithOneModDownEqualTheSumOfWeightedRotations() {
+        int[][] steps = {{0, 1, 5, -7, 100}, {2, 3}};
+        qt().withExamples(4).forAll(integers().between(1, 100000), integers().between(1, F.ctx.maxLevel())).checkAssert((seed, level) -> {
+            Random rnd = new Random(seed);
+            int slots = F.ctx.slots();
+            double[] x = random(rnd, slots);
+            Ciphertext cx = F.encrypt(x, level);
+            double ptScale = (double) F.ctx.rlwe().qAtLevel(level).modulus(level).value();
+            LiftedPlaintext[][] w = new LiftedPlaintext[steps.length][];
+            for (int g = 0; g < steps.length; g++) {
+                w[g] = new LiftedPlaintext[steps[g].length];
+                double[] expected = new double[slots];
+                Ciphertext reference = null;
+                for (int i = 0; i < steps[g].length; i++) {
+                    double[] wv = random(rnd, slots);
+                    Plaintext pt = F.encoder.encode(wv, level, ptScale);
+                    w[g][i] = F.eval.lift(pt);
+                    for (int j = 0; j < slots; j++) expected[j] += wv[j] * x[Math.floorMod(j + steps[g][i], slots)];
+                    Ciphertext term = F.eval.multiplyPlain(F.eval.rotate(cx, steps[g][i]), pt);
+                    reference = reference == null ? term : F.eval.add(reference, term);
+                }
+                Ciphertext lazy = F.eval.rotateHoistedDots(cx, new int[][] {steps[g]}, new LiftedPlaintext[][] {w[g]})[0];
+                double[] got = F.decrypt(F.eval.rescale(lazy));
+                double[] ref = F.decrypt(F.eval.rescale(reference));
+                double scale = maxAbs(expected);
+                assertTrue(maxError(got, ref) < TWO_M20 * scale, "lazy vs individual " + maxError(got, ref));
+                assertTrue(maxError(got, expected) < TWO_M20 * scale, "lazy vs plaintext " + maxError(got, expected));
+            }
+            // both groups from one decomposition give the same as one group at a time
+            Ciphertext[] both = F.eval.rotateHoistedDots(cx, steps, w);
+            for (int g = 0; g < steps.length; g++) {
+                Ciphertext alone = F.eval.rotateHoistedDots(cx, new int[][] {steps[g]}, new LiftedPlaintext[][] {w[g]})[0];
+                for (int p = 0; p < 2; p++) {
+                    assertArrayEquals(alone.poly(p).limbs(), both[g].poly(p).limbs());
+                }
+            }
+        });
+    }
+
+    @Test
+    void liftRefusesPlaintextsWithoutASmallRepresentative() {
+        double[] v = random(new Random(3), F.ctx.slots());
+        Plaintext big = F.encoder.encode(v, 3, Math.pow(2, 75));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> F.eval.lift(big));
+        assertTrue(e.getMessage().contains("q_0/2"), e.getMessage());
+    }
+
+    @Test
     void conjugateAndRotateAndSum() {
         Random rnd = new Random(8);
         int slots = F.ctx.slots();

@@ -61,10 +61,11 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
     int[] ct = new int[classes];
     int[] slot = new int[classes];
     boolean latency = p.packing() == Packing.LATENCY;
+    int[] latencySlots = latency ? p.outputSlots() : null;
     for (int c = 0; c < classes; c++) {
-      // latency: score c in slot c of the one output; throughput: output c, image b in slot b
+      // latency: score c where the last stage's plan left it; throughput: output c, image b in slot b
       ct[c] = latency ? 0 : c;
-      slot[c] = latency ? c : 0;
+      slot[c] = latency ? latencySlots[c] : 0;
     }
     CkksParameters params = p.parameters();
     return new ClientProgram(p.model().name(), p.packing(), params, p.model().inputShape(),

@@ -15,14 +15,16 @@ import org.privmed.infer.plan.Stage;
  * <ul>
  *   <li>rounding errors (encoding, fresh encryption, rescale): per coefficient uniform in
  *       [−1/2, 1/2] times (1 + ternary secret), i.e. variance about N/18; through the canonical
- *       embedding a slot sees N times that: σ_op ≈ 0.25·N/Δ;</li>
+ *       embedding a complex slot sees N times that, and its real part — the decoded value, and
+ *       to first order all that the next product sees — half: σ_op ≈ sqrt(N²/36)/Δ = N/(6Δ);</li>
  *   <li>a key switch with one prime per digit adds Σ_d digit_d·e_d / P: digits are residues in
  *       [0, q) (second moment q²/3, the fast basis extension does not centre them), e Gaussian with
  *       σ = 3.2, so a coefficient has standard deviation 3.2·sqrt(N·dnum/3)·q_max/P and a slot
  *       sqrt(N) times that, at the scale of the ciphertext it rotates (Han and Ki, CT-RSA 2020,
  *       Lemma 3 for hybrid key switching); a special prime larger than the digits shrinks it;</li>
  *   <li>a linear map scales independent slot errors by the largest row's ℓ2 norm; a polynomial by
- *       |p'| at the calibrated maximum;</li>
+ *       |p'| at the calibrated maximum; a rotate-and-sum of r steps sums 2^r slots, and with them
+ *       their rescale and key-switching errors;</li>
  *   <li>integer weights round(M·W) (throughput): the rounding error of each weight is computed
  *       from the weights themselves, and a row's errors meet inputs up to the calibrated maximum
  *       as independent terms; the square that follows adds one rescale rounding and the key-switch
@@ -55,7 +57,7 @@ final class ErrorModel {
     for (int b : params.pBits()) {
       pBits += b;
     }
-    double sigmaOp = 0.25 * n / scale;
+    double sigmaOp = n / (6 * scale);
     double sigmaKs = 3.2 * n * Math.sqrt(params.dnum() / 3.0) * Math.pow(2, qMax - pBits) / scale;
     boolean integer = false;
     for (double w : weightScales) {
@@ -77,10 +79,13 @@ final class ErrorModel {
         double l2 = rows[0];
         double nnz = rows[1];
         double ptRound = 0.3 * Math.sqrt(n) / scale;
+        // a rotate-and-sum of r steps adds 2^r copies of the rescale rounding and 2^r - 1
+        // (weighted) key-switching errors to each slot it leaves a result in
+        double copies = Math.pow(2, rotationsAfterRescale[i]);
         var = l2 * l2 * (var + (babyRotations[i] ? sigmaKs * sigmaKs : 0))
             + nnz * Math.pow(mx * ptRound, 2)
-            + sigmaOp * sigmaOp
-            + rotationsAfterRescale[i] * sigmaKs * sigmaKs;
+            + copies * sigmaOp * sigmaOp
+            + (copies - 1) * sigmaKs * sigmaKs;
       } else {
         PolynomialStage p = (PolynomialStage) st;
         double deriv = 0;

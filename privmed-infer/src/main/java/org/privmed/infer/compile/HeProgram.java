@@ -16,6 +16,7 @@ import org.privmed.he.ckks.CkksParameters;
 import org.privmed.he.serial.HeFormatException;
 import org.privmed.he.serial.HeSerializer;
 import org.privmed.infer.packing.DiagonalPlan;
+import org.privmed.infer.packing.SlotLayout;
 import org.privmed.infer.plan.InputLayout;
 import org.privmed.infer.plan.LinearStage;
 import org.privmed.infer.plan.Lowering;
@@ -75,21 +76,20 @@ public final class HeProgram {
       throw new IllegalArgumentException("the program needs depth " + (params.maxLevel() - level)
           + " but the parameters offer " + params.maxLevel() + " levels");
     }
-    this.plans = new DiagonalPlan[stages.size()];
     int[] rotationsAfterRescale = new int[stages.size()];
     boolean[] babyRotations = new boolean[stages.size()];
     TreeSet<Integer> rot = new TreeSet<>();
     int period = pow2(layout.size());
     this.inputPeriod = period;
-    if (packing == Packing.LATENCY) {
-      for (int i = 0; i < stages.size(); i++) {
-        if (stages.get(i) instanceof LinearStage l) {
-          plans[i] = new DiagonalPlan(l, Math.max(period, pow2(l.cols())), params.slots());
-          period = plans[i].outPeriod();
-          rot.addAll(plans[i].rotations());
-          rotationsAfterRescale[i] = plans[i].sumSteps().length;
-          babyRotations[i] = plans[i].keySwitches() > plans[i].sumSteps().length;
-        }
+    this.plans = packing == Packing.LATENCY
+        ? PlanSearch.choose(stages, stageLevels, SlotLayout.periodic(layout.size(), period,
+            params.slots()), costModel(params))
+        : new DiagonalPlan[stages.size()];
+    for (int i = 0; i < stages.size(); i++) {
+      if (plans[i] != null) {
+        rot.addAll(plans[i].rotations());
+        rotationsAfterRescale[i] = plans[i].sumSteps().length;
+        babyRotations[i] = plans[i].keySwitches() > plans[i].sumSteps().length;
       }
     }
     this.rotationSteps = rot.stream().mapToInt(Integer::intValue).toArray();
@@ -121,6 +121,13 @@ public final class HeProgram {
   /** Levels a stage consumes: none for a linear stage with integer weights. */
   static int stageDepth(Stage s, boolean integerWeights) {
     return integerWeights && s instanceof LinearStage ? 0 : s.depth();
+  }
+
+  /** Key-switching cost of these parameters: primes per digit and special primes. */
+  static DiagonalPlan.KeySwitchCost costModel(CkksParameters params) {
+    int limbs = params.maxLevel() + 1;
+    return new DiagonalPlan.KeySwitchCost((limbs + params.dnum() - 1) / params.dnum(),
+        params.pBits().length);
   }
 
   static HeProgram assemble(Model model, Packing packing, CkksParameters params, double[] maxAbs,
@@ -247,6 +254,23 @@ public final class HeProgram {
     return plans[i];
   }
 
+  /** Latency: the slot of each class's score in the output ciphertext. */
+  public int[] outputSlots() {
+    int[] out = new int[model.numClasses()];
+    for (int i = plans.length - 1; i >= 0; i--) {
+      if (plans[i] != null) {
+        for (int c = 0; c < out.length; c++) {
+          out[c] = plans[i].outputSlot(c);
+        }
+        return out;
+      }
+    }
+    for (int c = 0; c < out.length; c++) {
+      out[c] = c;
+    }
+    return out;
+  }
+
   /** Period (a power of two) with which the client replicates its arranged input (latency). */
   public int inputPeriod() {
     return inputPeriod;
@@ -344,9 +368,8 @@ public final class HeProgram {
             ls.label(), ls.nonZeros()));
         if (plans[i] != null) {
           DiagonalPlan p = plans[i];
-          sb.append(String.format(l, "; period %d -> %d, %d diagonals (stride %d), BSGS n1 = %d: "
-                  + "%d baby (hoisted) + %d giant + %d rotate-and-sum rotations %s",
-              p.inPeriod(), p.outPeriod(), p.diagonalCount(), p.stride(), p.babyStepSize(),
+          sb.append(String.format(l, "; %s: %d products, %d baby (hoisted) + %d giant + %d "
+                  + "rotate-and-sum rotations %s", p.description(), p.diagonalCount(),
               p.babySteps().length, p.giantSteps().length, p.sumSteps().length, p.rotations()));
         } else if (integerWeights) {
           sb.append(String.format(l, "; integer weights at scale 2^%.1f, no rescale, no rotations",

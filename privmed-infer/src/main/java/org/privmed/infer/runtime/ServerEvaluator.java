@@ -12,6 +12,7 @@ import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.ckks.CkksEncoder;
 import org.privmed.he.ckks.Evaluator;
+import org.privmed.he.ckks.LiftedPlaintext;
 import org.privmed.he.ckks.Plaintext;
 import org.privmed.he.math.Modulus;
 import org.privmed.he.ring.RnsBasis;
@@ -40,6 +41,14 @@ public final class ServerEvaluator implements AutoCloseable {
   private final ForkJoinPool pool;
   /** Latency: per stage, giant shift → (baby shift → plaintext diagonal). */
   private final List<Map<Integer, Map<Integer, Plaintext>>> diagonals = new ArrayList<>();
+  /**
+   * Latency: per stage, the same diagonals lifted to the special primes, one group per giant
+   * shift, for the lazy-ModDown baby steps; null where a stage has no baby rotation or a
+   * diagonal has no small lift.
+   */
+  private final List<LiftedStage> lifted = new ArrayList<>();
+
+  private record LiftedStage(int[] giants, int[][] babies, LiftedPlaintext[][] weights) {}
   private final Map<Integer, Plaintext> biasCache = new ConcurrentHashMap<>();
   /** Throughput: per stage, the weight residues. */
   private final ThroughputLinear[] kernels;
@@ -110,7 +119,33 @@ public final class ServerEvaluator implements AutoCloseable {
         }
       }
       diagonals.add(enc);
+      lifted.add(program.packing() == Packing.LATENCY && !enc.isEmpty()
+          && program.diagonalPlan(i).babySteps().length > 0 ? lift(enc) : null);
     }
+  }
+
+  private LiftedStage lift(Map<Integer, Map<Integer, Plaintext>> enc) {
+    int[] giants = new int[enc.size()];
+    int[][] babies = new int[enc.size()][];
+    LiftedPlaintext[][] weights = new LiftedPlaintext[enc.size()][];
+    int g = 0;
+    try {
+      for (Map.Entry<Integer, Map<Integer, Plaintext>> e : enc.entrySet()) {
+        giants[g] = e.getKey();
+        babies[g] = new int[e.getValue().size()];
+        weights[g] = new LiftedPlaintext[e.getValue().size()];
+        int b = 0;
+        for (Map.Entry<Integer, Plaintext> d : e.getValue().entrySet()) {
+          babies[g][b] = d.getKey();
+          weights[g][b] = ev.lift(d.getValue());
+          b++;
+        }
+        g++;
+      }
+    } catch (IllegalArgumentException noSmallLift) {
+      return null; // weights too large for q_0: the stage keeps one ModDown per rotation
+    }
+    return new LiftedStage(giants, babies, weights);
   }
 
   public HeProgram program() {
@@ -172,20 +207,8 @@ public final class ServerEvaluator implements AutoCloseable {
         continue;
       }
       DiagonalPlan plan = program.diagonalPlan(i);
-      Map<Integer, Map<Integer, Plaintext>> diags = diagonals.get(i);
-      int[] babySteps = plan.babySteps();
-      Ciphertext[] rotated = babySteps.length == 0 ? new Ciphertext[0] : ev.rotateHoisted(x, babySteps);
-      Map<Integer, Ciphertext> baby = new TreeMap<>();
-      baby.put(0, x);
-      for (int b = 0; b < babySteps.length; b++) {
-        baby.put(babySteps[b], rotated[b]);
-      }
-      Ciphertext acc = null;
-      for (Map.Entry<Integer, Map<Integer, Plaintext>> g : diags.entrySet()) {
-        Ciphertext inner = innerProduct(baby, g.getValue());
-        Ciphertext shifted = g.getKey() == 0 ? inner : ev.rotate(inner, g.getKey());
-        acc = acc == null ? shifted : ev.add(acc, shifted);
-      }
+      Ciphertext acc = lifted.get(i) != null ? lazyProducts(lifted.get(i), x)
+          : hoistedProducts(plan, diagonals.get(i), x);
       // rescale first: the rotate-and-sum then works on one limb fewer
       acc = ev.rescale(acc);
       for (int s : plan.sumSteps()) {
@@ -194,6 +217,36 @@ public final class ServerEvaluator implements AutoCloseable {
       x = ev.addPlain(acc, bias(i, plan, acc));
     }
     return x;
+  }
+
+  /** Σ_g rot(Σ_b W_{g,b} ⊙ rot(x, b), g) with the baby rotations' ModDown done once per group. */
+  private Ciphertext lazyProducts(LiftedStage st, Ciphertext x) {
+    Ciphertext[] inner = ev.rotateHoistedDots(x, st.babies(), st.weights());
+    Ciphertext acc = null;
+    for (int g = 0; g < inner.length; g++) {
+      Ciphertext shifted = st.giants()[g] == 0 ? inner[g] : ev.rotate(inner[g], st.giants()[g]);
+      acc = acc == null ? shifted : ev.add(acc, shifted);
+    }
+    return acc;
+  }
+
+  /** The same with one ModDown per baby rotation (hoisted decomposition only). */
+  private Ciphertext hoistedProducts(DiagonalPlan plan, Map<Integer, Map<Integer, Plaintext>> diags,
+      Ciphertext x) {
+    int[] babySteps = plan.babySteps();
+    Ciphertext[] rotated = babySteps.length == 0 ? new Ciphertext[0] : ev.rotateHoisted(x, babySteps);
+    Map<Integer, Ciphertext> baby = new TreeMap<>();
+    baby.put(0, x);
+    for (int b = 0; b < babySteps.length; b++) {
+      baby.put(babySteps[b], rotated[b]);
+    }
+    Ciphertext acc = null;
+    for (Map.Entry<Integer, Map<Integer, Plaintext>> g : diags.entrySet()) {
+      Ciphertext inner = innerProduct(baby, g.getValue());
+      Ciphertext shifted = g.getKey() == 0 ? inner : ev.rotate(inner, g.getKey());
+      acc = acc == null ? shifted : ev.add(acc, shifted);
+    }
+    return acc;
   }
 
   /**

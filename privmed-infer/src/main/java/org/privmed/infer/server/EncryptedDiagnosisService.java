@@ -42,7 +42,8 @@ import org.privmed.infer.service.ServedProgram;
  * The validation order follows SEAL's habit of checking the parameter id of every object on
  * load ({@code is_valid_for}) before touching its payload.
  */
-final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase {
+final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
+        implements DiagnosisEndpoint {
 
     private static final System.Logger LOG = System.getLogger(EncryptedDiagnosisService.class.getName());
 
@@ -72,6 +73,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.serializer = new HeSerializer(ctx);
         this.store = store;
         ProgramInfo.Builder b = ProgramInfo.newBuilder()
+                .setScheme("ckks")
                 .setModelName(program.modelName())
                 .setPacking(program.packing())
                 .setParameters(ByteString.copyFrom(HeSerializer.writeParameters(program.parameters())))
@@ -92,7 +94,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.info = b.build();
     }
 
-    ProgramInfo info() {
+    @Override
+    public ProgramInfo info() {
         return info;
     }
 
@@ -135,6 +138,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         private void accept(KeyChunk c) {
+            checkScheme(c.getScheme(), "key chunk");
             checkParametersId(c.getParametersId(), "key chunk");
             KeyKind kind = c.getKind();
             if (kind != KeyKind.RELINEARIZATION_KEY && kind != KeyKind.GALOIS_KEYS) {
@@ -349,6 +353,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     /** Checks one message's ciphertexts and adds them to the request being assembled. */
     private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
         session(r.getSessionId());
+        checkScheme(r.getScheme(), "classify request");
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
         if (pending.size() + r.getCiphertextsCount() > expected) {
@@ -483,13 +488,23 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     /** Closes every bound evaluator (server shutdown); the keys stay on disk until they expire. */
-    void closeSessions() {
+    @Override
+    public void closeSessions() {
         for (String id : sessions.keySet()) {
             forget(id);
         }
     }
 
     // ------------------------------------------------------------------ checks
+
+    /** A message of another scheme (a BFV client) gets a status naming both schemes. */
+    private static void checkScheme(String scheme, String what) {
+        if (!scheme.isEmpty() && !scheme.equals("ckks")) {
+            throw Status.FAILED_PRECONDITION.withDescription("this server runs a CKKS program, but the " + what
+                    + " is for '" + abbreviate(scheme) + "' (run privmed keygen against this server; it picks the"
+                    + " scheme from the program)").asRuntimeException();
+        }
+    }
 
     private void checkParametersId(long got, String what) {
         long want = program.parameters().id();

@@ -1,5 +1,9 @@
 package org.privmed.infer.server;
 
+import static org.privmed.infer.server.SessionCache.abbreviate;
+import static org.privmed.infer.server.SessionCache.frameError;
+import static org.privmed.infer.server.SessionCache.invalid;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,9 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.privmed.he.bfv.BfvCiphertext;
 import org.privmed.he.bfv.BfvContext;
 import org.privmed.he.rlwe.RelinearizationKey;
@@ -66,13 +67,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     private final int heThreads;
     private final EvaluationKeyStore store;
     private final ProgramInfo info;
-    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
-
-    private record LiveSession(long expiresAtEpochMs, List<BfvThroughputEvaluator> evaluators) {
-        void close() {
-            evaluators.forEach(BfvThroughputEvaluator::close);
-        }
-    }
+    private final SessionCache<List<BfvThroughputEvaluator>> sessions;
 
     BfvDiagnosisService(BfvProgram program, String name, EvaluationKeyStore store, int maxMessageBytes,
             int heThreads) {
@@ -100,6 +95,8 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                     .setOutputLevel(client.outputLevel()));
         }
         this.programId = client.programId();
+        this.sessions = new SessionCache<>(store, programId, "this BFV program",
+                st -> bind(st.relinearizationKey()), BfvDiagnosisService::close);
         this.info = b.setBfvProgramId(programId).setExplain(explainForClients(b.getModelName())).build();
     }
 
@@ -214,7 +211,6 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         }
 
         private SessionOpened finish() {
-            forgetExpired();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (int p = 0; p < frames.length; p++) {
                 if (frames[p] == null) {
@@ -228,18 +224,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                 all.writeBytes(frames[p].toByteArray());
             }
             byte[] joined = all.toByteArray();
-            LiveSession live = bind(joined, Long.MAX_VALUE);
-            EvaluationKeyStore.StoredSession stored;
-            try {
-                store.purgeExpired();
-                stored = store.put(programId, joined, null);
-            } catch (IOException e) {
-                live.close();
-                LOG.log(System.Logger.Level.ERROR, "cannot store evaluation keys", e);
-                throw Status.INTERNAL.withDescription("the server could not store the keys: " + e.getMessage())
-                        .asRuntimeException();
-            }
-            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), live.evaluators()));
+            EvaluationKeyStore.StoredSession stored = sessions.open(joined, null, bind(joined));
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -253,7 +238,11 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     }
 
     /** Parses k concatenated relinearization-key frames, each under its prime, and binds evaluators. */
-    private LiveSession bind(byte[] joined, long expiresAtEpochMs) {
+    private List<BfvThroughputEvaluator> bind(byte[] joined) {
+        if (joined == null) {
+            throw Status.FAILED_PRECONDITION.withDescription("the session holds no relinearization keys")
+                    .asRuntimeException();
+        }
         List<BfvThroughputEvaluator> evs = new ArrayList<>();
         try (InputStream in = new ByteArrayInputStream(joined)) {
             for (int p = 0; p < primeIds.length; p++) {
@@ -273,7 +262,11 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
             evs.forEach(BfvThroughputEvaluator::close);
             throw invalid("the keys do not fit the program: " + e.getMessage());
         }
-        return new LiveSession(expiresAtEpochMs, evs);
+        return evs;
+    }
+
+    private static void close(List<BfvThroughputEvaluator> evaluators) {
+        evaluators.forEach(BfvThroughputEvaluator::close);
     }
 
     // ------------------------------------------------------------------ Classify
@@ -335,7 +328,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
 
     /** Checks one part's ciphertexts and adds them to its prime's set of the request being assembled. */
     private void accept(ClassifyRequest r, List<List<BfvCiphertext>> pending) {
-        session(r.getSessionId());
+        sessions.get(r.getSessionId());
         checkScheme(r.getScheme(), "classify request");
         int p = checkPrime(r.getPrime(), r.getParametersId(), "classify request");
         int expected = client.inputSize();
@@ -380,12 +373,12 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     }
 
     private ClassifyResponse evaluate(ClassifyRequest r, List<List<BfvCiphertext>> in) {
-        LiveSession s = session(r.getSessionId());
+        List<BfvThroughputEvaluator> evaluators = sessions.get(r.getSessionId());
         long t0 = System.nanoTime();
         BfvCiphertext[][] outs = new BfvCiphertext[in.size()][];
         try {
             for (int p = 0; p < in.size(); p++) {
-                outs[p] = s.evaluators().get(p).evaluate(in.get(p).toArray(new BfvCiphertext[0]));
+                outs[p] = evaluators.get(p).evaluate(in.get(p).toArray(new BfvCiphertext[0]));
             }
         } catch (IllegalArgumentException e) {
             throw invalid("the inputs cannot be evaluated: " + e.getMessage());
@@ -400,96 +393,16 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         return b.build();
     }
 
-    private LiveSession session(String id) {
-        if (id.isEmpty()) {
-            throw invalid("session_id is empty; open a session first");
-        }
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            throw Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException();
-        }
-        LiveSession s = sessions.get(id);
-        if (s != null && s.expiresAtEpochMs() > System.currentTimeMillis()) {
-            return s;
-        }
-        if (s != null) {
-            forget(id);
-        }
-        Optional<EvaluationKeyStore.StoredSession> stored;
-        try {
-            stored = store.get(id);
-        } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("cannot read the session's keys: " + e.getMessage()).asRuntimeException();
-        }
-        if (stored.isEmpty()) {
-            throw Status.NOT_FOUND.withDescription("no session " + id + " (never opened, closed, or expired)")
-                    .asRuntimeException();
-        }
-        EvaluationKeyStore.StoredSession st = stored.get();
-        if (st.parametersId() != programId || st.relinearizationKey() == null) {
-            throw Status.FAILED_PRECONDITION.withDescription("session " + id + " holds keys for parameter set "
-                    + Long.toHexString(st.parametersId()) + ", not this BFV program's " + Long.toHexString(programId))
-                    .asRuntimeException();
-        }
-        LiveSession live = bind(st.relinearizationKey(), st.expiresAtEpochMs());
-        LiveSession raced = sessions.putIfAbsent(id, live);
-        if (raced != null) {
-            live.close();
-            return raced;
-        }
-        return live;
-    }
-
     // ------------------------------------------------------------------ CloseSession
 
     @Override
     public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
-        String id = r.getSessionId();
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            out.onError(Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException());
-            return;
-        }
-        boolean cached = forget(id);
-        boolean deleted;
-        try {
-            deleted = store.delete(id);
-        } catch (IOException e) {
-            out.onError(Status.INTERNAL.withDescription("cannot delete the session's keys: " + e.getMessage())
-                    .asRuntimeException());
-            return;
-        }
-        if (!deleted && !cached) {
-            out.onError(Status.NOT_FOUND.withDescription("no session " + id).asRuntimeException());
-            return;
-        }
-        out.onNext(CloseSessionResponse.newBuilder().setDeleted(deleted).build());
-        out.onCompleted();
-    }
-
-    private boolean forget(String id) {
-        LiveSession s = sessions.remove(id);
-        if (s == null) {
-            return false;
-        }
-        s.close();
-        return true;
-    }
-
-    private void forgetExpired() {
-        long now = System.currentTimeMillis();
-        for (Map.Entry<String, LiveSession> e : sessions.entrySet()) {
-            if (e.getValue().expiresAtEpochMs() <= now) {
-                forget(e.getKey());
-            }
-        }
+        sessions.close(r, out);
     }
 
     @Override
     public void closeSessions() {
-        for (String id : sessions.keySet()) {
-            forget(id);
-        }
+        sessions.closeAll();
     }
 
     @Override
@@ -523,21 +436,5 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                     .asRuntimeException();
         }
         return prime;
-    }
-
-    private static StatusRuntimeException frameError(HeFormatException e, String what) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (m.contains("made for parameter set")) {
-            return Status.FAILED_PRECONDITION.withDescription(what + ": " + m).asRuntimeException();
-        }
-        return invalid(what + ": " + m);
-    }
-
-    private static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

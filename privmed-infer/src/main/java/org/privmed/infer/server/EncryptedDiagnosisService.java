@@ -1,14 +1,15 @@
 package org.privmed.infer.server;
 
+import static org.privmed.infer.server.SessionCache.abbreviate;
+import static org.privmed.infer.server.SessionCache.frameError;
+import static org.privmed.infer.server.SessionCache.invalid;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
+
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.rlwe.GaloisKeys;
@@ -58,10 +59,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     private final HeSerializer serializer;
     private final EvaluationKeyStore store;
     private final ProgramInfo info;
-    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
-
-    private record LiveSession(long expiresAtEpochMs, ServedProgram.KeyedEvaluator evaluator) {
-    }
+    private final SessionCache<ServedProgram.KeyedEvaluator> sessions;
 
     /** Parsed and checked keys, before they are bound to the program. */
     private record ParsedKeys(RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
@@ -72,6 +70,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.ctx = ctx;
         this.serializer = new HeSerializer(ctx);
         this.store = store;
+        this.sessions = new SessionCache<>(store, program.parameters().id(), "this server",
+                st -> bind(parse(st.relinearizationKey(), st.galoisKeys())), ServedProgram.KeyedEvaluator::close);
         ProgramInfo.Builder b = ProgramInfo.newBuilder()
                 .setScheme("ckks")
                 .setModelName(program.modelName())
@@ -213,22 +213,10 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         private SessionOpened finish() {
-            forgetExpired();
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
-            ParsedKeys parsed = parse(rlk, gk);
-            ServedProgram.KeyedEvaluator evaluator = bind(parsed);
-            EvaluationKeyStore.StoredSession stored;
-            try {
-                store.purgeExpired();
-                stored = store.put(program.parameters().id(), rlk, gk);
-            } catch (IOException e) {
-                evaluator.close();
-                LOG.log(System.Logger.Level.ERROR, "cannot store evaluation keys", e);
-                throw Status.INTERNAL.withDescription("the server could not store the keys: " + e.getMessage())
-                        .asRuntimeException();
-            }
-            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), evaluator));
+            ServedProgram.KeyedEvaluator evaluator = bind(parse(rlk, gk));
+            EvaluationKeyStore.StoredSession stored = sessions.open(rlk, gk, evaluator);
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -352,7 +340,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     /** Checks one message's ciphertexts and adds them to the request being assembled. */
     private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
-        session(r.getSessionId());
+        sessions.get(r.getSessionId());
         checkScheme(r.getScheme(), "classify request");
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
@@ -383,11 +371,11 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     private ClassifyResponse evaluate(ClassifyRequest r, Ciphertext[] in) {
-        LiveSession s = session(r.getSessionId());
+        ServedProgram.KeyedEvaluator evaluator = sessions.get(r.getSessionId());
         long t0 = System.nanoTime();
         Ciphertext[] outCts;
         try {
-            outCts = s.evaluator().evaluate(in);
+            outCts = evaluator.evaluate(in);
         } catch (IllegalArgumentException e) {
             throw invalid("the inputs cannot be evaluated: " + e.getMessage());
         }
@@ -399,100 +387,16 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         return b.build();
     }
 
-    private LiveSession session(String id) {
-        if (id.isEmpty()) {
-            throw invalid("session_id is empty; open a session first");
-        }
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            throw Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException();
-        }
-        LiveSession s = sessions.get(id);
-        if (s != null && s.expiresAtEpochMs() > System.currentTimeMillis()) {
-            return s;
-        }
-        if (s != null) {
-            forget(id);
-        }
-        // keys persist on disk across server restarts; reload them
-        Optional<EvaluationKeyStore.StoredSession> stored;
-        try {
-            stored = store.get(id);
-        } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("cannot read the session's keys: " + e.getMessage()).asRuntimeException();
-        }
-        if (stored.isEmpty()) {
-            throw Status.NOT_FOUND.withDescription("no session " + id + " (never opened, closed, or expired)")
-                    .asRuntimeException();
-        }
-        EvaluationKeyStore.StoredSession st = stored.get();
-        if (st.parametersId() != program.parameters().id()) {
-            throw Status.FAILED_PRECONDITION.withDescription("session " + id + " holds keys for parameter set "
-                    + Long.toHexString(st.parametersId()) + ", not this server's " + Long.toHexString(program.parameters().id()))
-                    .asRuntimeException();
-        }
-        LiveSession live = new LiveSession(st.expiresAtEpochMs(), bind(parse(st.relinearizationKey(), st.galoisKeys())));
-        LiveSession raced = sessions.putIfAbsent(id, live);
-        if (raced != null) {
-            live.evaluator().close();
-            return raced;
-        }
-        return live;
-    }
-
     // ------------------------------------------------------------------ CloseSession
 
     @Override
     public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
-        String id = r.getSessionId();
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            out.onError(Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException());
-            return;
-        }
-        boolean cached = forget(id);
-        boolean deleted;
-        try {
-            deleted = store.delete(id);
-        } catch (IOException e) {
-            out.onError(Status.INTERNAL.withDescription("cannot delete the session's keys: " + e.getMessage())
-                    .asRuntimeException());
-            return;
-        }
-        if (!deleted && !cached) {
-            out.onError(Status.NOT_FOUND.withDescription("no session " + id).asRuntimeException());
-            return;
-        }
-        out.onNext(CloseSessionResponse.newBuilder().setDeleted(deleted).build());
-        out.onCompleted();
+        sessions.close(r, out);
     }
 
-    /** Drops a session's bound evaluator; true if one was cached. */
-    private boolean forget(String id) {
-        LiveSession s = sessions.remove(id);
-        if (s == null) {
-            return false;
-        }
-        s.evaluator().close();
-        return true;
-    }
-
-    /** Drops bound evaluators of sessions past their expiry, so the cache does not grow without bound. */
-    private void forgetExpired() {
-        long now = System.currentTimeMillis();
-        for (Map.Entry<String, LiveSession> e : sessions.entrySet()) {
-            if (e.getValue().expiresAtEpochMs() <= now) {
-                forget(e.getKey());
-            }
-        }
-    }
-
-    /** Closes every bound evaluator (server shutdown); the keys stay on disk until they expire. */
     @Override
     public void closeSessions() {
-        for (String id : sessions.keySet()) {
-            forget(id);
-        }
+        sessions.closeAll();
     }
 
     // ------------------------------------------------------------------ checks
@@ -513,21 +417,5 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     + " but this server runs " + Long.toHexString(want) + " (fetch the program and run keygen again)")
                     .asRuntimeException();
         }
-    }
-
-    private StatusRuntimeException frameError(HeFormatException e, String what) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (m.contains("made for parameter set")) {
-            return Status.FAILED_PRECONDITION.withDescription(what + ": " + m).asRuntimeException();
-        }
-        return invalid(what + ": " + m);
-    }
-
-    private static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

@@ -273,57 +273,17 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
 
     @Override
     public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
-        return new StreamObserver<>() {
-            private boolean failed;
-            private final List<List<BfvCiphertext>> pending = new ArrayList<>();
-            private ClassifyRequest first;
-
+        return new ClassifyCall<>(out, new ClassifyCall.Handler<List<BfvCiphertext>>() {
             @Override
-            public void onNext(ClassifyRequest r) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (first != null && (r.getRequestId() != first.getRequestId()
-                            || !r.getSessionId().equals(first.getSessionId()))) {
-                        throw invalid("request " + first.getRequestId() + " announced more parts, but the next message"
-                                + " belongs to request " + r.getRequestId() + (r.getSessionId().equals(first.getSessionId())
-                                ? "" : " of another session"));
-                    }
-                    if (first == null) {
-                        first = r;
-                    }
-                    accept(r, pending);
-                    if (!r.getMore()) {
-                        ClassifyRequest head = first;
-                        first = null;
-                        List<List<BfvCiphertext>> in = new ArrayList<>(pending);
-                        pending.clear();
-                        out.onNext(evaluate(head, in));
-                    }
-                } catch (StatusRuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.INFO, "Classify refused: " + e.getStatus());
-                    out.onError(e);
-                } catch (RuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.ERROR, "Classify failed", e);
-                    out.onError(Status.INTERNAL.withDescription("evaluation failed: " + e).asRuntimeException());
-                }
+            public void accept(ClassifyRequest part, List<List<BfvCiphertext>> pending) {
+                BfvDiagnosisService.this.accept(part, pending);
             }
 
             @Override
-            public void onError(Throwable t) {
-                failed = true;
+            public ClassifyResponse evaluate(ClassifyRequest head, List<List<BfvCiphertext>> inputs) {
+                return BfvDiagnosisService.this.evaluate(head, inputs);
             }
-
-            @Override
-            public void onCompleted() {
-                if (!failed) {
-                    out.onCompleted();
-                }
-            }
-        };
+        });
     }
 
     /** Checks one part's ciphertexts and adds them to its prime's set of the request being assembled. */

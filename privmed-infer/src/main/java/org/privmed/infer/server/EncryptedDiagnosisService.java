@@ -285,57 +285,17 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     @Override
     public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
-        return new StreamObserver<>() {
-            private boolean failed;
-            private final java.util.List<Ciphertext> pending = new java.util.ArrayList<>();
-            private ClassifyRequest first;
-
+        return new ClassifyCall<>(out, new ClassifyCall.Handler<Ciphertext>() {
             @Override
-            public void onNext(ClassifyRequest r) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (first != null && (r.getRequestId() != first.getRequestId()
-                            || !r.getSessionId().equals(first.getSessionId()))) {
-                        throw invalid("request " + first.getRequestId() + " announced more parts, but the next message"
-                                + " belongs to request " + r.getRequestId() + (r.getSessionId().equals(first.getSessionId())
-                                ? "" : " of another session"));
-                    }
-                    if (first == null) {
-                        first = r;
-                    }
-                    accept(r, pending);
-                    if (!r.getMore()) {
-                        ClassifyRequest head = first;
-                        first = null;
-                        Ciphertext[] in = pending.toArray(new Ciphertext[0]);
-                        pending.clear();
-                        out.onNext(evaluate(head, in));
-                    }
-                } catch (StatusRuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.INFO, "Classify refused: " + e.getStatus());
-                    out.onError(e);
-                } catch (RuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.ERROR, "Classify failed", e);
-                    out.onError(Status.INTERNAL.withDescription("evaluation failed: " + e).asRuntimeException());
-                }
+            public void accept(ClassifyRequest part, java.util.List<Ciphertext> pending) {
+                EncryptedDiagnosisService.this.accept(part, pending);
             }
 
             @Override
-            public void onError(Throwable t) {
-                failed = true;
+            public ClassifyResponse evaluate(ClassifyRequest head, java.util.List<Ciphertext> inputs) {
+                return EncryptedDiagnosisService.this.evaluate(head, inputs.toArray(new Ciphertext[0]));
             }
-
-            @Override
-            public void onCompleted() {
-                if (!failed) {
-                    out.onCompleted();
-                }
-            }
-        };
+        });
     }
 
     /** Checks one message's ciphertexts and adds them to the request being assembled. */

@@ -6,7 +6,6 @@ import static org.privmed.infer.server.SessionCache.invalid;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +51,6 @@ import org.privmed.infer.proto.SessionOpened;
 final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
         implements DiagnosisEndpoint {
 
-    private static final System.Logger LOG = System.getLogger(BfvDiagnosisService.class.getName());
     static final String SCHEME = "bfv";
     /** Object type code of a secret key in privmed-he's frame header (byte 6): RLWE keys are shared. */
     private static final int SECRET_KEY_TYPE_CODE = 2;
@@ -129,30 +127,17 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     }
 
     /** One client's chunked upload of k relinearization keys; gRPC delivers a call's messages serially. */
-    private final class KeyUpload implements StreamObserver<KeyChunk> {
-        private final StreamObserver<SessionOpened> out;
+    private final class KeyUpload extends KeyUploadCall {
         private final ByteArrayOutputStream[] frames = new ByteArrayOutputStream[primeIds.length];
         private final long[] totals = new long[primeIds.length];
         private long declared;
-        private boolean failed;
 
         KeyUpload(StreamObserver<SessionOpened> out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
-        public void onNext(KeyChunk chunk) {
-            if (failed) {
-                return;
-            }
-            try {
-                accept(chunk);
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private void accept(KeyChunk c) {
+        void accept(KeyChunk c) {
             checkScheme(c.getScheme(), "key chunk");
             int p = checkPrime(c.getPrime(), c.getParametersId(), "key chunk");
             if (c.getKind() != KeyKind.RELINEARIZATION_KEY) {
@@ -192,25 +177,12 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         }
 
         @Override
-        public void onError(Throwable t) {
-            failed = true;
+        void discard() {
             Arrays.fill(frames, null);
         }
 
         @Override
-        public void onCompleted() {
-            if (failed) {
-                return;
-            }
-            try {
-                out.onNext(finish());
-                out.onCompleted();
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private SessionOpened finish() {
+        SessionOpened finish() {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (int p = 0; p < frames.length; p++) {
                 if (frames[p] == null) {
@@ -227,13 +199,6 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
             EvaluationKeyStore.StoredSession stored = sessions.open(joined, null, bind(joined));
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
-        }
-
-        private void fail(StatusRuntimeException e) {
-            failed = true;
-            Arrays.fill(frames, null);
-            LOG.log(System.Logger.Level.INFO, "OpenSession refused: " + e.getStatus());
-            out.onError(e);
         }
     }
 
@@ -288,8 +253,8 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
 
     /** Checks one part's ciphertexts and adds them to its prime's set of the request being assembled. */
     private void accept(ClassifyRequest r, List<List<BfvCiphertext>> pending) {
-        sessions.get(r.getSessionId());
         checkScheme(r.getScheme(), "classify request");
+        sessions.get(r.getSessionId());
         int p = checkPrime(r.getPrime(), r.getParametersId(), "classify request");
         int expected = client.inputSize();
         // the prime being filled: the last one started, or the next when it is full

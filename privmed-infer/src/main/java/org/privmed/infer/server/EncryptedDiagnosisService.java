@@ -6,7 +6,6 @@ import static org.privmed.infer.server.SessionCache.invalid;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
 import java.util.Arrays;
@@ -45,8 +44,6 @@ import org.privmed.infer.service.ServedProgram;
  */
 final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
         implements DiagnosisEndpoint {
-
-    private static final System.Logger LOG = System.getLogger(EncryptedDiagnosisService.class.getName());
 
     /** Object type code of a secret key in privmed-he's frame header (byte 6, see HeSerializer). */
     private static final int SECRET_KEY_TYPE_CODE = 2;
@@ -113,31 +110,18 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     /** One client's chunked key upload; gRPC delivers a call's messages serially. */
-    private final class KeyUpload implements StreamObserver<KeyChunk> {
-        private final StreamObserver<SessionOpened> out;
+    private final class KeyUpload extends KeyUploadCall {
         private final byte[][] frames = new byte[KeyKind.values().length][];
         private final long[] received = new long[KeyKind.values().length];
         private final long[] totals = new long[KeyKind.values().length];
         private long declared;
-        private boolean failed;
 
         KeyUpload(StreamObserver<SessionOpened> out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
-        public void onNext(KeyChunk chunk) {
-            if (failed) {
-                return;
-            }
-            try {
-                accept(chunk);
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private void accept(KeyChunk c) {
+        void accept(KeyChunk c) {
             checkScheme(c.getScheme(), "key chunk");
             checkParametersId(c.getParametersId(), "key chunk");
             KeyKind kind = c.getKind();
@@ -194,25 +178,12 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         @Override
-        public void onError(Throwable t) {
-            failed = true;
+        void discard() {
             Arrays.fill(frames, null);
         }
 
         @Override
-        public void onCompleted() {
-            if (failed) {
-                return;
-            }
-            try {
-                out.onNext(finish());
-                out.onCompleted();
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private SessionOpened finish() {
+        SessionOpened finish() {
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
             ServedProgram.KeyedEvaluator evaluator = bind(parse(rlk, gk));
@@ -235,13 +206,6 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 throw invalid("the " + kind + " upload ended after " + got + " of its declared " + total + " bytes");
             }
             return f.length == got ? f : Arrays.copyOf(f, (int) got);
-        }
-
-        private void fail(StatusRuntimeException e) {
-            failed = true;
-            Arrays.fill(frames, null);
-            LOG.log(System.Logger.Level.INFO, "OpenSession refused: " + e.getStatus());
-            out.onError(e);
         }
     }
 
@@ -300,8 +264,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     /** Checks one message's ciphertexts and adds them to the request being assembled. */
     private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
-        sessions.get(r.getSessionId());
         checkScheme(r.getScheme(), "classify request");
+        sessions.get(r.getSessionId());
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
         if (pending.size() + r.getCiphertextsCount() > expected) {

@@ -176,6 +176,10 @@ class BfvServiceTest {
                     () -> c.openSession(bfv.getBfvPrimes(0).getParametersId(), new byte[64], null));
             assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
             assertTrue(e.getMessage().contains("runs a BFV program") && e.getMessage().contains("CKKS"), e.getMessage());
+            e = assertThrows(StatusRuntimeException.class, () -> c.classify("0".repeat(32),
+                    bfv.getBfvPrimes(0).getParametersId(), List.of(List.of(ByteString.copyFrom(new byte[64])))));
+            assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+            assertTrue(e.getMessage().contains("runs a BFV program"), e.getMessage());
         }
         try (InferenceServer ckks = InferenceServer.builder(SquareLinearProgram.random(3)).loopbackOnly().port(0)
                 .keysDir(dir.resolve("ckks")).start();

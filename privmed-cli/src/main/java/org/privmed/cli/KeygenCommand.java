@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.privmed.infer.client.ClientKeyring;
+import org.privmed.infer.bfv.BfvClientProgram;
+import org.privmed.infer.client.BfvKeyring;
 import org.privmed.infer.client.CompiledCodec;
 import org.privmed.infer.client.InferenceClient;
 import org.privmed.infer.keys.ClientKeyDirectory;
@@ -31,10 +33,22 @@ final class KeygenCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Overwrite an existing secret key.")
   boolean force;
 
+  @Option(names = "--scheme",
+      description = "ckks or bfv: refuse a server that runs the other (default: take the server's).")
+  String scheme;
+
   @Override
   public Integer call() throws Exception {
     try (InferenceClient client = InferenceClient.connect(server, cert)) {
       ProgramInfo info = client.program();
+      String served = BfvKeyring.scheme(info);
+      if (scheme != null && !scheme.equalsIgnoreCase(served)) {
+        throw new IllegalArgumentException("--scheme " + scheme + " asked for, but " + server + " runs a "
+            + served.toUpperCase(Locale.ROOT) + " program");
+      }
+      if (served.equals("bfv")) {
+        return bfv(info);
+      }
       // refuse a malformed client program now rather than at the first prediction
       CompiledCodec.published(info, false);
       try (ClientKeyring keys = ClientKeyring.generate(info, false, 1)) {
@@ -51,5 +65,19 @@ final class KeygenCommand implements Callable<Integer> {
       System.err.println("privmed keygen: " + e.getMessage());
       return 2;
     }
+  }
+
+  private int bfv(ProgramInfo info) throws java.io.IOException {
+    try (BfvKeyring keys = BfvKeyring.generate(info, 1)) {
+      keys.save(new ClientKeyDirectory(out), force);
+      BfvClientProgram p = keys.program();
+      System.out.printf(Locale.ROOT, "program: %s, BFV, %d plaintext primes %s, N = %d, %d classes%n",
+          info.getModelName(), p.primeCount(), java.util.Arrays.toString(p.plainPrimes()), p.imagesPerBatch(),
+          p.classes());
+      System.out.printf(Locale.ROOT, "keys in %s: %d secret keys (0600, stay here), evaluation keys %.1f MB"
+          + " (a relinearization key per prime, no Galois keys)%n", out, p.primeCount(),
+          keys.evaluationKeyBytes() / 1e6);
+    }
+    return 0;
   }
 }

@@ -16,6 +16,9 @@ import org.privmed.data.Split;
 import org.privmed.data.catalog.Datasets;
 import org.privmed.eval.timing.Phase;
 import org.privmed.eval.timing.PhaseTimer;
+import org.privmed.infer.bfv.BfvClientProgram;
+import org.privmed.infer.bfv.BfvProgram;
+import org.privmed.infer.client.BfvKeyring;
 import org.privmed.infer.client.ClientKeyring;
 import org.privmed.infer.client.CompiledCodec;
 import org.privmed.infer.client.EncryptedDiagnosis;
@@ -24,7 +27,9 @@ import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.keys.ClientKeyDirectory;
 import org.privmed.infer.proto.ProgramInfo;
 import org.privmed.infer.proto.SessionOpened;
+import org.privmed.infer.quant.QuantizedNetwork;
 import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.io.ModelFile;
 import org.privmed.nn.model.TensorShape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +62,18 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "First K images of --data only (0 = all).")
   int limit;
 
+  @Option(names = "--reference-model",
+      description = "BFV: the .pm file the server runs, if this clinic holds it too (a demo, an audit):"
+          + " compiles it as privmed serve does and checks the decrypted integer logits against its"
+          + " plaintext integer evaluation.")
+  Path referenceModel;
+
+  @Option(names = "--calibration", description = "With --reference-model: as privmed serve --calibration.")
+  String calibration;
+
+  @Option(names = "--threads", defaultValue = "1", description = "BFV: encryption threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
   @Parameters(arity = "0..*", description = "Image files (PNG, JPEG, …), resized to the model's input.")
   List<Path> images = new ArrayList<>();
 
@@ -64,6 +81,14 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if ((data == null) == images.isEmpty()) {
       System.err.println("privmed predict: give image files or --data, not both and not neither");
+      return 2;
+    }
+    try {
+      if (BfvKeyring.isBfv(new ClientKeyDirectory(keys))) {
+        return predictBfv();
+      }
+    } catch (IOException | io.grpc.StatusRuntimeException | IllegalArgumentException | ArithmeticException e) {
+      System.err.println("privmed predict: " + e.getMessage());
       return 2;
     }
     try (ClientKeyring ring = ClientKeyring.load(new ClientKeyDirectory(keys), false, 1);
@@ -76,28 +101,11 @@ final class PredictCommand implements Callable<Integer> {
         return 2;
       }
       ClientProgram program = CompiledCodec.published(ring.program(), false);
-      TensorShape shape = program.inputShape();
-      float[][] pixels;
-      String[] names;
-      int[] labels = null;
       List<String> classNames = program.classNames();
-      if (data != null) {
-        ImageDataset set = Datasets.load(data, split);
-        int n = limit > 0 ? Math.min(limit, set.size()) : set.size();
-        pixels = Arrays.copyOf(set.images(), n);
-        labels = Arrays.copyOf(set.labels(), n);
-        names = new String[n];
-        for (int i = 0; i < n; i++) {
-          names[i] = set.name() + "#" + i;
-        }
-      } else {
-        pixels = new float[images.size()][];
-        names = new String[images.size()];
-        for (int i = 0; i < pixels.length; i++) {
-          pixels[i] = read(images.get(i), shape);
-          names[i] = images.get(i).toString();
-        }
-      }
+      Inputs in = inputs(program.inputShape());
+      float[][] pixels = in.pixels();
+      String[] names = in.names();
+      int[] labels = in.labels();
       PhaseTimer timer = new PhaseTimer();
       SessionOpened session = ring.openSession(client);
       EncryptedDiagnosis run = new EncryptedDiagnosis(client, ring.program(), ring.context(),
@@ -126,6 +134,94 @@ final class PredictCommand implements Callable<Integer> {
     } catch (IOException | io.grpc.StatusRuntimeException | IllegalArgumentException e) {
       System.err.println("privmed predict: " + e.getMessage());
       return 2;
+    }
+  }
+
+  /** The images to classify, their names, and their labels when they come from a data set. */
+  private record Inputs(float[][] pixels, String[] names, int[] labels) {
+  }
+
+  private Inputs inputs(TensorShape shape) throws IOException {
+    if (data != null) {
+      ImageDataset set = Datasets.load(data, split);
+      int n = limit > 0 ? Math.min(limit, set.size()) : set.size();
+      String[] names = new String[n];
+      for (int i = 0; i < n; i++) {
+        names[i] = set.name() + "#" + i;
+      }
+      return new Inputs(Arrays.copyOf(set.images(), n), names, Arrays.copyOf(set.labels(), n));
+    }
+    float[][] pixels = new float[images.size()][];
+    String[] names = new String[images.size()];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = read(images.get(i), shape);
+      names[i] = images.get(i).toString();
+    }
+    return new Inputs(pixels, names, null);
+  }
+
+  /**
+   * BFV: the decrypted integer logits' argmax, and the softmax of the dequantized logits as a
+   * probability-like score; with {@code --reference-model}, agreement with the plaintext integer
+   * evaluation of the same compiled network.
+   */
+  private int predictBfv() throws IOException {
+    try (BfvKeyring ring = BfvKeyring.load(new ClientKeyDirectory(keys), 1);
+        InferenceClient client = InferenceClient.connect(server, cert)) {
+      ProgramInfo live = client.program();
+      if (!BfvKeyring.scheme(live).equals("bfv")
+          || !live.getBfvClientProgram().equals(ring.info().getBfvClientProgram())) {
+        System.err.println("privmed predict: the server now runs a different program (" + BfvKeyring.scheme(live)
+            + ") than the BFV one in " + keys + "; run privmed keygen again");
+        return 2;
+      }
+      BfvClientProgram program = ring.program();
+      Inputs in = inputs(program.inputShape());
+      QuantizedNetwork reference = null;
+      if (referenceModel != null) {
+        BfvProgram ref = ServeCommand.compileBfv(ModelFile.read(referenceModel), calibration);
+        if (!Arrays.equals(BfvClientProgram.of(ref).toBytes(), program.toBytes())) {
+          throw new IllegalArgumentException(referenceModel + " does not compile to the program the server runs"
+              + " (another model, calibration or compiler)");
+        }
+        reference = ref.network();
+      }
+      PhaseTimer timer = new PhaseTimer();
+      SessionOpened session = ring.openSession(client);
+      long[][] logits = ring.classify(client, session.getSessionId(), in.pixels(), threads, timer);
+      client.closeSession(session.getSessionId());
+      List<String> classNames = program.classNames();
+      int correct = 0;
+      int exact = 0;
+      int sameArgmax = 0;
+      for (int i = 0; i < logits.length; i++) {
+        int c = QuantizedNetwork.argmax(logits[i]);
+        double[] p = PlainInference.softmax(program.dequantize(logits[i]));
+        String truth = in.labels() == null ? "" : "  (label " + classNames.get(in.labels()[i]) + ")";
+        if (in.labels() != null && in.labels()[i] == c) {
+          correct++;
+        }
+        if (reference != null) {
+          long[] want = reference.evaluate(program.quantize(in.pixels()[i]));
+          exact += Arrays.equals(want, logits[i]) ? 1 : 0;
+          sameArgmax += QuantizedNetwork.argmax(want) == c ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "%s: %s logit %d, score %.4f%s%n", in.names()[i], classNames.get(c),
+            logits[i][c], p[c], truth);
+      }
+      if (in.labels() != null) {
+        System.out.printf(Locale.ROOT, "accuracy %.4f (%d of %d)%n", correct / (double) logits.length, correct,
+            logits.length);
+      }
+      if (reference != null) {
+        System.out.printf(Locale.ROOT, "plaintext integer evaluation: logits equal on %d of %d images, argmax on"
+            + " %d of %d%n", exact, logits.length, sameArgmax, logits.length);
+      }
+      System.out.printf(Locale.ROOT, "encrypt %.1f ms, server evaluate %.1f ms, decrypt %.1f ms (%d primes); %d"
+          + " bytes up, %d bytes down (evaluation keys included)%n", timer.snapshot().millis(Phase.ENCRYPT),
+          timer.snapshot().millis(Phase.EVALUATE), timer.snapshot().millis(Phase.DECRYPT), program.primeCount(),
+          client.bytesUp(), client.bytesDown());
+      return 0;
     }
   }
 

@@ -9,6 +9,8 @@ import org.privmed.data.Split;
 import org.privmed.data.catalog.Datasets;
 import org.privmed.infer.compile.CompileOptions;
 import org.privmed.infer.compile.HeCompiler;
+import org.privmed.infer.bfv.BfvCompiler;
+import org.privmed.infer.bfv.BfvProgram;
 import org.privmed.infer.compile.HeProgram;
 import org.privmed.infer.compile.Packing;
 import org.privmed.infer.server.CompiledProgram;
@@ -33,14 +35,19 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7443", description = "TCP port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--packing", defaultValue = "latency",
+  @Option(names = "--packing",
       description = "latency (one image per request) or throughput (a batch in the slots)"
-          + " (default: ${DEFAULT-VALUE}).")
+          + " (default: latency for CKKS; BFV has throughput only).")
   String packing;
 
+  @Option(names = "--scheme", defaultValue = "ckks",
+      description = "ckks (approximate, default) or bfv (exact integers: quantized network, one"
+          + " evaluation per CRT plaintext prime; throughput packing).")
+  String scheme;
+
   @Option(names = "--calibration",
-      description = "Dataset whose validation split calibrates value ranges (default: the model's"
-          + " training data, from its metadata).")
+      description = "Dataset whose validation split calibrates value ranges (BFV: whose training"
+          + " split sizes the plaintext primes) (default: the model's training data, from its metadata).")
   String calibration;
 
   @Option(names = "--keys-dir",
@@ -77,10 +84,25 @@ final class ServeCommand implements Callable<Integer> {
     InferenceServer server;
     try {
       Model m = ModelFile.read(model);
-      HeProgram program = compile(m, Packing.parse(packing), calibration);
-      System.out.println(program.explain());
-      InferenceServer.Builder b = InferenceServer.builder(new CompiledProgram(program, m.name()))
-          .port(port).maxKeyBytes(maxKeyMb << 20).keyTtl(Duration.ofHours(keyTtlHours))
+      InferenceServer.Builder b;
+      if ("bfv".equalsIgnoreCase(scheme)) {
+        if (packing != null && Packing.parse(packing) != Packing.THROUGHPUT) {
+          throw new IllegalArgumentException("--scheme bfv has the throughput packing only (CryptoNets:"
+              + " slot b = image b)");
+        }
+        packing = "throughput";
+        BfvProgram program = compileBfv(m, calibration);
+        System.out.println(program.explain());
+        b = InferenceServer.builder(program, m.name());
+      } else if ("ckks".equalsIgnoreCase(scheme)) {
+        packing = packing == null ? "latency" : packing;
+        HeProgram program = compile(m, Packing.parse(packing), calibration);
+        System.out.println(program.explain());
+        b = InferenceServer.builder(new CompiledProgram(program, m.name()));
+      } else {
+        throw new IllegalArgumentException("unknown --scheme '" + scheme + "'; use ckks or bfv");
+      }
+      b.port(port).maxKeyBytes(maxKeyMb << 20).keyTtl(Duration.ofHours(keyTtlHours))
           .maxMessageBytes(maxMessageMb << 20).heThreads(heThreads).tls(cert, key);
       if (keysDir != null) {
         b.keysDir(keysDir);
@@ -93,8 +115,8 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("privmed serve: " + e.getMessage());
       return 2;
     }
-    System.out.printf(Locale.ROOT, "serving %s (%s packing) on port %d over %s; Ctrl-C to stop%n",
-        model, packing, server.port(), cert == null ? "plaintext gRPC" : "TLS");
+    System.out.printf(Locale.ROOT, "serving %s (%s, %s packing) on port %d over %s; Ctrl-C to stop%n",
+        model, scheme.toUpperCase(Locale.ROOT), packing, server.port(), cert == null ? "plaintext gRPC" : "TLS");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "privmed-serve-shutdown"));
     server.awaitTermination();
     return 0;
@@ -104,6 +126,19 @@ final class ServeCommand implements Callable<Integer> {
   static String trainingData(Model m) {
     String trained = m.metadata().get("train.data");
     return trained == null ? null : trained.replaceFirst("[/\\[].*$", "");
+  }
+
+  /**
+   * The BFV program {@code privmed serve --scheme bfv} runs: the compiler's defaults, plaintext
+   * primes sized by a dry run on the training split (as {@code bench infer --scheme bfv}).
+   */
+  static BfvProgram compileBfv(Model m, String calibration) {
+    String data = calibration != null ? calibration : trainingData(m);
+    if (data == null) {
+      throw new IllegalArgumentException("model " + m.name() + " names no training data in its metadata;"
+          + " pass --calibration <dataset>");
+    }
+    return BfvCompiler.compile(m, Datasets.load(data, Split.TRAIN), BfvCompiler.Options.defaults());
   }
 
   /** Compiles with value ranges from the validation split of the calibration data set. */

@@ -13,8 +13,6 @@ import org.privmed.he.bfv.BfvEncryptor;
 import org.privmed.he.rlwe.KeyGenerator;
 import org.privmed.he.rlwe.RelinearizationKey;
 import org.privmed.he.rlwe.SecretKey;
-import org.privmed.infer.quant.QuantizedNetwork;
-import org.privmed.nn.infer.PlainInference;
 
 /**
  * The client side of a {@link BfvProgram}: one secret key per plaintext prime (each prime has its
@@ -24,43 +22,71 @@ import org.privmed.nn.infer.PlainInference;
  * the server gets {@link #relinearizationKey} only.
  */
 public final class BfvClient {
-  private final BfvProgram program;
+  private final BfvClientProgram program;
   private final List<BfvContext> contexts;
   private final List<SecretKey> secretKeys = new ArrayList<>();
   private final List<RelinearizationKey> relinKeys = new ArrayList<>();
   private final CrtRecombiner crt;
 
-  /** @param contexts one per plaintext prime, in the program's order */
+  /** Fresh keys for an owner's program (benchmarks and tests: owner and client in one process). */
   public BfvClient(BfvProgram program, List<BfvContext> contexts) {
+    this(BfvClientProgram.of(program), contexts, null);
+  }
+
+  /**
+   * @param contexts one per plaintext prime, in the program's order
+   * @param secretKeys one per prime (keys loaded from the client's key directory), or null to
+   *     generate fresh ones (SecureRandom-seeded inside {@link KeyGenerator}) with their
+   *     relinearization keys
+   */
+  public BfvClient(BfvClientProgram program, List<BfvContext> contexts, List<SecretKey> secretKeys) {
     if (contexts.size() != program.primeCount()) {
       throw new IllegalArgumentException(contexts.size() + " contexts for " + program.primeCount()
           + " plaintext primes");
     }
+    if (secretKeys != null && secretKeys.size() != contexts.size()) {
+      throw new IllegalArgumentException(secretKeys.size() + " secret keys for " + contexts.size() + " primes");
+    }
     for (int i = 0; i < contexts.size(); i++) {
-      if (contexts.get(i).paramsId() != program.parameters(i).id()) {
+      if (contexts.get(i).paramsId() != program.parameters().get(i).id()) {
         throw new IllegalArgumentException("context " + i + " is not the parameter set of plaintext prime " + i);
+      }
+      if (secretKeys != null && secretKeys.get(i).paramsId() != contexts.get(i).paramsId()) {
+        throw new IllegalArgumentException("secret key " + i + " belongs to another parameter set than prime " + i);
       }
     }
     this.program = program;
     this.contexts = List.copyOf(contexts);
-    for (BfvContext ctx : contexts) {
-      KeyGenerator kg = new KeyGenerator(ctx.rlwe());
-      secretKeys.add(kg.secretKey());
-      relinKeys.add(kg.relinearizationKey());
+    for (int i = 0; i < contexts.size(); i++) {
+      if (secretKeys == null) {
+        KeyGenerator kg = new KeyGenerator(contexts.get(i).rlwe());
+        this.secretKeys.add(kg.secretKey());
+        relinKeys.add(kg.relinearizationKey());
+      } else {
+        this.secretKeys.add(secretKeys.get(i));
+      }
     }
-    this.crt = new CrtRecombiner(program.plan().plainPrimes());
+    this.crt = new CrtRecombiner(program.plainPrimes());
   }
 
+  /** The secret key of one prime, for the client's own key directory only. */
+  public SecretKey secretKey(int prime) {
+    return secretKeys.get(prime);
+  }
+
+  /** The relinearization key of one prime (only for keys generated here, not loaded ones). */
   public RelinearizationKey relinearizationKey(int prime) {
+    if (relinKeys.isEmpty()) {
+      throw new IllegalStateException("keys loaded from disk: the relinearization keys are in the key directory");
+    }
     return relinKeys.get(prime);
   }
 
   /** The quantized inputs of a batch, [image][value]: what the integer reference evaluates. */
   public long[][] quantize(float[][] images) {
-    QuantizedNetwork net = program.network();
     long[][] q = new long[images.length][];
     for (int b = 0; b < images.length; b++) {
-      q[b] = net.quantizeInput(PlainInference.normalize(program.model(), images[b]));
+      q[b] = program.quantize(images[b]);
     }
     return q;
   }
@@ -75,8 +101,8 @@ public final class BfvClient {
       throw new IllegalArgumentException("a batch takes 1 to " + max + " images, got " + images.length);
     }
     long[][] q = quantize(images);
-    int values = program.network().inputSize();
-    int level = program.plan().levels()[0];
+    int values = program.inputSize();
+    int level = program.inputLevel();
     BfvCiphertext[][] out = new BfvCiphertext[contexts.size()][values];
     int workers = Math.max(1, Math.min(threads, values));
     ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers);
@@ -126,7 +152,7 @@ public final class BfvClient {
   /** Decrypts [prime][class] outputs and joins the residues: [image][class] integer logits. */
   public long[][] decrypt(BfvCiphertext[][] outputs, int count) {
     checkOutputs(outputs);
-    int classes = program.network().outputSize();
+    int classes = program.classes();
     if (count < 1 || count > program.imagesPerBatch()) {
       throw new IllegalArgumentException("image count must be in [1, " + program.imagesPerBatch() + "], got " + count);
     }
@@ -167,7 +193,7 @@ public final class BfvClient {
   }
 
   private void checkOutputs(BfvCiphertext[][] outputs) {
-    int classes = program.network().outputSize();
+    int classes = program.classes();
     if (outputs.length != contexts.size()) {
       throw new IllegalArgumentException(outputs.length + " output sets for " + contexts.size() + " primes");
     }

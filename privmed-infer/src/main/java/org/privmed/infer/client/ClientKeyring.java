@@ -45,6 +45,10 @@ public final class ClientKeyring implements AutoCloseable {
      */
     public static ClientKeyring generate(ProgramInfo program, boolean allowInsecureParameters, int threads)
             throws HeFormatException {
+        if (!BfvKeyring.scheme(program).equals("ckks")) {
+            throw new HeFormatException("the server runs a " + BfvKeyring.scheme(program).toUpperCase(java.util.Locale.ROOT)
+                    + " program, not a CKKS one: generate its keys with BfvKeyring (privmed keygen picks the scheme)");
+        }
         CkksParameters params = HeSerializer.readParameters(program.getParameters().toByteArray(), allowInsecureParameters);
         if (params.id() != program.getParametersId()) {
             throw new HeFormatException("the program announces parameter id " + Long.toHexString(program.getParametersId())

@@ -28,6 +28,10 @@ public final class CompiledCodec implements ClientCodec {
      * @throws org.privmed.infer.compile.ProgramFormatException naming what is wrong
      */
     public static ClientProgram published(ProgramInfo info, boolean allowInsecureParameters) {
+        if (!BfvKeyring.scheme(info).equals("ckks")) {
+            throw new ProgramFormatException("the server runs a " + BfvKeyring.scheme(info).toUpperCase(java.util.Locale.ROOT)
+                    + " program, not a CKKS one (privmed keygen picks the scheme from the program; in code: BfvKeyring)");
+        }
         ClientProgram p = ClientProgram.fromBytes(info.getClientProgram().toByteArray(), allowInsecureParameters);
         if (p.parameters().id() != info.getParametersId()) {
             throw new ProgramFormatException(String.format("the server announces parameters %016x but its client "

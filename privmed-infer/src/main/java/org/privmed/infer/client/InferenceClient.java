@@ -12,6 +12,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +44,7 @@ public final class InferenceClient implements AutoCloseable {
     /** Size of one key-upload chunk: far below any sensible inbound message limit. */
     public static final int KEY_CHUNK_BYTES = 1 << 20;
     private static final int WINDOW = 4;
+    private static final String BFV = "bfv";
 
     private final ManagedChannel channel;
     private final EncryptedDiagnosisGrpc.EncryptedDiagnosisBlockingStub blocking;
@@ -91,6 +93,30 @@ public final class InferenceClient implements AutoCloseable {
      * @throws StatusRuntimeException with the server's status if it refuses them
      */
     public SessionOpened openSession(long parametersId, byte[] relinearizationKey, byte[] galoisKeys) {
+        KeyChunk.Builder head = KeyChunk.newBuilder().setParametersId(parametersId);
+        return upload(List.of(head.clone().setKind(KeyKind.RELINEARIZATION_KEY), head.clone().setKind(KeyKind.GALOIS_KEYS)),
+                Arrays.asList(relinearizationKey, galoisKeys));
+    }
+
+    /**
+     * Uploads a BFV program's relinearization keys, one per plaintext prime (each chunk names its
+     * prime and that prime's parameter id), and returns the session the server opened.
+     *
+     * @throws StatusRuntimeException with the server's status if it refuses them
+     */
+    public SessionOpened openBfvSession(long[] primeParameterIds, List<byte[]> relinearizationKeys) {
+        if (primeParameterIds.length != relinearizationKeys.size()) {
+            throw new IllegalArgumentException(relinearizationKeys.size() + " keys for " + primeParameterIds.length + " primes");
+        }
+        List<KeyChunk.Builder> heads = new ArrayList<>();
+        for (int p = 0; p < primeParameterIds.length; p++) {
+            heads.add(KeyChunk.newBuilder().setScheme(BFV).setPrime(p).setParametersId(primeParameterIds[p])
+                    .setKind(KeyKind.RELINEARIZATION_KEY));
+        }
+        return upload(heads, relinearizationKeys);
+    }
+
+    private SessionOpened upload(List<KeyChunk.Builder> heads, List<byte[]> frames) {
         CompletableFuture<SessionOpened> done = new CompletableFuture<>();
         StreamObserver<KeyChunk> up = async.openSession(new StreamObserver<>() {
             @Override
@@ -110,8 +136,9 @@ public final class InferenceClient implements AutoCloseable {
             }
         });
         try {
-            sendKey(up, parametersId, KeyKind.RELINEARIZATION_KEY, relinearizationKey, done);
-            sendKey(up, parametersId, KeyKind.GALOIS_KEYS, galoisKeys, done);
+            for (int i = 0; i < heads.size(); i++) {
+                sendKey(up, heads.get(i), frames.get(i), done);
+            }
             up.onCompleted();
         } catch (RuntimeException e) {
             up.onError(e);
@@ -124,15 +151,15 @@ public final class InferenceClient implements AutoCloseable {
         return opened;
     }
 
-    private void sendKey(StreamObserver<KeyChunk> up, long parametersId, KeyKind kind, byte[] frame,
+    private void sendKey(StreamObserver<KeyChunk> up, KeyChunk.Builder head, byte[] frame,
             CompletableFuture<SessionOpened> done) {
         if (frame == null) {
             return;
         }
         for (int off = 0; off < frame.length && !done.isDone(); off += KEY_CHUNK_BYTES) {
             int len = Math.min(KEY_CHUNK_BYTES, frame.length - off);
-            KeyChunk c = KeyChunk.newBuilder().setParametersId(parametersId).setKind(kind).setTotalBytes(frame.length)
-                    .setOffset(off).setData(ByteString.copyFrom(frame, off, len)).build();
+            KeyChunk c = head.clone().setTotalBytes(frame.length).setOffset(off)
+                    .setData(ByteString.copyFrom(frame, off, len)).build();
             bytesUp.addAndGet(c.getSerializedSize());
             up.onNext(c);
         }
@@ -145,6 +172,39 @@ public final class InferenceClient implements AutoCloseable {
      * @throws StatusRuntimeException with the server's status if it refuses a request
      */
     public List<Result> classify(String sessionId, long parametersId, List<List<ByteString>> batches) {
+        List<List<Group>> grouped = new ArrayList<>(batches.size());
+        for (List<ByteString> b : batches) {
+            grouped.add(List.of(new Group("", 0, parametersId, b)));
+        }
+        return classifyGroups(sessionId, grouped);
+    }
+
+    /** The ciphertexts of one request under one parameter set: a CKKS request is one group, a BFV one a group per prime. */
+    public record Group(String scheme, int prime, long parametersId, List<ByteString> ciphertexts) {
+    }
+
+    /**
+     * Sends a BFV program's batches: each batch holds one ciphertext set per plaintext prime, in
+     * prime order, {@code primeParameterIds[p]} the parameter id of prime p. Answers hold the
+     * output sets of every prime, prime 0's first.
+     */
+    public List<Result> classifyBfv(String sessionId, long[] primeParameterIds, List<List<List<ByteString>>> batches) {
+        List<List<Group>> grouped = new ArrayList<>(batches.size());
+        for (List<List<ByteString>> b : batches) {
+            if (b.size() != primeParameterIds.length) {
+                throw new IllegalArgumentException("a batch holds " + b.size() + " ciphertext sets for "
+                        + primeParameterIds.length + " primes");
+            }
+            List<Group> g = new ArrayList<>();
+            for (int p = 0; p < b.size(); p++) {
+                g.add(new Group(BFV, p, primeParameterIds[p], b.get(p)));
+            }
+            grouped.add(g);
+        }
+        return classifyGroups(sessionId, grouped);
+    }
+
+    private List<Result> classifyGroups(String sessionId, List<List<Group>> batches) {
         List<Result> results = new ArrayList<>(batches.size());
         Semaphore window = new Semaphore(WINDOW);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -177,23 +237,10 @@ public final class InferenceClient implements AutoCloseable {
                 if (error.get() != null) {
                     break;
                 }
-                List<ByteString> cts = batches.get(i);
-                int from = 0;
-                do {
-                    // pack ciphertexts into parts below the part size; one frame always fits alone
-                    int to = from;
-                    long size = 0;
-                    while (to < cts.size() && (to == from || size + cts.get(to).size() <= partBytes)) {
-                        size += cts.get(to).size();
-                        to++;
-                    }
-                    ClassifyRequest req = ClassifyRequest.newBuilder().setSessionId(sessionId)
-                            .setParametersId(parametersId).setRequestId(i).addAllCiphertexts(cts.subList(from, to))
-                            .setMore(to < cts.size()).build();
-                    bytesUp.addAndGet(req.getSerializedSize());
-                    up.onNext(req);
-                    from = to;
-                } while (from < cts.size() && error.get() == null);
+                List<Group> groups = batches.get(i);
+                for (int g = 0; g < groups.size() && error.get() == null; g++) {
+                    sendParts(up, sessionId, i, groups.get(g), g == groups.size() - 1, error);
+                }
             }
             if (error.get() == null) {
                 up.onCompleted();
@@ -215,6 +262,27 @@ public final class InferenceClient implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /** One group's ciphertexts in parts below the part size; one frame always fits alone. */
+    private void sendParts(StreamObserver<ClassifyRequest> up, String sessionId, long requestId, Group group,
+            boolean lastGroup, AtomicReference<Throwable> error) {
+        List<ByteString> cts = group.ciphertexts();
+        int from = 0;
+        do {
+            int to = from;
+            long size = 0;
+            while (to < cts.size() && (to == from || size + cts.get(to).size() <= partBytes)) {
+                size += cts.get(to).size();
+                to++;
+            }
+            ClassifyRequest req = ClassifyRequest.newBuilder().setSessionId(sessionId).setScheme(group.scheme())
+                    .setPrime(group.prime()).setParametersId(group.parametersId()).setRequestId(requestId)
+                    .addAllCiphertexts(cts.subList(from, to)).setMore(to < cts.size() || !lastGroup).build();
+            bytesUp.addAndGet(req.getSerializedSize());
+            up.onNext(req);
+            from = to;
+        } while (from < cts.size() && error.get() == null);
     }
 
     /**

@@ -8,14 +8,14 @@ import java.util.Arrays;
  * The SHA-256 trailer both program forms end with: a 32-byte digest of everything before it, so a
  * truncated or altered file or message is refused before any field is parsed.
  */
-final class DigestTrailer {
+public final class DigestTrailer {
   static final int BYTES = 32;
 
   private DigestTrailer() {
   }
 
   /** The body followed by its digest. */
-  static byte[] seal(byte[] body) {
+  public static byte[] seal(byte[] body) {
     byte[] all = Arrays.copyOf(body, body.length + BYTES);
     System.arraycopy(sha256(body), 0, all, body.length, BYTES);
     return all;
@@ -28,7 +28,7 @@ final class DigestTrailer {
    * @param minBody fewest body bytes a valid form can have
    * @throws ProgramFormatException if too short or the digest does not match
    */
-  static byte[] open(byte[] data, String what, int minBody) {
+  public static byte[] open(byte[] data, String what, int minBody) {
     if (data == null || data.length < minBody + BYTES) {
       throw new ProgramFormatException(what + ": " + (data == null ? "null" : data.length + " bytes")
           + " is too short");

@@ -31,7 +31,7 @@ public final class Quantizer {
   private Quantizer() {}
 
   /** round(v), refusing values a long cannot hold with headroom. */
-  static long roundExact(double v, String what) {
+  public static long roundExact(double v, String what) {
     if (!(Math.abs(v) < LIMIT)) {
       throw new ArithmeticException(what + " = " + v + " does not fit 62 bits after scaling");
     }

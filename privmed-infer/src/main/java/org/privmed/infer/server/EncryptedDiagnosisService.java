@@ -1,14 +1,14 @@
 package org.privmed.infer.server;
 
+import static org.privmed.infer.server.SessionCache.abbreviate;
+import static org.privmed.infer.server.SessionCache.frameError;
+import static org.privmed.infer.server.SessionCache.invalid;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
+
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.rlwe.GaloisKeys;
@@ -42,9 +42,8 @@ import org.privmed.infer.service.ServedProgram;
  * The validation order follows SEAL's habit of checking the parameter id of every object on
  * load ({@code is_valid_for}) before touching its payload.
  */
-final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase {
-
-    private static final System.Logger LOG = System.getLogger(EncryptedDiagnosisService.class.getName());
+final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
+        implements DiagnosisEndpoint {
 
     /** Object type code of a secret key in privmed-he's frame header (byte 6, see HeSerializer). */
     private static final int SECRET_KEY_TYPE_CODE = 2;
@@ -57,10 +56,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     private final HeSerializer serializer;
     private final EvaluationKeyStore store;
     private final ProgramInfo info;
-    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
-
-    private record LiveSession(long expiresAtEpochMs, ServedProgram.KeyedEvaluator evaluator) {
-    }
+    private final SessionCache<ServedProgram.KeyedEvaluator> sessions;
 
     /** Parsed and checked keys, before they are bound to the program. */
     private record ParsedKeys(RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
@@ -71,7 +67,10 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.ctx = ctx;
         this.serializer = new HeSerializer(ctx);
         this.store = store;
+        this.sessions = new SessionCache<>(store, program.parameters().id(), "this server",
+                st -> bind(parse(st.relinearizationKey(), st.galoisKeys())), ServedProgram.KeyedEvaluator::close);
         ProgramInfo.Builder b = ProgramInfo.newBuilder()
+                .setScheme("ckks")
                 .setModelName(program.modelName())
                 .setPacking(program.packing())
                 .setParameters(ByteString.copyFrom(HeSerializer.writeParameters(program.parameters())))
@@ -92,7 +91,8 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.info = b.build();
     }
 
-    ProgramInfo info() {
+    @Override
+    public ProgramInfo info() {
         return info;
     }
 
@@ -110,31 +110,19 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     /** One client's chunked key upload; gRPC delivers a call's messages serially. */
-    private final class KeyUpload implements StreamObserver<KeyChunk> {
-        private final StreamObserver<SessionOpened> out;
+    private final class KeyUpload extends KeyUploadCall {
         private final byte[][] frames = new byte[KeyKind.values().length][];
         private final long[] received = new long[KeyKind.values().length];
         private final long[] totals = new long[KeyKind.values().length];
         private long declared;
-        private boolean failed;
 
         KeyUpload(StreamObserver<SessionOpened> out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
-        public void onNext(KeyChunk chunk) {
-            if (failed) {
-                return;
-            }
-            try {
-                accept(chunk);
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private void accept(KeyChunk c) {
+        void accept(KeyChunk c) {
+            checkScheme(c.getScheme(), "key chunk");
             checkParametersId(c.getParametersId(), "key chunk");
             KeyKind kind = c.getKind();
             if (kind != KeyKind.RELINEARIZATION_KEY && kind != KeyKind.GALOIS_KEYS) {
@@ -190,41 +178,16 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         @Override
-        public void onError(Throwable t) {
-            failed = true;
+        void discard() {
             Arrays.fill(frames, null);
         }
 
         @Override
-        public void onCompleted() {
-            if (failed) {
-                return;
-            }
-            try {
-                out.onNext(finish());
-                out.onCompleted();
-            } catch (StatusRuntimeException e) {
-                fail(e);
-            }
-        }
-
-        private SessionOpened finish() {
-            forgetExpired();
+        SessionOpened finish() {
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
-            ParsedKeys parsed = parse(rlk, gk);
-            ServedProgram.KeyedEvaluator evaluator = bind(parsed);
-            EvaluationKeyStore.StoredSession stored;
-            try {
-                store.purgeExpired();
-                stored = store.put(program.parameters().id(), rlk, gk);
-            } catch (IOException e) {
-                evaluator.close();
-                LOG.log(System.Logger.Level.ERROR, "cannot store evaluation keys", e);
-                throw Status.INTERNAL.withDescription("the server could not store the keys: " + e.getMessage())
-                        .asRuntimeException();
-            }
-            sessions.put(stored.sessionId(), new LiveSession(stored.expiresAtEpochMs(), evaluator));
+            ServedProgram.KeyedEvaluator evaluator = bind(parse(rlk, gk));
+            EvaluationKeyStore.StoredSession stored = sessions.open(rlk, gk, evaluator);
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -243,13 +206,6 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 throw invalid("the " + kind + " upload ended after " + got + " of its declared " + total + " bytes");
             }
             return f.length == got ? f : Arrays.copyOf(f, (int) got);
-        }
-
-        private void fail(StatusRuntimeException e) {
-            failed = true;
-            Arrays.fill(frames, null);
-            LOG.log(System.Logger.Level.INFO, "OpenSession refused: " + e.getStatus());
-            out.onError(e);
         }
     }
 
@@ -293,62 +249,23 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     @Override
     public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
-        return new StreamObserver<>() {
-            private boolean failed;
-            private final java.util.List<Ciphertext> pending = new java.util.ArrayList<>();
-            private ClassifyRequest first;
-
+        return new ClassifyCall<>(out, new ClassifyCall.Handler<Ciphertext>() {
             @Override
-            public void onNext(ClassifyRequest r) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (first != null && (r.getRequestId() != first.getRequestId()
-                            || !r.getSessionId().equals(first.getSessionId()))) {
-                        throw invalid("request " + first.getRequestId() + " announced more parts, but the next message"
-                                + " belongs to request " + r.getRequestId() + (r.getSessionId().equals(first.getSessionId())
-                                ? "" : " of another session"));
-                    }
-                    if (first == null) {
-                        first = r;
-                    }
-                    accept(r, pending);
-                    if (!r.getMore()) {
-                        ClassifyRequest head = first;
-                        first = null;
-                        Ciphertext[] in = pending.toArray(new Ciphertext[0]);
-                        pending.clear();
-                        out.onNext(evaluate(head, in));
-                    }
-                } catch (StatusRuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.INFO, "Classify refused: " + e.getStatus());
-                    out.onError(e);
-                } catch (RuntimeException e) {
-                    failed = true;
-                    LOG.log(System.Logger.Level.ERROR, "Classify failed", e);
-                    out.onError(Status.INTERNAL.withDescription("evaluation failed: " + e).asRuntimeException());
-                }
+            public void accept(ClassifyRequest part, java.util.List<Ciphertext> pending) {
+                EncryptedDiagnosisService.this.accept(part, pending);
             }
 
             @Override
-            public void onError(Throwable t) {
-                failed = true;
+            public ClassifyResponse evaluate(ClassifyRequest head, java.util.List<Ciphertext> inputs) {
+                return EncryptedDiagnosisService.this.evaluate(head, inputs.toArray(new Ciphertext[0]));
             }
-
-            @Override
-            public void onCompleted() {
-                if (!failed) {
-                    out.onCompleted();
-                }
-            }
-        };
+        });
     }
 
     /** Checks one message's ciphertexts and adds them to the request being assembled. */
     private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
-        session(r.getSessionId());
+        checkScheme(r.getScheme(), "classify request");
+        sessions.get(r.getSessionId());
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
         if (pending.size() + r.getCiphertextsCount() > expected) {
@@ -378,11 +295,11 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     private ClassifyResponse evaluate(ClassifyRequest r, Ciphertext[] in) {
-        LiveSession s = session(r.getSessionId());
+        ServedProgram.KeyedEvaluator evaluator = sessions.get(r.getSessionId());
         long t0 = System.nanoTime();
         Ciphertext[] outCts;
         try {
-            outCts = s.evaluator().evaluate(in);
+            outCts = evaluator.evaluate(in);
         } catch (IllegalArgumentException e) {
             throw invalid("the inputs cannot be evaluated: " + e.getMessage());
         }
@@ -394,102 +311,28 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         return b.build();
     }
 
-    private LiveSession session(String id) {
-        if (id.isEmpty()) {
-            throw invalid("session_id is empty; open a session first");
-        }
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            throw Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException();
-        }
-        LiveSession s = sessions.get(id);
-        if (s != null && s.expiresAtEpochMs() > System.currentTimeMillis()) {
-            return s;
-        }
-        if (s != null) {
-            forget(id);
-        }
-        // keys persist on disk across server restarts; reload them
-        Optional<EvaluationKeyStore.StoredSession> stored;
-        try {
-            stored = store.get(id);
-        } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("cannot read the session's keys: " + e.getMessage()).asRuntimeException();
-        }
-        if (stored.isEmpty()) {
-            throw Status.NOT_FOUND.withDescription("no session " + id + " (never opened, closed, or expired)")
-                    .asRuntimeException();
-        }
-        EvaluationKeyStore.StoredSession st = stored.get();
-        if (st.parametersId() != program.parameters().id()) {
-            throw Status.FAILED_PRECONDITION.withDescription("session " + id + " holds keys for parameter set "
-                    + Long.toHexString(st.parametersId()) + ", not this server's " + Long.toHexString(program.parameters().id()))
-                    .asRuntimeException();
-        }
-        LiveSession live = new LiveSession(st.expiresAtEpochMs(), bind(parse(st.relinearizationKey(), st.galoisKeys())));
-        LiveSession raced = sessions.putIfAbsent(id, live);
-        if (raced != null) {
-            live.evaluator().close();
-            return raced;
-        }
-        return live;
-    }
-
     // ------------------------------------------------------------------ CloseSession
 
     @Override
     public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
-        String id = r.getSessionId();
-        if (!EvaluationKeyStore.isWellFormed(id)) {
-            out.onError(Status.NOT_FOUND.withDescription("no session with id '" + abbreviate(id) + "' (not a session id)")
-                    .asRuntimeException());
-            return;
-        }
-        boolean cached = forget(id);
-        boolean deleted;
-        try {
-            deleted = store.delete(id);
-        } catch (IOException e) {
-            out.onError(Status.INTERNAL.withDescription("cannot delete the session's keys: " + e.getMessage())
-                    .asRuntimeException());
-            return;
-        }
-        if (!deleted && !cached) {
-            out.onError(Status.NOT_FOUND.withDescription("no session " + id).asRuntimeException());
-            return;
-        }
-        out.onNext(CloseSessionResponse.newBuilder().setDeleted(deleted).build());
-        out.onCompleted();
+        sessions.close(r, out);
     }
 
-    /** Drops a session's bound evaluator; true if one was cached. */
-    private boolean forget(String id) {
-        LiveSession s = sessions.remove(id);
-        if (s == null) {
-            return false;
-        }
-        s.evaluator().close();
-        return true;
-    }
-
-    /** Drops bound evaluators of sessions past their expiry, so the cache does not grow without bound. */
-    private void forgetExpired() {
-        long now = System.currentTimeMillis();
-        for (Map.Entry<String, LiveSession> e : sessions.entrySet()) {
-            if (e.getValue().expiresAtEpochMs() <= now) {
-                forget(e.getKey());
-            }
-        }
-    }
-
-    /** Closes every bound evaluator (server shutdown); the keys stay on disk until they expire. */
-    void closeSessions() {
-        for (String id : sessions.keySet()) {
-            forget(id);
-        }
+    @Override
+    public void closeSessions() {
+        sessions.closeAll();
     }
 
     // ------------------------------------------------------------------ checks
+
+    /** A message of another scheme (a BFV client) gets a status naming both schemes. */
+    private static void checkScheme(String scheme, String what) {
+        if (!scheme.isEmpty() && !scheme.equals("ckks")) {
+            throw Status.FAILED_PRECONDITION.withDescription("this server runs a CKKS program, but the " + what
+                    + " is for '" + abbreviate(scheme) + "' (run privmed keygen against this server; it picks the"
+                    + " scheme from the program)").asRuntimeException();
+        }
+    }
 
     private void checkParametersId(long got, String what) {
         long want = program.parameters().id();
@@ -498,21 +341,5 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                     + " but this server runs " + Long.toHexString(want) + " (fetch the program and run keygen again)")
                     .asRuntimeException();
         }
-    }
-
-    private StatusRuntimeException frameError(HeFormatException e, String what) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (m.contains("made for parameter set")) {
-            return Status.FAILED_PRECONDITION.withDescription(what + ": " + m).asRuntimeException();
-        }
-        return invalid(what + ": " + m);
-    }
-
-    private static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.privmed.he.ckks.CkksContext;
+import org.privmed.infer.bfv.BfvProgram;
 import org.privmed.infer.keys.EvaluationKeyStore;
 import org.privmed.infer.proto.ProgramInfo;
 import org.privmed.infer.service.ServedProgram;
@@ -36,12 +37,14 @@ public final class InferenceServer implements AutoCloseable {
 
     private final Server server;
     private final ExecutorService executor;
-    private final CkksContext ctx;
-    private final EncryptedDiagnosisService service;
+    private final CkksContext ctx; // null when serving BFV
+    private final DiagnosisEndpoint service;
 
     /** Options; build with {@link #builder(ServedProgram)}. */
     public static final class Builder {
         private final ServedProgram program;
+        private final BfvProgram bfv;
+        private final String bfvName;
         private String host = null;
         private int port = 0;
         private Path keysDir;
@@ -58,6 +61,17 @@ public final class InferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("program must not be null");
             }
             this.program = program;
+            this.bfv = null;
+            this.bfvName = null;
+        }
+
+        private Builder(BfvProgram bfv, String name) {
+            if (bfv == null) {
+                throw new IllegalArgumentException("program must not be null");
+            }
+            this.program = null;
+            this.bfv = bfv;
+            this.bfvName = name;
         }
 
         /** TCP port; 0 picks a free one (see {@link InferenceServer#port()}). */
@@ -121,7 +135,7 @@ public final class InferenceServer implements AutoCloseable {
             return this;
         }
 
-        /** Threads inside one HE evaluation (the CKKS context's parallelism). */
+        /** Threads inside one HE evaluation (the CKKS context's parallelism; BFV: workers per prime). */
         public Builder heThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("HE threads must be at least 1, got " + threads);
@@ -142,10 +156,20 @@ public final class InferenceServer implements AutoCloseable {
         return new Builder(program);
     }
 
+    /** A server for an exact BFV program (one evaluation per plaintext prime, see {@link BfvDiagnosisService}). */
+    public static Builder builder(BfvProgram program, String name) {
+        return new Builder(program, name);
+    }
+
     private InferenceServer(Builder b) throws IOException {
         EvaluationKeyStore store = new EvaluationKeyStore(b.keysDir, b.maxKeyBytes, b.keyTtl);
-        this.ctx = new CkksContext(b.program.parameters(), b.heThreads);
-        this.service = new EncryptedDiagnosisService(b.program, ctx, store, b.maxMessageBytes);
+        if (b.bfv != null) {
+            this.ctx = null;
+            this.service = new BfvDiagnosisService(b.bfv, b.bfvName, store, b.maxMessageBytes, b.heThreads);
+        } else {
+            this.ctx = new CkksContext(b.program.parameters(), b.heThreads);
+            this.service = new EncryptedDiagnosisService(b.program, ctx, store, b.maxMessageBytes);
+        }
         ServerCredentials creds = b.certChain == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.create(b.certChain.toFile(), b.privateKey.toFile());
         this.executor = Executors.newFixedThreadPool(b.threads, r -> {
@@ -161,7 +185,7 @@ public final class InferenceServer implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            ctx.close();
+            closeContexts();
             throw e;
         }
     }
@@ -194,6 +218,14 @@ public final class InferenceServer implements AutoCloseable {
         }
         executor.shutdownNow();
         service.closeSessions();
-        ctx.close();
+        closeContexts();
+    }
+
+    private void closeContexts() {
+        if (ctx != null) {
+            ctx.close();
+        } else {
+            service.close();
+        }
     }
 }

@@ -115,7 +115,7 @@ class ClientProgramTest {
     assertTrue(slots.getMessage().contains("images per batch"), slots.getMessage());
   }
 
-  private static List<String> find(Set<ByteBuffer> patterns, byte[] bytes) {
+  static List<String> find(Set<ByteBuffer> patterns, byte[] bytes) {
     List<String> hits = new ArrayList<>();
     for (int at = 0; at < bytes.length; at++) {
       for (int len : new int[] {4, 8}) {
@@ -128,7 +128,7 @@ class ClientProgramTest {
   }
 
   /** Every nonzero weight and bias, as 8-byte doubles and 4-byte floats, big- and little-endian. */
-  private static Set<ByteBuffer> weightPatterns(Model model) {
+  static Set<ByteBuffer> weightPatterns(Model model) {
     Set<ByteBuffer> out = new HashSet<>();
     for (Layer l : model.layers()) {
       List<double[]> arrays = new ArrayList<>();

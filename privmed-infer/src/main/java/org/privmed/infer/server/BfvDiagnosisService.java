@@ -1,0 +1,365 @@
+package org.privmed.infer.server;
+
+import static org.privmed.infer.server.SessionCache.abbreviate;
+import static org.privmed.infer.server.SessionCache.frameError;
+import static org.privmed.infer.server.SessionCache.invalid;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.privmed.he.bfv.BfvCiphertext;
+import org.privmed.he.bfv.BfvContext;
+import org.privmed.he.rlwe.RelinearizationKey;
+import org.privmed.he.serial.BfvSerializer;
+import org.privmed.he.serial.HeFormatException;
+import org.privmed.he.serial.HeSerializer;
+import org.privmed.infer.bfv.BfvClientProgram;
+import org.privmed.infer.bfv.BfvProgram;
+import org.privmed.infer.bfv.BfvThroughputEvaluator;
+import org.privmed.infer.keys.EvaluationKeyStore;
+import org.privmed.infer.proto.BfvPrime;
+import org.privmed.infer.proto.ClassifyRequest;
+import org.privmed.infer.proto.ClassifyResponse;
+import org.privmed.infer.proto.CloseSessionRequest;
+import org.privmed.infer.proto.CloseSessionResponse;
+import org.privmed.infer.proto.EncryptedDiagnosisGrpc;
+import org.privmed.infer.proto.GetProgramRequest;
+import org.privmed.infer.proto.KeyChunk;
+import org.privmed.infer.proto.KeyKind;
+import org.privmed.infer.proto.ProgramInfo;
+import org.privmed.infer.proto.SessionOpened;
+
+/**
+ * The encrypted-diagnosis service for an exact BFV program (CryptoNets, Gilad-Bachrach et al.,
+ * ICML 2016): the same four calls as {@link EncryptedDiagnosisService}, where every key and
+ * ciphertext names one of the k plaintext primes and carries that prime's parameter id. A session
+ * holds one relinearization key per prime (stored concatenated under the program id, under the
+ * store's size cap and expiry); a request holds one input set per prime, primes in order; the
+ * answer one output set per prime. Every message is checked before work is done on it (scheme,
+ * prime index, parameter id, object type, level, counts), and a bad one ends only its own call, with
+ * the same status codes as the CKKS service. A CKKS message (no scheme) is refused with a status
+ * saying this server runs BFV.
+ */
+final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
+        implements DiagnosisEndpoint {
+
+    static final String SCHEME = "bfv";
+    /** Object type code of a secret key in privmed-he's frame header (byte 6): RLWE keys are shared. */
+    private static final int SECRET_KEY_TYPE_CODE = 2;
+    private static final int TYPE_OFFSET = 6;
+
+    private final BfvProgram program;
+    private final BfvClientProgram client;
+    private final List<BfvContext> contexts = new ArrayList<>();
+    private final List<BfvSerializer> serializers = new ArrayList<>();
+    private final long[] primeIds;
+    private final long programId;
+    private final int heThreads;
+    private final EvaluationKeyStore store;
+    private final ProgramInfo info;
+    private final SessionCache<List<BfvThroughputEvaluator>> sessions;
+
+    BfvDiagnosisService(BfvProgram program, String name, EvaluationKeyStore store, int maxMessageBytes,
+            int heThreads) {
+        this.program = program;
+        this.client = BfvClientProgram.of(program);
+        this.store = store;
+        this.heThreads = heThreads;
+        int k = program.primeCount();
+        this.primeIds = new long[k];
+        ProgramInfo.Builder b = ProgramInfo.newBuilder().setScheme(SCHEME)
+                .setModelName(name == null || name.isBlank() ? program.model().name() : name)
+                .setPacking("throughput").setNeedsRelinearizationKey(true)
+                .setInputCiphertexts(client.inputSize()).setOutputCiphertexts(client.classes())
+                .setInputLevel(client.inputLevel()).setImagesPerBatch(client.imagesPerBatch())
+                .setClasses(client.classes()).setMaxKeyBytes(store.maxSessionBytes())
+                .setMaxMessageBytes(maxMessageBytes).setBfvClientProgram(ByteString.copyFrom(client.toBytes()));
+        for (int p = 0; p < k; p++) {
+            BfvContext ctx = new BfvContext(program.parameters(p), heThreads);
+            contexts.add(ctx);
+            serializers.add(new BfvSerializer(ctx));
+            primeIds[p] = ctx.paramsId();
+            b.addBfvPrimes(BfvPrime.newBuilder()
+                    .setParameters(ByteString.copyFrom(BfvSerializer.writeParameters(program.parameters(p))))
+                    .setParametersId(primeIds[p]).setInputLevel(client.inputLevel())
+                    .setOutputLevel(client.outputLevel()));
+        }
+        this.programId = client.programId();
+        this.sessions = new SessionCache<>(store, programId, "this BFV program",
+                st -> bind(st.relinearizationKey()), BfvDiagnosisService::close);
+        this.info = b.setBfvProgramId(programId).setExplain(explainForClients(b.getModelName())).build();
+    }
+
+    /** The plan in words, without the network's scales or value ranges. */
+    private String explainForClients(String name) {
+        return String.format(Locale.ROOT, "BFV program for %s (throughput packing, exact integers): %d plaintext "
+                + "primes %s, N = %d (%d images per batch), inputs at level %d, outputs at level %d; per prime %d "
+                + "input and %d output ciphertexts; keys: one relinearization key per prime, no rotations%n",
+                name, client.primeCount(),
+                Arrays.toString(client.plainPrimes()), client.imagesPerBatch(), client.imagesPerBatch(),
+                client.inputLevel(), client.outputLevel(), client.inputSize(), client.classes());
+    }
+
+    @Override
+    public ProgramInfo info() {
+        return info;
+    }
+
+    @Override
+    public void getProgram(GetProgramRequest request, StreamObserver<ProgramInfo> out) {
+        out.onNext(info);
+        out.onCompleted();
+    }
+
+    // ------------------------------------------------------------------ OpenSession
+
+    @Override
+    public StreamObserver<KeyChunk> openSession(StreamObserver<SessionOpened> out) {
+        return new KeyUpload(out);
+    }
+
+    /** One client's chunked upload of k relinearization keys; gRPC delivers a call's messages serially. */
+    private final class KeyUpload extends KeyUploadCall {
+        private final ByteArrayOutputStream[] frames = new ByteArrayOutputStream[primeIds.length];
+        private final long[] totals = new long[primeIds.length];
+        private long declared;
+
+        KeyUpload(StreamObserver<SessionOpened> out) {
+            super(out);
+        }
+
+        @Override
+        void accept(KeyChunk c) {
+            checkScheme(c.getScheme(), "key chunk");
+            int p = checkPrime(c.getPrime(), c.getParametersId(), "key chunk");
+            if (c.getKind() != KeyKind.RELINEARIZATION_KEY) {
+                throw invalid("a BFV program needs relinearization keys only (no rotations), got " + c.getKind());
+            }
+            long total = c.getTotalBytes();
+            if (frames[p] == null) {
+                if (total <= 0) {
+                    throw invalid("total_bytes of prime " + p + "'s relinearization key must be positive, got " + total);
+                }
+                if (declared + total > store.maxSessionBytes()) {
+                    throw Status.RESOURCE_EXHAUSTED.withDescription("evaluation keys of " + (declared + total)
+                            + " bytes exceed the server's cap of " + store.maxSessionBytes() + " bytes per session")
+                            .asRuntimeException();
+                }
+                declared += total;
+                totals[p] = total;
+                frames[p] = new ByteArrayOutputStream();
+            } else if (total != totals[p]) {
+                throw invalid("total_bytes of prime " + p + "'s key changed from " + totals[p] + " to " + total);
+            }
+            if (c.getOffset() != frames[p].size()) {
+                throw invalid("chunk of prime " + p + "'s key at offset " + c.getOffset() + " where " + frames[p].size()
+                        + " was expected (chunks must arrive in order, without gaps)");
+            }
+            if (frames[p].size() + (long) c.getData().size() > totals[p]) {
+                throw invalid("chunk of prime " + p + "'s key runs past its declared total of " + totals[p] + " bytes");
+            }
+            frames[p].writeBytes(c.getData().toByteArray());
+            // refuse as soon as the header shows it, and keep none of it
+            if (c.getOffset() <= TYPE_OFFSET && c.getOffset() + c.getData().size() > TYPE_OFFSET
+                    && (c.getData().byteAt(TYPE_OFFSET - (int) c.getOffset()) & 0xFF) == SECRET_KEY_TYPE_CODE) {
+                frames[p] = null;
+                throw invalid("the key uploaded for prime " + p + " is a SECRET KEY; a secret key must never leave"
+                        + " the client. It was discarded; upload only the relinearization keys");
+            }
+        }
+
+        @Override
+        void discard() {
+            Arrays.fill(frames, null);
+        }
+
+        @Override
+        SessionOpened finish() {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int p = 0; p < frames.length; p++) {
+                if (frames[p] == null) {
+                    throw invalid("the program needs a relinearization key for each of its " + frames.length
+                            + " plaintext primes; none was uploaded for prime " + p);
+                }
+                if (frames[p].size() != totals[p]) {
+                    throw invalid("prime " + p + "'s key upload ended after " + frames[p].size() + " of its declared "
+                            + totals[p] + " bytes");
+                }
+                all.writeBytes(frames[p].toByteArray());
+            }
+            byte[] joined = all.toByteArray();
+            EvaluationKeyStore.StoredSession stored = sessions.open(joined, null, bind(joined));
+            return SessionOpened.newBuilder().setSessionId(stored.sessionId())
+                    .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
+        }
+    }
+
+    /** Parses k concatenated relinearization-key frames, each under its prime, and binds evaluators. */
+    private List<BfvThroughputEvaluator> bind(byte[] joined) {
+        if (joined == null) {
+            throw Status.FAILED_PRECONDITION.withDescription("the session holds no relinearization keys")
+                    .asRuntimeException();
+        }
+        List<BfvThroughputEvaluator> evs = new ArrayList<>();
+        try (InputStream in = new ByteArrayInputStream(joined)) {
+            for (int p = 0; p < primeIds.length; p++) {
+                RelinearizationKey rk = serializers.get(p).readRelinearizationKey(HeSerializer.readFrame(in));
+                evs.add(new BfvThroughputEvaluator(program, p, contexts.get(p), rk, heThreads));
+            }
+            if (in.available() != 0) {
+                throw invalid(in.available() + " bytes after the " + primeIds.length + " relinearization keys");
+            }
+        } catch (HeFormatException e) {
+            evs.forEach(BfvThroughputEvaluator::close);
+            throw frameError(e, "relinearization key " + evs.size());
+        } catch (IOException e) {
+            evs.forEach(BfvThroughputEvaluator::close);
+            throw invalid("relinearization key " + evs.size() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            evs.forEach(BfvThroughputEvaluator::close);
+            throw invalid("the keys do not fit the program: " + e.getMessage());
+        }
+        return evs;
+    }
+
+    private static void close(List<BfvThroughputEvaluator> evaluators) {
+        evaluators.forEach(BfvThroughputEvaluator::close);
+    }
+
+    // ------------------------------------------------------------------ Classify
+
+    @Override
+    public StreamObserver<ClassifyRequest> classify(StreamObserver<ClassifyResponse> out) {
+        return new ClassifyCall<>(out, new ClassifyCall.Handler<List<BfvCiphertext>>() {
+            @Override
+            public void accept(ClassifyRequest part, List<List<BfvCiphertext>> pending) {
+                BfvDiagnosisService.this.accept(part, pending);
+            }
+
+            @Override
+            public ClassifyResponse evaluate(ClassifyRequest head, List<List<BfvCiphertext>> inputs) {
+                return BfvDiagnosisService.this.evaluate(head, inputs);
+            }
+        });
+    }
+
+    /** Checks one part's ciphertexts and adds them to its prime's set of the request being assembled. */
+    private void accept(ClassifyRequest r, List<List<BfvCiphertext>> pending) {
+        checkScheme(r.getScheme(), "classify request");
+        sessions.get(r.getSessionId());
+        int p = checkPrime(r.getPrime(), r.getParametersId(), "classify request");
+        int expected = client.inputSize();
+        // the prime being filled: the last one started, or the next when it is full
+        int current = pending.isEmpty() ? 0
+                : pending.get(pending.size() - 1).size() < expected ? pending.size() - 1 : pending.size();
+        if (p != current) {
+            throw invalid("this part carries ciphertexts of prime " + p + " where prime " + current + "'s are due"
+                    + " (a request holds " + expected + " ciphertexts per prime, prime 0 first)");
+        }
+        if (current == pending.size()) {
+            pending.add(new ArrayList<>(expected));
+        }
+        List<BfvCiphertext> set = pending.get(p);
+        if (set.size() + r.getCiphertextsCount() > expected) {
+            throw invalid("the program takes " + expected + " input ciphertexts per prime, prime " + p + " got "
+                    + (set.size() + r.getCiphertextsCount()));
+        }
+        for (int k = 0; k < r.getCiphertextsCount(); k++) {
+            int i = set.size();
+            BfvCiphertext c;
+            try {
+                c = serializers.get(p).readCiphertext(r.getCiphertexts(k).toByteArray());
+            } catch (HeFormatException e) {
+                throw frameError(e, "prime " + p + " input ciphertext " + i);
+            }
+            if (c.level() != client.inputLevel()) {
+                throw invalid("prime " + p + " input ciphertext " + i + " is at level " + c.level()
+                        + "; the program takes inputs at level " + client.inputLevel());
+            }
+            if (c.size() != 2) {
+                throw invalid("prime " + p + " input ciphertext " + i + " has " + c.size()
+                        + " polys; inputs must be 2-poly fresh encryptions");
+            }
+            set.add(c);
+        }
+        if (!r.getMore() && (pending.size() != primeIds.length || set.size() != expected)) {
+            throw invalid("the request ended after " + ((pending.size() - 1) * (long) expected + set.size())
+                    + " ciphertexts; the program takes " + expected + " per prime for each of its " + primeIds.length
+                    + " primes");
+        }
+    }
+
+    private ClassifyResponse evaluate(ClassifyRequest r, List<List<BfvCiphertext>> in) {
+        List<BfvThroughputEvaluator> evaluators = sessions.get(r.getSessionId());
+        long t0 = System.nanoTime();
+        BfvCiphertext[][] outs = new BfvCiphertext[in.size()][];
+        try {
+            for (int p = 0; p < in.size(); p++) {
+                outs[p] = evaluators.get(p).evaluate(in.get(p).toArray(new BfvCiphertext[0]));
+            }
+        } catch (IllegalArgumentException e) {
+            throw invalid("the inputs cannot be evaluated: " + e.getMessage());
+        }
+        long nanos = System.nanoTime() - t0;
+        ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setRequestId(r.getRequestId()).setEvaluateNanos(nanos);
+        for (int p = 0; p < outs.length; p++) {
+            for (BfvCiphertext c : outs[p]) {
+                b.addCiphertexts(ByteString.copyFrom(serializers.get(p).write(c)));
+            }
+        }
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ CloseSession
+
+    @Override
+    public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
+        sessions.close(r, out);
+    }
+
+    @Override
+    public void closeSessions() {
+        sessions.closeAll();
+    }
+
+    @Override
+    public void close() {
+        closeSessions();
+        contexts.forEach(BfvContext::close);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static void checkScheme(String scheme, String what) {
+        if (!SCHEME.equals(scheme)) {
+            throw Status.FAILED_PRECONDITION.withDescription("this server runs a BFV program, but the " + what
+                    + " is for " + (scheme.isEmpty() ? "CKKS" : "'" + abbreviate(scheme) + "'")
+                    + " (run privmed keygen against this server; it picks the scheme from the program)")
+                    .asRuntimeException();
+        }
+    }
+
+    /** The prime index, checked, with the parameter id it must carry. */
+    private int checkPrime(int prime, long parametersId, String what) {
+        if (prime < 0 || prime >= primeIds.length) {
+            throw invalid("the " + what + " names plaintext prime " + prime + "; this program has primes 0 to "
+                    + (primeIds.length - 1));
+        }
+        if (parametersId != primeIds[prime]) {
+            throw Status.FAILED_PRECONDITION.withDescription("the " + what + " for prime " + prime
+                    + " names parameter set " + Long.toHexString(parametersId) + " but prime " + prime
+                    + " (t = " + program.parameters(prime).plainModulus() + ") runs "
+                    + Long.toHexString(primeIds[prime]) + " (fetch the program and run keygen again)")
+                    .asRuntimeException();
+        }
+        return prime;
+    }
+}

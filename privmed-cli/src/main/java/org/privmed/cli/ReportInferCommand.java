@@ -69,6 +69,9 @@ final class ReportInferCommand implements Runnable {
         return 2;
       }
       Path scratch = Files.createTempDirectory("privmed-report-infer");
+      // A model the compiler refuses (too large a layer, a ReLU) must not cost the user the
+      // reports of every other model: it is named with the reason and the rest go on.
+      List<String> refused = new ArrayList<>();
       PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
       for (Path model : todo) {
         String data = ModelFile.read(model).metadata().getOrDefault("train.data", "")
@@ -89,7 +92,8 @@ final class ReportInferCommand implements Runnable {
               latencyLimit, Packing.LATENCY, heThreads, scratch, quiet));
         } catch (java.io.IOException | RuntimeException e) {
           System.err.println("privmed report infer: " + model + ": " + e.getMessage());
-          return 2;
+          refused.add(model + ": " + e.getMessage());
+          continue;
         }
         String suffix = " (first " + lat.report().dataset().samples() + ")";
         Report.Builder b = Report.builder("Encrypted diagnosis: " + thr.report().title()
@@ -114,7 +118,15 @@ final class ReportInferCommand implements Runnable {
         List<Path> files = ReportWriter.write(report, reports, "infer-" + stem(model));
         System.out.println("report: " + files.get(0) + " (+ " + (files.size() - 1) + " more files)");
       }
-      return 0;
+      if (refused.isEmpty()) {
+        return 0;
+      }
+      System.err.printf(Locale.ROOT, "privmed report infer: %d of %d models not reported:%n",
+          refused.size(), todo.size());
+      refused.forEach(r -> System.err.println("  " + r));
+      // Named models are the user's request, so any refusal fails the command; for the default
+      // scan of models/, models that are not HE-compilable are expected and only reported.
+      return models.isEmpty() && refused.size() < todo.size() ? 0 : 2;
     }
 
     private static ReportRow relabel(ReportRow r, String label) {

@@ -258,6 +258,23 @@ public final class BfvEvaluator {
         return relinearize(multiply(a, b));
     }
 
+    /**
+     * The degree-2 square of a degree-1 ciphertext: {@link #multiply}{@code (a, a)} bit for bit, with
+     * the operand extended once and three products instead of four (see {@link HpsMultiplier#square}).
+     */
+    public BfvCiphertext square(BfvCiphertext a) {
+        a.check(ctx, "operand");
+        if (a.size() != 2) {
+            throw new IllegalArgumentException("square needs a relinearized (2-poly) ciphertext, got size " + a.size());
+        }
+        return result(ctx.multiplier(a.level()).square(new RnsPoly[] {a.poly(0), a.poly(1)}));
+    }
+
+    /** square followed by relinearize: the CryptoNets activation. */
+    public BfvCiphertext squareRelinearize(BfvCiphertext a) {
+        return relinearize(square(a));
+    }
+
     /** A degree-2 ciphertext (c0, c1, c2) brought back to degree 1 with the key from s² to s. */
     public BfvCiphertext relinearize(BfvCiphertext a) {
         a.check(ctx, "ciphertext");

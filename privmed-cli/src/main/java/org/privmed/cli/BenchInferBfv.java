@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
 import org.privmed.data.ImageDataset;
 import org.privmed.he.bfv.BfvCiphertext;
 import org.privmed.he.bfv.BfvContext;
@@ -94,13 +95,16 @@ final class BenchInferBfv {
       }
       BfvClient client = new BfvClient(prog, contexts);
       List<BfvThroughputEvaluator> servers = new ArrayList<>();
+      // one pool for all primes: they are evaluated at once and share its workers
+      ForkJoinPool pool = opts.threads == 1 ? null : new ForkJoinPool(opts.threads);
       List<BfvSerializer> serializers = new ArrayList<>();
       for (int p = 0; p < k; p++) {
         BfvSerializer ser = new BfvSerializer(contexts.get(p));
         serializers.add(ser);
         keyBytes += ser.write(client.relinearizationKey(p)).length;
-        servers.add(new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p),
-            opts.threads));
+        servers.add(pool == null
+            ? new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p), 1)
+            : new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p), pool));
       }
       try {
         for (int start = 0; start < n; start += batch) {
@@ -110,10 +114,9 @@ final class BenchInferBfv {
           long t0 = System.nanoTime();
           BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
           long t1 = System.nanoTime();
-          BfvCiphertext[][] out = new BfvCiphertext[k][];
+          BfvCiphertext[][] out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
           StringBuilder layerTimes = new StringBuilder();
           for (int p = 0; p < k; p++) {
-            out[p] = servers.get(p).evaluate(in[p]);
             layerTimes.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
             for (long ns : servers.get(p).lastLayerNanos()) {
               layerTimes.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
@@ -161,6 +164,9 @@ final class BenchInferBfv {
       } finally {
         for (BfvThroughputEvaluator s : servers) {
           s.close();
+        }
+        if (pool != null) {
+          pool.shutdown();
         }
       }
     } finally {

@@ -258,15 +258,50 @@ public final class BfvEvaluator {
         return relinearize(multiply(a, b));
     }
 
+    /**
+     * The degree-2 square of a degree-1 ciphertext: {@link #multiply}{@code (a, a)} bit for bit, with
+     * the operand extended once and three products instead of four (see {@link HpsMultiplier#square}).
+     */
+    public BfvCiphertext square(BfvCiphertext a) {
+        checkSquareOperand(a);
+        return result(ctx.multiplier(a.level()).square(new RnsPoly[] {a.poly(0), a.poly(1)}));
+    }
+
+    private void checkSquareOperand(BfvCiphertext a) {
+        a.check(ctx, "operand");
+        if (a.size() != 2) {
+            throw new IllegalArgumentException("square needs a relinearized (2-poly) ciphertext, got size " + a.size());
+        }
+    }
+
+    private void requireRelinearizationKey() {
+        if (relinKey == null) {
+            throw new IllegalStateException("this evaluator has no relinearization key");
+        }
+    }
+
+    /**
+     * square followed by relinearize, the CryptoNets activation, bit for bit; the key switch takes
+     * c2 in the coefficient form the scaling produced, saving its inverse NTTs.
+     */
+    public BfvCiphertext squareRelinearize(BfvCiphertext a) {
+        checkSquareOperand(a);
+        requireRelinearizationKey();
+        RnsPoly[] c = ctx.multiplier(a.level()).squareForRelinearization(new RnsPoly[] {a.poly(0), a.poly(1)});
+        RnsBasis q = basis(a);
+        RnsPoly[] u = switcher.switchKey(c[2], c[3], relinKey.key());
+        q.add(u[0], c[0], u[0]);
+        q.add(u[1], c[1], u[1]);
+        return result(u);
+    }
+
     /** A degree-2 ciphertext (c0, c1, c2) brought back to degree 1 with the key from s² to s. */
     public BfvCiphertext relinearize(BfvCiphertext a) {
         a.check(ctx, "ciphertext");
         if (a.size() == 2) {
             return result(a.poly(0).copy(), a.poly(1).copy());
         }
-        if (relinKey == null) {
-            throw new IllegalStateException("this evaluator has no relinearization key");
-        }
+        requireRelinearizationKey();
         RnsBasis q = basis(a);
         RnsPoly[] u = switcher.switchKey(a.poly(2), relinKey.key());
         q.add(u[0], a.poly(0), u[0]);

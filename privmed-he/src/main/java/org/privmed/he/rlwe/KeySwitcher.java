@@ -110,9 +110,25 @@ public final class KeySwitcher {
      * sums are accumulated in the same order as {@link #switchDecomposed}, so both give identical bits.
      */
     public RnsPoly[] switchKey(RnsPoly c, SwitchingKey key) {
+        return switchKey(c, toCoefficients(checkedNtt(c)), key);
+    }
+
+    private RnsPoly checkedNtt(RnsPoly c) {
+        checkInput(c);
+        return c;
+    }
+
+    /**
+     * {@link #switchKey(RnsPoly, SwitchingKey)} for a caller that already holds c in coefficient form
+     * too ({@code coeff}, the inverse NTT of {@code c}, residues reduced): its inverse transforms are
+     * skipped. Used by the BFV squaring, whose scaling produces c2 in coefficient form first.
+     */
+    public RnsPoly[] switchKey(RnsPoly c, RnsPoly coeff, SwitchingKey key) {
         int level = checkInput(c);
+        if (coeff.isNtt() || coeff.level() != level) {
+            throw new IllegalArgumentException("the coefficient form must be a coefficient-form poly at level " + level);
+        }
         int digits = checkKey(key, level);
-        RnsPoly coeff = toCoefficients(c);
         RnsPoly[] acc = newAccumulators(level);
         long[][] scratch = null;
         for (int d = 0; d < digits; d++) {

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.privmed.he.ring.RnsPoly;
 import org.privmed.he.security.InsecureParametersException;
 
 class BfvTest {
@@ -84,6 +86,35 @@ class BfvTest {
             assertArrayEquals(ab, F.decrypt(product));
             assertArrayEquals(ab, F.decrypt(F.eval.relinearize(product)));
             assertArrayEquals(op(a, a, (x, y) -> mulMod(x, y, t), t), F.decrypt(F.eval.multiplyRelinearize(ca, ca)));
+        });
+    }
+
+    /** A ciphertext with the same coefficients in fresh arrays: multiply cannot see it is a square. */
+    private static BfvCiphertext distinctCopy(BfvCiphertext c) {
+        return new BfvCiphertext(new RnsPoly[] {c.poly(0).copy(), c.poly(1).copy()}, c.paramsId());
+    }
+
+    @Test
+    void squareIsBitIdenticalToTheGeneralProductAtEveryLevel() {
+        qt().withExamples(4).forAll(integers().between(1, 100000)).checkAssert(seed -> {
+            Random rnd = new Random(seed);
+            BfvCiphertext c = F.encrypt(F.random(rnd));
+            for (int level = c.level(); level >= Math.max(1, c.level() - 1); level--) {
+                BfvCiphertext x = F.eval.modSwitchTo(c, level);
+                BfvCiphertext sq = F.eval.square(x);
+                BfvCiphertext general = F.eval.multiply(x, distinctCopy(x));
+                assertEquals(3, sq.size());
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(Arrays.deepEquals(general.poly(i).limbs(), sq.poly(i).limbs()),
+                            "poly " + i + " at level " + level + " (seed " + seed + ")");
+                }
+                BfvCiphertext relinearized = F.eval.relinearize(general);
+                BfvCiphertext fused = F.eval.squareRelinearize(x);
+                for (int i = 0; i < 2; i++) {
+                    assertTrue(Arrays.deepEquals(relinearized.poly(i).limbs(), fused.poly(i).limbs()),
+                            "relinearized poly " + i + " at level " + level + " (seed " + seed + ")");
+                }
+            }
         });
     }
 

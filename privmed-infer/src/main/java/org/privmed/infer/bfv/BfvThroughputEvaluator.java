@@ -1,8 +1,10 @@
 package org.privmed.infer.bfv;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.privmed.he.bfv.BfvCiphertext;
@@ -17,8 +19,8 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * evaluation (Gilad-Bachrach et al., ICML 2016, Sec. 3–4), one ciphertext per network value, slot b
  * holding image b. A linear layer is, per output, a weighted sum of ciphertexts by integer weights
  * ({@link BfvEvaluator#multiplyAccumulate}, no plaintext encoding) plus the bias as a constant;
- * a square is one multiplication (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019) and one
- * relinearization. No rotations. Ciphertexts are switched down to the plan's level before each
+ * a square is one squaring (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019, Sec. 4: three
+ * tensor products instead of four) and one relinearization. No rotations. Ciphertexts are switched down to the plan's level before each
  * layer. Holds only the relinearization key of its prime.
  */
 public final class BfvThroughputEvaluator implements AutoCloseable {
@@ -27,6 +29,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
   private final BfvContext ctx;
   private final BfvEvaluator evaluator;
   private final ForkJoinPool pool;
+  private final boolean ownsPool;
 
   /**
    * @param prime index of the plaintext prime whose context {@code ctx} is
@@ -34,6 +37,27 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
    */
   public BfvThroughputEvaluator(BfvProgram program, int prime, BfvContext ctx,
       RelinearizationKey relinKey, int threads) {
+    this(program, prime, ctx, relinKey, checkThreads(threads) == 1 ? null : new ForkJoinPool(threads), true);
+  }
+
+  /**
+   * An evaluator whose independent ciphertexts run on {@code shared}, a pool that the caller owns
+   * and may give to the evaluators of the other primes too (see {@link #evaluateAll}).
+   */
+  public BfvThroughputEvaluator(BfvProgram program, int prime, BfvContext ctx,
+      RelinearizationKey relinKey, ForkJoinPool shared) {
+    this(program, prime, ctx, relinKey, Objects.requireNonNull(shared, "shared pool"), false);
+  }
+
+  private static int checkThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    return threads;
+  }
+
+  private BfvThroughputEvaluator(BfvProgram program, int prime, BfvContext ctx,
+      RelinearizationKey relinKey, ForkJoinPool pool, boolean ownsPool) {
     if (prime < 0 || prime >= program.primeCount()) {
       throw new IllegalArgumentException("prime index " + prime + " outside [0, " + program.primeCount() + ")");
     }
@@ -42,14 +66,36 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
           + " are not those of plaintext prime " + prime + " ("
           + Long.toHexString(program.parameters(prime).id()) + ")");
     }
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
     this.program = program;
     this.prime = prime;
     this.ctx = ctx;
     this.evaluator = new BfvEvaluator(ctx, relinKey, null);
-    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+    this.pool = pool;
+    this.ownsPool = ownsPool;
+  }
+
+  /**
+   * Every prime's evaluation, {@code inputs[p]} by {@code evaluators.get(p)}. The primes are
+   * independent (the CRT of Sec. 3 of the CryptoNets paper), so on a pool they run at once and
+   * their ciphertexts share its workers: no layer boundary of one prime leaves a thread idle while
+   * another prime has work. Each result is the same as evaluating that prime alone. {@code pool}
+   * null: one prime after another on the evaluators' own threads.
+   */
+  public static BfvCiphertext[][] evaluateAll(List<BfvThroughputEvaluator> evaluators,
+      BfvCiphertext[][] inputs, ForkJoinPool pool) {
+    if (inputs.length != evaluators.size()) {
+      throw new IllegalArgumentException(evaluators.size() + " evaluators for " + inputs.length + " primes");
+    }
+    BfvCiphertext[][] out = new BfvCiphertext[inputs.length][];
+    if (pool == null) {
+      for (int p = 0; p < inputs.length; p++) {
+        out[p] = evaluators.get(p).evaluate(inputs[p]);
+      }
+      return out;
+    }
+    run(pool, () -> IntStream.range(0, inputs.length).parallel()
+        .forEach(p -> out[p] = evaluators.get(p).evaluate(inputs[p])));
+    return out;
   }
 
   public int prime() {
@@ -92,7 +138,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
       if (layer instanceof QuantizedNetwork.Linear lin) {
         x = map(lin.rows(), r -> weightedSum(in, lin, r));
       } else {
-        x = map(in.length, i -> evaluator.multiplyRelinearize(in[i], in[i]));
+        x = map(in.length, i -> evaluator.squareRelinearize(in[i]));
       }
       nanos[li] = System.nanoTime() - t0;
     }
@@ -136,20 +182,31 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
       }
       return out;
     }
+    Runnable all = () -> IntStream.range(0, n).parallel().forEach(i -> out[i] = f.apply(i));
+    if (ForkJoinTask.getPool() == pool) {
+      // already a worker of the pool (evaluateAll): the parallel stream forks into it directly
+      all.run();
+    } else {
+      run(pool, all);
+    }
+    return out;
+  }
+
+  private static void run(ForkJoinPool pool, Runnable task) {
     try {
-      pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = f.apply(i))).get();
+      pool.submit(task).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during BFV evaluation", e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     }
-    return out;
   }
 
+  /** Shuts down the evaluator's own pool; a shared pool stays with its owner. */
   @Override
   public void close() {
-    if (pool != null) {
+    if (pool != null && ownsPool) {
       pool.shutdown();
     }
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
 import org.privmed.he.bfv.BfvCiphertext;
 import org.privmed.he.bfv.BfvContext;
 import org.privmed.he.rlwe.RelinearizationKey;
@@ -66,6 +67,8 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     private final EvaluationKeyStore store;
     private final ProgramInfo info;
     private final SessionCache<List<BfvThroughputEvaluator>> sessions;
+    /** Shared by every session's evaluators: the primes of a request run at once on its workers. */
+    private final ForkJoinPool pool;
 
     BfvDiagnosisService(BfvProgram program, String name, EvaluationKeyStore store, int maxMessageBytes,
             int heThreads) {
@@ -73,6 +76,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         this.client = BfvClientProgram.of(program);
         this.store = store;
         this.heThreads = heThreads;
+        this.pool = heThreads == 1 ? null : new ForkJoinPool(heThreads);
         int k = program.primeCount();
         this.primeIds = new long[k];
         ProgramInfo.Builder b = ProgramInfo.newBuilder().setScheme(SCHEME)
@@ -212,7 +216,8 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         try (InputStream in = new ByteArrayInputStream(joined)) {
             for (int p = 0; p < primeIds.length; p++) {
                 RelinearizationKey rk = serializers.get(p).readRelinearizationKey(HeSerializer.readFrame(in));
-                evs.add(new BfvThroughputEvaluator(program, p, contexts.get(p), rk, heThreads));
+                evs.add(pool == null ? new BfvThroughputEvaluator(program, p, contexts.get(p), rk, 1)
+                        : new BfvThroughputEvaluator(program, p, contexts.get(p), rk, pool));
             }
             if (in.available() != 0) {
                 throw invalid(in.available() + " bytes after the " + primeIds.length + " relinearization keys");
@@ -300,11 +305,13 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     private ClassifyResponse evaluate(ClassifyRequest r, List<List<BfvCiphertext>> in) {
         List<BfvThroughputEvaluator> evaluators = sessions.get(r.getSessionId());
         long t0 = System.nanoTime();
-        BfvCiphertext[][] outs = new BfvCiphertext[in.size()][];
+        BfvCiphertext[][] inputs = new BfvCiphertext[in.size()][];
+        for (int p = 0; p < inputs.length; p++) {
+            inputs[p] = in.get(p).toArray(new BfvCiphertext[0]);
+        }
+        BfvCiphertext[][] outs;
         try {
-            for (int p = 0; p < in.size(); p++) {
-                outs[p] = evaluators.get(p).evaluate(in.get(p).toArray(new BfvCiphertext[0]));
-            }
+            outs = BfvThroughputEvaluator.evaluateAll(evaluators, inputs, pool);
         } catch (IllegalArgumentException e) {
             throw invalid("the inputs cannot be evaluated: " + e.getMessage());
         }
@@ -333,6 +340,9 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     @Override
     public void close() {
         closeSessions();
+        if (pool != null) {
+            pool.shutdown();
+        }
         contexts.forEach(BfvContext::close);
     }
 

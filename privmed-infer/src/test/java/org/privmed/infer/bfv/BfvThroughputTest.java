@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.privmed.data.ImageDataset;
 import org.privmed.data.Split;
@@ -23,12 +24,25 @@ import org.privmed.nn.model.Model;
 /** The BFV throughput program against the exact integer evaluation, on random nets and real images. */
 class BfvThroughputTest {
 
-  /** Encrypts, evaluates under every prime, decrypts; returns [image][class] and checks the budget. */
-  private static long[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
+  /** A random net at 7-bit quantization: more than one plaintext prime. */
+  private static BfvProgram multiPrime(long seed, int width, ImageDataset data) {
+    BfvProgram prog = BfvCompiler.compile(TinyNets.model(seed, width), data,
+        new BfvCompiler.Options(40, 7, 7, 2, 10, 13));
+    assertTrue(prog.primeCount() >= 2, prog.explain());
+    return prog;
+  }
+
+  private static List<BfvContext> contexts(BfvProgram prog) {
     List<BfvContext> ctx = new ArrayList<>();
     for (int p = 0; p < prog.primeCount(); p++) {
       ctx.add(new BfvContext(prog.parameters(p)));
     }
+    return ctx;
+  }
+
+  /** Encrypts, evaluates under every prime, decrypts; returns [image][class] and checks the budget. */
+  private static long[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
+    List<BfvContext> ctx = contexts(prog);
     BfvClient client = new BfvClient(prog, ctx);
     BfvCiphertext[][] in = client.encrypt(images, threads);
     BfvCiphertext[][] out = new BfvCiphertext[prog.primeCount()][];
@@ -90,11 +104,43 @@ class BfvThroughputTest {
   }
 
   @Test
+  void primesEvaluatedAtOnceOnASharedPoolGiveTheSequentialCiphertextsBitForBit() {
+    ImageDataset data = TinyNets.images(32, 40);
+    BfvProgram prog = multiPrime(31, 6, data);
+    List<BfvContext> ctx = contexts(prog);
+    BfvClient client = new BfvClient(prog, ctx);
+    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(data.images(), 5), 1);
+    List<BfvThroughputEvaluator> alone = new ArrayList<>();
+    List<BfvThroughputEvaluator> shared = new ArrayList<>();
+    ForkJoinPool pool = new ForkJoinPool(3);
+    try {
+      for (int p = 0; p < prog.primeCount(); p++) {
+        alone.add(new BfvThroughputEvaluator(prog, p, ctx.get(p), client.relinearizationKey(p), 1));
+        shared.add(new BfvThroughputEvaluator(prog, p, ctx.get(p), client.relinearizationKey(p), pool));
+      }
+      BfvCiphertext[][] want = BfvThroughputEvaluator.evaluateAll(alone, in, null);
+      BfvCiphertext[][] got = BfvThroughputEvaluator.evaluateAll(shared, in, pool);
+      for (int p = 0; p < want.length; p++) {
+        assertEquals(want[p].length, got[p].length);
+        for (int o = 0; o < want[p].length; o++) {
+          for (int i = 0; i < want[p][o].size(); i++) {
+            assertTrue(Arrays.deepEquals(want[p][o].poly(i).limbs(), got[p][o].poly(i).limbs()),
+                "prime " + p + ", output " + o + ", poly " + i);
+          }
+        }
+      }
+      assertExact(prog, Arrays.copyOf(data.images(), 5), client.decrypt(got, 5));
+      shared.forEach(BfvThroughputEvaluator::close);
+      assertTrue(!pool.isShutdown(), "closing an evaluator must leave the shared pool to its owner");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void aCiphertextOfAnotherPrimeIsRefused() {
-    Model m = TinyNets.model(21, 4);
     ImageDataset data = TinyNets.images(22, 40);
-    BfvProgram prog = BfvCompiler.compile(m, data, new BfvCompiler.Options(40, 7, 7, 2, 10, 13));
-    assertTrue(prog.primeCount() >= 2, prog.explain());
+    BfvProgram prog = multiPrime(21, 4, data);
     List<BfvContext> ctx = List.of(new BfvContext(prog.parameters(0)), new BfvContext(prog.parameters(1)));
     List<BfvContext> all = new ArrayList<>(ctx);
     for (int p = 2; p < prog.primeCount(); p++) {

@@ -15,6 +15,7 @@ import java.util.List;
 import org.privmed.he.bfv.BfvParameters;
 import org.privmed.he.serial.BfvSerializer;
 import org.privmed.he.serial.HeFormatException;
+import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.compile.DigestTrailer;
 import org.privmed.infer.compile.ProgramFormatException;
 import org.privmed.infer.quant.Quantizer;
@@ -105,21 +106,10 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
 
   /** {@code (x − mean_c) / std_c}, then round(x·s_in): exactly what the owner's integer network reads. */
   public long[] quantize(float[] pixels) {
-    if (pixels.length != inputShape.size()) {
-      throw new IllegalArgumentException("model " + modelName + " expects " + inputShape + " = "
-          + inputShape.size() + " values per image, got " + pixels.length);
-    }
-    int plane = inputShape.height() * inputShape.width();
-    long[] q = new long[pixels.length];
-    for (int c = 0, i = 0; c < inputShape.channels(); c++) {
-      double inv = 1.0 / std[c];
-      for (int p = 0; p < plane; p++, i++) {
-        if (!Float.isFinite(pixels[i])) {
-          throw new IllegalArgumentException("input value " + i + " is " + pixels[i]
-              + " (images must hold finite pixels)");
-        }
-        q[i] = Quantizer.roundExact((pixels[i] - mean[c]) * inv * inputScale, "input value " + i);
-      }
+    double[] x = ClientProgram.normalize(modelName, inputShape, mean, std, pixels);
+    long[] q = new long[x.length];
+    for (int i = 0; i < x.length; i++) {
+      q[i] = Quantizer.roundExact(x[i] * inputScale, "input value " + i);
     }
     return q;
   }

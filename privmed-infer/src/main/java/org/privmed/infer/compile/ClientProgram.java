@@ -101,6 +101,16 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
 
   /** One image's model input: {@code (x − mean_c) / std_c} per channel, as the plaintext model. */
   public double[] normalize(float[] pixels) {
+    return normalize(modelName, inputShape, mean, std, pixels);
+  }
+
+  /**
+   * {@code (x − mean_c) / std_c} per channel with the same floating-point steps as the plaintext
+   * model, for every client program (CKKS and BFV) so that both read exactly what the owner's
+   * network reads; refuses a wrong pixel count or a non-finite pixel, naming it.
+   */
+  public static double[] normalize(String modelName, TensorShape inputShape, double[] mean,
+      double[] std, float[] pixels) {
     if (pixels.length != inputShape.size()) {
       throw new IllegalArgumentException("model " + modelName + " expects " + inputShape + " = "
           + inputShape.size() + " values per image, got " + pixels.length);

@@ -5,29 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privmed.fl.dp.accountant.MechanismSteps;
 import org.privmed.fl.dp.accountant.RdpAccountant;
-import picocli.CommandLine;
 
 /** Runs {@code privmed fl simulate} end to end on a small subset and checks its JSON line and files. */
 class FlSimulateCommandTest {
 
   @Test
   void simulateWithDpAndSecAggEndsWithTheJsonLine(@TempDir Path dir) throws Exception {
-    Object[] r = run("fl", "simulate",
+    CliRun.Result r = run("fl", "simulate",
           "--clients", "3", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
           "--train-limit", "180", "--batch-size", "16", "--dp", "central", "--clip", "1",
           "--target-epsilon", "8", "--delta", "1e-4", "--secagg", "--json",
           "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
-    String out = (String) r[1];
-    assertEquals(0, (int) r[0], out);
+    String out = r.text();
+    assertEquals(0, r.code(), out);
     String[] lines = out.strip().split("\\R");
     JsonObject o = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
     for (String k : new String[] {"clients", "rounds", "dp", "secagg", "epsilon", "delta", "accuracy", "auroc",
@@ -47,31 +43,18 @@ class FlSimulateCommandTest {
     }
   }
 
-  /** Runs {@code privmed} with {@code args}; {exit code, stdout + stderr}. */
-  private static Object[] run(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
-      System.setErr(capture);
-      code = new CommandLine(new PrivMed()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
-    return new Object[] {code, buffer.toString(StandardCharsets.UTF_8)};
+  private static CliRun.Result run(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   void simulateWithDpSgdReportsEachHospitalsEpsilonPerRound(@TempDir Path dir) {
-    Object[] r = run("fl", "simulate", "--clients", "3", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+    CliRun.Result r = run("fl", "simulate", "--clients", "3", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
         "--train-limit", "150", "--batch-size", "10", "--dp-sgd", "--dp-sgd-clip", "1.0", "--dp-sgd-noise", "1.0",
         "--dp-sgd-delta", "1e-3", "--json", "--reports", dir.resolve("reports").toString(),
         "--checkpoint", dir.resolve("ckpt").toString());
-    String out = (String) r[1];
-    assertEquals(0, (int) r[0], out);
+    String out = r.text();
+    assertEquals(0, r.code(), out);
     String[] lines = out.strip().split("\\R");
     JsonObject o = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
     // 50 examples per hospital, batch 10: q = 0.2, 5 steps per local epoch, one epoch per round.
@@ -100,15 +83,15 @@ class FlSimulateCommandTest {
       String clip = c[0].equals("--dp-sgd-clip") ? c[1] : "1";
       String privacy = c[0].equals("--dp-sgd-target-epsilon") ? "--dp-sgd-target-epsilon" : "--dp-sgd-noise";
       String value = c[0].equals("--dp-sgd-clip") ? "1" : c[1];
-      Object[] r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+      CliRun.Result r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
           "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", clip, privacy, value,
           "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
-      assertEquals(2, (int) r[0], (String) r[1]);
-      assertTrue(((String) r[1]).contains(c[2]), c[0] + " " + c[1] + ": " + r[1]);
+      assertEquals(2, r.code(), r.text());
+      assertTrue((r.text()).contains(c[2]), c[0] + " " + c[1] + ": " + r.text());
     }
-    Object[] r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+    CliRun.Result r = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
         "--train-limit", "20", "--dp-sgd-noise", "1", "--reports", dir.resolve("reports").toString());
-    assertEquals(2, (int) r[0], (String) r[1]);
-    assertTrue(((String) r[1]).contains("need --dp-sgd"), (String) r[1]);
+    assertEquals(2, r.code(), r.text());
+    assertTrue((r.text()).contains("need --dp-sgd"), r.text());
   }
 }

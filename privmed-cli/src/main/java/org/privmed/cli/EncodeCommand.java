@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,12 +28,14 @@ import org.privmed.encode.neuracrypt.EncoderConfig;
 import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
 import org.privmed.encode.train.ComparisonReport;
 import org.privmed.encode.train.EncodingComparison;
+import org.privmed.encode.train.OwnerAugmentation;
 import org.privmed.encode.train.PatchSet;
 import org.privmed.encode.train.PatchSetConfig;
 import org.privmed.encode.train.PatchSetResult;
 import org.privmed.encode.train.PatchSetTrainer;
 import org.privmed.eval.report.Report;
 import org.privmed.eval.report.ReportWriter;
+import org.privmed.nn.train.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,6 +116,12 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing encoded files.")
     boolean force;
 
+    @Option(names = "--copies", defaultValue = "1",
+        description = "Encodings published per training image: the image and copies-1 randomly"
+            + " moved copies (shift, mirror, small rotation; validation and test once). Gives an"
+            + " attacker several looks at each image (docs/privacy.md) (default: ${DEFAULT-VALUE}).")
+    int copies;
+
     @Mixin ShapeOptions shape;
 
     Integer encode() {
@@ -133,6 +142,10 @@ final class EncodeCommand implements Callable<Integer> {
             + "' (train, val, test or all)");
         return 2;
       }
+      if (copies < 1) {
+        System.err.println("privmed encode: --copies " + copies + " must be at least 1");
+        return 2;
+      }
       List<EncoderKey> loaded = new ArrayList<>();
       try {
         for (Path k : keys) {
@@ -149,8 +162,11 @@ final class EncodeCommand implements Callable<Integer> {
           EncoderConfig cfg = shape.config(d);
           Partition parts = Partitions.iid(d.size(), loaded.size(), 42);
           for (int h = 0; h < loaded.size(); h++) {
-            ImageDataset part = loaded.size() == 1 ? d
+            ImageDataset share = loaded.size() == 1 ? d
                 : d.subset(d.name() + "@" + hospital(keys.get(h)), parts.client(h));
+            // Moves drawn afresh by the hospital: nobody else needs to know or repeat them.
+            ImageDataset part = s == Split.TRAIN
+                ? OwnerAugmentation.copies(share, copies, new SecureRandom().nextLong()) : share;
             NeuraCryptEncoder enc = new NeuraCryptEncoder(loaded.get(h), cfg);
             long t0 = System.nanoTime();
             EncodedDataset e = EncodedDataset.encode(enc, part);
@@ -389,29 +405,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Encoded test file.")
     Path test;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--lr", defaultValue = "0.001",
-        description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--batch-size", defaultValue = "64",
-        description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "1",
-        description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--input", defaultValue = "shared",
-        description = "How rows of different keys enter the model: shared, per-key-norm"
-            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
-            + " projection per key) (default: ${DEFAULT-VALUE}).")
-    String input;
+    @Mixin ModelOptions model;
 
     @Override
     public Integer call() {
@@ -423,9 +420,7 @@ final class EncodeCommand implements Callable<Integer> {
         }
         PatchSet v = val == null ? null : PatchSet.of(EncodedFile.read(val));
         PatchSet t = test == null ? null : PatchSet.of(EncodedFile.read(test));
-        PatchSetConfig d = PatchSetConfig.defaults();
-        PatchSetConfig cfg = new PatchSetConfig(d.embed(), d.heads(), d.hidden(), d.layers(),
-            d.dropout(), lr, batchSize, epochs, seed, threads, inputMode(input));
+        PatchSetConfig cfg = model.config(seed);
         PatchSetResult r = PatchSetTrainer.train(sets, v, t, cfg, e -> System.out.printf(
             Locale.ROOT, "epoch %d: train loss %.4f, val acc %.4f, val AUROC %.4f%n", e.epoch(),
             e.trainLoss(), e.validationAccuracy(), e.validationAuroc()));
@@ -457,18 +452,13 @@ final class EncodeCommand implements Callable<Integer> {
         description = "Training seeds (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--copies", defaultValue = "1",
+        description = "Training encodings each hospital publishes per training image: the image"
+            + " and copies-1 randomly moved copies, encoded with its key; the plaintext control"
+            + " gets the same copies (default: ${DEFAULT-VALUE}).")
+    int copies;
 
-    @Option(names = "--threads", defaultValue = "1",
-        description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--input", defaultValue = "shared",
-        description = "How rows of different keys enter the model: shared, per-key-norm"
-            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
-            + " projection per key) (default: ${DEFAULT-VALUE}).")
-    String input;
+    @Mixin ModelOptions modelOptions;
 
     @Option(names = "--reports", defaultValue = "reports",
         description = "Report folder (default: ${DEFAULT-VALUE}).")
@@ -480,12 +470,11 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() {
       warn();
       String command = "privmed encode bench --data " + String.join(",", data) + " --hospitals "
-          + join(hospitals) + " --seeds " + join(seeds) + " --epochs " + epochs + " --threads "
-          + threads + (input.equals("shared") ? "" : " --input " + input);
+          + join(hospitals) + " --seeds " + join(seeds) + modelOptions.flags()
+          + (copies == 1 ? "" : " --copies " + copies);
       StringBuilder tables = new StringBuilder();
       try {
-        PatchSetConfig model = PatchSetConfig.defaults().withEpochs(epochs).withThreads(threads)
-            .withInput(inputMode(input));
+        PatchSetConfig model = modelOptions.config(seeds.get(0));
         for (String name : data) {
           ImageDataset tr = Datasets.load(name, Split.TRAIN);
           ImageDataset va = Datasets.load(name, Split.VAL);
@@ -493,16 +482,19 @@ final class EncodeCommand implements Callable<Integer> {
           EncoderConfig cfg = shape.config(tr);
           long t0 = System.nanoTime();
           List<EncodingComparison.Run> runs = EncodingComparison.run(tr, va, te, cfg, hospitals,
-              seeds, model, EncoderKey::generate, System.out::println);
+              seeds, model, copies, EncoderKey::generate, System.out::println);
           String stem = Path.of(name).getFileName().toString().replaceFirst("\\.npz$", "");
           Report report = ComparisonReport.report(te, runs, java.util.Map.of(
               "command", command,
               "encoder", String.format(Locale.ROOT, "patch %d, width %d, depth %d, shuffle %b",
                   cfg.patch(), cfg.width(), cfg.depth(), cfg.shuffle()),
               "model", String.format(Locale.ROOT, "patch-set transformer, embed %d, %d blocks,"
-                  + " Adam %s, batch %d, %d epochs, best validation AUROC kept, %s input",
-                  model.embed(), model.layers(), model.learningRate(), model.batchSize(),
-                  model.epochs(), input),
+                  + " dropout %s, Adam %s (%s, weight decay %s), label smoothing %s, batch %d,"
+                  + " %d epochs, best validation AUROC kept, %s input, %d training copies",
+                  model.embed(), model.layers(), model.dropout(), model.learningRate(),
+                  model.schedule().name().toLowerCase(Locale.ROOT), model.weightDecay(),
+                  model.labelSmoothing(), model.batchSize(), model.epochs(),
+                  modelOptions.input, copies),
               "seconds", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9)));
           List<Path> files = ReportWriter.write(report, reports,
               ("encode-bench-" + stem).replaceAll("[^A-Za-z0-9._-]", "_"));
@@ -524,6 +516,95 @@ final class EncodeCommand implements Callable<Integer> {
 
     private static String join(List<? extends Number> xs) {
       return String.join(",", xs.stream().map(String::valueOf).toList());
+    }
+  }
+
+  /** The patch-set transformer's options, shared by fit and bench. */
+  static final class ModelOptions {
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.001",
+        description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant",
+        description = "constant or cosine (annealed to 0 over all steps) (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--batch-size", defaultValue = "64",
+        description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--embed", defaultValue = "64",
+        description = "Token width, a multiple of 4 heads (default: ${DEFAULT-VALUE}).")
+    int embed;
+
+    @Option(names = "--dropout", defaultValue = "0.1",
+        description = "Dropout in the transformer blocks (default: ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(names = "--weight-decay", defaultValue = "0",
+        description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--label-smoothing", defaultValue = "0",
+        description = "Label smoothing epsilon in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--input", defaultValue = "shared",
+        description = "How rows of different keys enter the model: shared, per-key-norm"
+            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
+            + " projection per key) (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    /** The configuration these options give; bad values get a message naming them. */
+    PatchSetConfig config(long seed) {
+      PatchSetConfig d = PatchSetConfig.defaults();
+      LearningRateSchedule s = switch (schedule) {
+        case "constant" -> LearningRateSchedule.CONSTANT;
+        case "cosine" -> LearningRateSchedule.COSINE;
+        default -> throw new IllegalArgumentException("unknown --lr-schedule '" + schedule
+            + "' (constant or cosine)");
+      };
+      return new PatchSetConfig(embed, d.heads(), 2 * embed, d.layers(), dropout, lr, batchSize,
+          epochs, seed, threads, inputMode(input), weightDecay, labelSmoothing, s);
+    }
+
+    /** The options as command-line flags, those left at their defaults omitted except epochs. */
+    String flags() {
+      StringBuilder b = new StringBuilder(" --epochs " + epochs);
+      PatchSetConfig d = PatchSetConfig.defaults();
+      if (lr != d.learningRate()) {
+        b.append(" --lr ").append(lr);
+      }
+      if (!schedule.equals("constant")) {
+        b.append(" --lr-schedule ").append(schedule);
+      }
+      if (batchSize != d.batchSize()) {
+        b.append(" --batch-size ").append(batchSize);
+      }
+      if (embed != d.embed()) {
+        b.append(" --embed ").append(embed);
+      }
+      if (dropout != d.dropout()) {
+        b.append(" --dropout ").append(dropout);
+      }
+      if (weightDecay != 0) {
+        b.append(" --weight-decay ").append(weightDecay);
+      }
+      if (labelSmoothing != 0) {
+        b.append(" --label-smoothing ").append(labelSmoothing);
+      }
+      b.append(" --threads ").append(threads);
+      if (!input.equals("shared")) {
+        b.append(" --input ").append(input);
+      }
+      return b.toString();
     }
   }
 

@@ -66,4 +66,38 @@ class EncodeCommandTest {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
   }
+
+  @Test
+  void benchTakesTheRecipeOptionsAndNamesThemInItsCommand(@TempDir Path dir) {
+    Result r = run("encode", "bench", "--data", "breastmnist", "--hospitals", "0,2", "--seeds",
+        "1", "--epochs", "1", "--copies", "2", "--lr-schedule", "cosine", "--embed", "32",
+        "--dropout", "0.2", "--weight-decay", "0.0001", "--label-smoothing", "0.1", "--reports",
+        dir.toString());
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("--epochs 1 --lr-schedule cosine --embed 32 --dropout 0.2"
+        + " --weight-decay 1.0E-4 --label-smoothing 0.1 --threads 1 --copies 2`"), r.out());
+    assertTrue(r.out().contains("validation AUROC"), r.out());
+    assertEquals(2, run("encode", "bench", "--data", "breastmnist", "--hospitals", "0",
+        "--seeds", "1", "--epochs", "1", "--lr-schedule", "step", "--reports",
+        dir.toString()).code());
+  }
+
+  @Test
+  void copiesPublishSeveralEncodingsOfEachTrainingImageOnly(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("h.key");
+    assertEquals(0, run("encode", "keygen", "--out", key.toString()).code());
+    Path out = dir.resolve("enc");
+    assertEquals(0, run("encode", "--key", key.toString(), "--data", "breastmnist", "--out",
+        out.toString(), "--copies", "3").code());
+    var train = org.privmed.encode.format.EncodedFile.read(out.resolve("breastmnist-train.pme"));
+    var val = org.privmed.encode.format.EncodedFile.read(out.resolve("breastmnist-val.pme"));
+    var plainTrain = org.privmed.data.catalog.Datasets.load("breastmnist",
+        org.privmed.data.Split.TRAIN);
+    assertEquals(3 * plainTrain.size(), train.size());
+    assertEquals(plainTrain.labels()[5], train.labels()[3 * 5 + 2]);
+    assertEquals(org.privmed.data.catalog.Datasets.load("breastmnist",
+        org.privmed.data.Split.VAL).size(), val.size());
+    assertEquals(2, run("encode", "--key", key.toString(), "--data", "breastmnist", "--out",
+        dir.resolve("none").toString(), "--copies", "0").code());
+  }
 }

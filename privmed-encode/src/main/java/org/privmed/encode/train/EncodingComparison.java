@@ -64,12 +64,14 @@ public final class EncodingComparison {
   /**
    * Trains every setting in {@code hospitals} (0 = plaintext control) for every seed.
    *
+   * @param copies training encodings each hospital publishes per training image ({@link
+   *     OwnerAugmentation}; 1 = the image once); the control gets the same copies as raw patches
    * @param keys draws a fresh key; called once per hospital per encoded run
    * @param progress receives one line per finished run, with an ETA
    */
   public static List<Run> run(ImageDataset train, ImageDataset val, ImageDataset test,
       EncoderConfig encoder, List<Integer> hospitals, List<Long> seeds, PatchSetConfig model,
-      Supplier<EncoderKey> keys, Consumer<String> progress) {
+      int copies, Supplier<EncoderKey> keys, Consumer<String> progress) {
     Objects.requireNonNull(keys, "keys");
     for (int h : hospitals) {
       if (h < 0 || h > train.size() || h > test.size() || h > val.size()) {
@@ -91,9 +93,9 @@ public final class EncodingComparison {
         for (int i = 0; i < h; i++) {
           hk.add(keys.get());
         }
-        PatchSet tr = patchSet(train, encoder, hk, seed);
-        PatchSet va = patchSet(val, encoder, hk, seed);
-        PatchSet te = patchSet(test, encoder, hk, seed);
+        PatchSet tr = patchSet(train, encoder, hk, seed, copies);
+        PatchSet va = patchSet(val, encoder, hk, seed, 1);
+        PatchSet te = patchSet(test, encoder, hk, seed, 1);
         PatchSetResult r = PatchSetTrainer.train(List.of(tr), va, te, cfg, e -> { });
         double secs = (System.nanoTime() - t0) / 1e9;
         List<String> prints = hk.stream().map(EncoderKey::fingerprint).toList();
@@ -101,34 +103,47 @@ public final class EncodingComparison {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double eta = elapsed / runs.size() * (total - runs.size());
         progress.accept(String.format(Locale.ROOT,
-            "[%d/%d] %s, %s, seed %d: best epoch %d, test AUROC %.4f, accuracy %.4f (%.1f s; ETA"
-                + " %.0f s)", runs.size(), total, train.name(), label(h), seed, r.bestEpoch(),
-            r.testAuroc(), r.testAccuracy(), secs, eta));
+            "[%d/%d] %s, %s, seed %d: best epoch %d, validation AUROC %.4f, test AUROC %.4f,"
+                + " accuracy %.4f (%.1f s; ETA %.0f s)", runs.size(), total, train.name(),
+            label(h), seed, r.bestEpoch(), r.bestValidationAuroc(), r.testAuroc(),
+            r.testAccuracy(), secs, eta));
       }
     }
     return runs;
   }
 
   /**
-   * {@code data} as the given hospitals would publish it: raw patches without keys, else row i
-   * encoded by the key of the hospital that the seeded IID split gives it, rows in data order.
+   * {@code data} as the given hospitals would publish it: raw patches without keys, else each image
+   * encoded by the key of the hospital that the seeded IID split gives it, rows in data order. With
+   * {@code copies > 1} each image is followed by its moved copies ({@link OwnerAugmentation}), which
+   * its own hospital encodes: a hospital can only augment the pixels it holds.
    */
   static PatchSet patchSet(ImageDataset data, EncoderConfig encoder, List<EncoderKey> keys,
-      long seed) {
+      long seed, int copies) {
+    ImageDataset published = OwnerAugmentation.copies(data, copies, seed);
     if (keys.isEmpty()) {
-      return PatchSet.plaintext(data, encoder);
+      return PatchSet.plaintext(published, encoder);
     }
     if (keys.size() == 1) {
-      return PatchSet.of(EncodedDataset.encode(new NeuraCryptEncoder(keys.get(0), encoder), data));
+      return PatchSet.of(EncodedDataset.encode(new NeuraCryptEncoder(keys.get(0), encoder),
+          published));
     }
+    // The split is over the original images (as before augmentation), so copies stay with their
+    // image's hospital and the shares do not depend on the number of copies.
     Partition parts = Partitions.iid(data.size(), keys.size(), seed);
-    float[][] rows = new float[data.size()][];
-    int[] rowSources = new int[data.size()];
+    float[][] rows = new float[published.size()][];
+    int[] rowSources = new int[published.size()];
     StringBuilder sources = new StringBuilder();
     for (int h = 0; h < keys.size(); h++) {
       NeuraCryptEncoder enc = new NeuraCryptEncoder(keys.get(h), encoder);
-      int[] mine = parts.client(h);
-      float[][] encoded = enc.encodeAll(data.subset(data.name() + "@" + h, mine));
+      int[] images = parts.client(h);
+      int[] mine = new int[images.length * copies];
+      for (int i = 0; i < images.length; i++) {
+        for (int j = 0; j < copies; j++) {
+          mine[i * copies + j] = images[i] * copies + j;
+        }
+      }
+      float[][] encoded = enc.encodeAll(published.subset(data.name() + "@" + h, mine));
       for (int i = 0; i < mine.length; i++) {
         rows[mine[i]] = encoded[i];
         rowSources[mine[i]] = h;
@@ -136,6 +151,6 @@ public final class EncodingComparison {
       sources.append(h == 0 ? "" : "+").append(enc.keyFingerprint());
     }
     return new PatchSet(data.name(), sources.toString(), encoder.patches(), encoder.width(), rows,
-        data.labels().clone(), data.classNames(), rowSources);
+        published.labels().clone(), data.classNames(), rowSources);
   }
 }

@@ -1,5 +1,7 @@
 package org.privmed.encode.train;
 
+import org.privmed.nn.train.LearningRateSchedule;
+
 /**
  * Hyper-parameters of the patch-set transformer trained on encodings.
  *
@@ -14,9 +16,14 @@ package org.privmed.encode.train;
  * @param seed initialisation, shuffling and dropout seed (training is not a secret)
  * @param threads PyTorch intra-op threads
  * @param input how rows from different keys enter the model
+ * @param weightDecay L2 penalty added to the gradient by Adam (0 = none)
+ * @param labelSmoothing ε of label smoothing (Szegedy et al., "Rethinking the Inception
+ *     architecture", CVPR 2016, Sec. 7): the target puts 1 − ε on the label and ε/K on every class
+ * @param schedule learning rate over the steps (constant, or cosine annealing to 0)
  */
 public record PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
-    double learningRate, int batchSize, int epochs, long seed, int threads, Input input) {
+    double learningRate, int batchSize, int epochs, long seed, int threads, Input input,
+    double weightDecay, double labelSmoothing, LearningRateSchedule schedule) {
 
   /**
    * How rows encoded under different keys (hospitals) enter the model. Every published file names
@@ -52,13 +59,21 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
           + batchSize + ", epochs " + epochs + " and threads " + threads + " must be positive");
     }
     java.util.Objects.requireNonNull(input, "input");
+    java.util.Objects.requireNonNull(schedule, "schedule");
+    if (!(weightDecay >= 0) || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+      throw new IllegalArgumentException("weightDecay " + weightDecay + " must be >= 0 and"
+          + " labelSmoothing " + labelSmoothing + " in [0, 1)");
+    }
   }
 
-  /** A configuration with the {@link Input#SHARED} input. */
+  /**
+   * A configuration with the {@link Input#SHARED} input, a constant rate and no weight decay or
+   * label smoothing.
+   */
   public PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
       double learningRate, int batchSize, int epochs, long seed, int threads) {
     this(embed, heads, hidden, layers, dropout, learningRate, batchSize, epochs, seed, threads,
-        Input.SHARED);
+        Input.SHARED, 0, 0, LearningRateSchedule.CONSTANT);
   }
 
   /** A small model: 64-wide tokens, 4 heads, 2 blocks, Adam 1e-3, batch 64, 10 epochs. */
@@ -68,21 +83,21 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
 
   public PatchSetConfig withEpochs(int newEpochs) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        newEpochs, seed, threads, input);
+        newEpochs, seed, threads, input, weightDecay, labelSmoothing, schedule);
   }
 
   public PatchSetConfig withSeed(long newSeed) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, newSeed, threads, input);
+        epochs, newSeed, threads, input, weightDecay, labelSmoothing, schedule);
   }
 
   public PatchSetConfig withThreads(int newThreads) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, seed, newThreads, input);
+        epochs, seed, newThreads, input, weightDecay, labelSmoothing, schedule);
   }
 
   public PatchSetConfig withInput(Input newInput) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, seed, threads, newInput);
+        epochs, seed, threads, newInput, weightDecay, labelSmoothing, schedule);
   }
 }

@@ -20,6 +20,12 @@ public record PatchSetResult(List<Epoch> epochs, int bestEpoch, double testAccur
     testScores = testScores == null ? new double[0][] : testScores;
   }
 
+  /** The validation AUROC of the kept epoch (NaN without validation). */
+  public double bestValidationAuroc() {
+    return bestEpoch < 1 || bestEpoch > epochs.size() ? Double.NaN
+        : epochs.get(bestEpoch - 1).validationAuroc();
+  }
+
   /** One epoch: mean training loss, validation accuracy and AUROC (NaN without validation). */
   public record Epoch(int epoch, double trainLoss, double validationAccuracy,
       double validationAuroc) {}

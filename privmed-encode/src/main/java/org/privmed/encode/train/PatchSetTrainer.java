@@ -17,6 +17,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.privmed.eval.metrics.Auroc;
+import org.privmed.nn.train.LearningRateSchedule;
 
 /**
  * Trains a small transformer over the <em>set</em> of encoded patches (Yala et al. 2021, method section: the
@@ -92,10 +94,19 @@ public final class PatchSetTrainer {
     List<PatchSetResult.Epoch> history = new ArrayList<>();
     try (Model model = Model.newInstance("patch-set-transformer", "PyTorch")) {
       model.setBlock(network(config, classes));
-      Loss loss = Loss.softmaxCrossEntropyLoss();
+      boolean smooth = config.labelSmoothing() > 0;
+      // Smoothed targets are class distributions, so the loss takes dense labels then.
+      Loss loss = smooth ? new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, -1, false,
+          true) : Loss.softmaxCrossEntropyLoss();
+      int totalSteps = config.epochs() * ((n + config.batchSize() - 1) / config.batchSize());
+      // DJL counts updates from 1 per parameter; the schedule's step 0 is the first update.
+      Tracker rate = config.schedule() == LearningRateSchedule.CONSTANT
+          ? Tracker.fixed((float) config.learningRate())
+          : update -> (float) config.schedule().rate(config.learningRate(), update - 1,
+              totalSteps);
       DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
-          .optOptimizer(Optimizer.adam()
-              .optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build())
+          .optOptimizer(Optimizer.adam().optLearningRateTracker(rate)
+              .optWeightDecays((float) config.weightDecay()).build())
           .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(tc)) {
         trainer.initialize(new Shape(1, patches, inWidth));
@@ -117,7 +128,8 @@ public final class PatchSetTrainer {
             }
             try (NDManager bm = trainer.getManager().newSubManager()) {
               NDArray x = bm.create(flat, new Shape(m, patches, inWidth));
-              NDArray y = bm.create(labels, new Shape(m));
+              NDArray y = smooth ? smoothed(bm, labels, classes, config.labelSmoothing())
+                  : bm.create(labels, new Shape(m));
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
@@ -177,6 +189,16 @@ public final class PatchSetTrainer {
     net.add(new LambdaBlock(list -> new NDList(list.singletonOrThrow().mean(new int[] {1}))));
     net.add(Linear.builder().setUnits(classes).build());
     return net;
+  }
+
+  /** Targets with 1 − ε on the label and ε/K on every class, one row per example. */
+  private static NDArray smoothed(NDManager m, float[] labels, int classes, double epsilon) {
+    float[] t = new float[labels.length * classes];
+    java.util.Arrays.fill(t, (float) (epsilon / classes));
+    for (int i = 0; i < labels.length; i++) {
+      t[i * classes + (int) labels[i]] += (float) (1 - epsilon);
+    }
+    return m.create(t, new Shape(labels.length, classes));
   }
 
   /** Softmax class probabilities (n × classes, column = label) of the current weights on d. */

@@ -25,7 +25,8 @@ import org.privmed.eval.report.Report;
 class EncodingComparisonTest {
   private static final EncoderConfig CFG = EncoderConfig.defaults(1, 28, 28);
 
-  private static ImageDataset first(ImageDataset d, int n) {
+  /** The first {@code n} rows of {@code d}. */
+  static ImageDataset first(ImageDataset d, int n) {
     int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
       rows[i] = i;
@@ -55,7 +56,7 @@ class EncodingComparisonTest {
   void eachHospitalEncodesItsOwnShareAndRowsKeepTheirOrder() {
     ImageDataset d = first(Datasets.load("breastmnist", Split.TEST), 30);
     List<EncoderKey> keys = List.of(TestKeys.fixed(1), TestKeys.fixed(2), TestKeys.fixed(3));
-    PatchSet s = EncodingComparison.patchSet(d, CFG, keys, 5);
+    PatchSet s = EncodingComparison.patchSet(d, CFG, keys, 5, 1);
     assertArrayEquals(d.labels(), s.labels());
     List<NeuraCryptEncoder> encs = new ArrayList<>();
     for (EncoderKey k : keys) {
@@ -75,7 +76,7 @@ class EncodingComparisonTest {
     assertArrayEquals(new int[] {10, 10, 10}, byHospital);
     assertEquals(String.join("+", encs.stream().map(NeuraCryptEncoder::keyFingerprint).toList()),
         s.source());
-    PatchSet plain = EncodingComparison.patchSet(d, CFG, List.of(), 5);
+    PatchSet plain = EncodingComparison.patchSet(d, CFG, List.of(), 5, 1);
     assertEquals(PatchSet.PLAINTEXT, plain.source());
     assertEquals(49, plain.width());
     assertArrayEquals(NeuraCryptEncoder.rawPatches(CFG, d.images()[3]), plain.rows()[3]);
@@ -89,7 +90,7 @@ class EncodingComparisonTest {
     AtomicInteger drawn = new AtomicInteger();
     List<String> lines = new ArrayList<>();
     List<EncodingComparison.Run> runs = EncodingComparison.run(train, val, test, CFG,
-        List.of(0, 1, 2), List.of(1L, 2L), PatchSetConfig.defaults().withEpochs(1),
+        List.of(0, 1, 2), List.of(1L, 2L), PatchSetConfig.defaults().withEpochs(1), 1,
         () -> TestKeys.fixed(100 + drawn.incrementAndGet()), lines::add);
     assertEquals(6, runs.size());
     assertEquals(6, lines.size());

@@ -23,6 +23,7 @@ import org.privmed.encode.TestKeys;
 import org.privmed.encode.format.EncodedDataset;
 import org.privmed.encode.neuracrypt.EncoderConfig;
 import org.privmed.encode.neuracrypt.NeuraCryptEncoder;
+import org.privmed.nn.train.LearningRateSchedule;
 
 class PatchSetTrainerTest {
 
@@ -111,6 +112,55 @@ class PatchSetTrainerTest {
     assertTrue(res.testAuroc() > 0.9, "AUROC " + res.testAuroc());
     assertEquals(test.size(), res.testScores().length);
     assertEquals(res.testAuroc(), PatchSetTrainer.auroc(test.labels(), res.testScores()), 1e-12);
+  }
+
+  /**
+   * With label smoothing ε the loss is lowest where the label's probability is 1 − ε + ε/K, so on a
+   * set a model separates with a wide margin the probabilities stop short of 1; without smoothing
+   * they go to 1. Cosine schedule and weight decay ride along: the recipe must still learn.
+   */
+  @Test
+  void labelSmoothingKeepsProbabilitiesAwayFromOne() {
+    Random r = new Random(5);
+    int n = 160;
+    float[][] rows = new float[n][4 * 6];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      for (int v = 0; v < rows[i].length; v++) {
+        rows[i][v] = (float) (0.3 * r.nextGaussian() + (labels[i] == 1 ? 2 : -2));
+      }
+    }
+    PatchSet all = new PatchSet("separable", PatchSet.PLAINTEXT, 4, 6, rows, labels,
+        List.of("neg", "pos"));
+    PatchSet train = slice(all, 0, 120);
+    PatchSet test = slice(all, 120, n);
+    PatchSetConfig plain = new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3, 16, 15, 3, 1);
+    PatchSetConfig smoothed = new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3, 16, 15, 3, 1,
+        PatchSetConfig.Input.SHARED, 1e-4, 0.2, LearningRateSchedule.COSINE);
+    double sharp = minLabelProbability(PatchSetTrainer.train(List.of(train), null, test, plain,
+        e -> { }), test);
+    PatchSetResult soft = PatchSetTrainer.train(List.of(train), null, test, smoothed, e -> { });
+    assertEquals(1.0, soft.testAuroc(), 1e-12);
+    assertTrue(sharp > 0.97, "without smoothing " + sharp);
+    double maxSoft = 0;
+    for (int i = 0; i < test.size(); i++) {
+      maxSoft = Math.max(maxSoft, soft.testScores()[i][test.labels()[i]]);
+    }
+    // The optimum is 0.9 at epsilon 0.2 with two classes; 0.95 leaves room for not reaching it.
+    assertTrue(maxSoft < 0.95, "with smoothing " + maxSoft);
+    assertThrows(IllegalArgumentException.class, () -> new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3,
+        16, 1, 3, 1, PatchSetConfig.Input.SHARED, 0, 1, LearningRateSchedule.CONSTANT));
+    assertThrows(IllegalArgumentException.class, () -> new PatchSetConfig(16, 2, 32, 1, 0f, 3e-3,
+        16, 1, 3, 1, PatchSetConfig.Input.SHARED, -1, 0, LearningRateSchedule.CONSTANT));
+  }
+
+  private static double minLabelProbability(PatchSetResult r, PatchSet test) {
+    double min = 1;
+    for (int i = 0; i < test.size(); i++) {
+      min = Math.min(min, r.testScores()[i][test.labels()[i]]);
+    }
+    return min;
   }
 
   @Test

@@ -55,7 +55,8 @@ final class OptimizerOptions {
   EpochSelection selectBy;
 
   @Option(names = "--lr-schedule", defaultValue = "constant",
-      description = "constant or cosine (annealed to 0 over all steps) (default: ${DEFAULT-VALUE}).")
+      description = "constant, cosine (annealed to 0 over all steps) or step (x0.1 at 50%% and again at 75%%"
+          + " of the steps, the MedMNIST v2 protocol) (default: ${DEFAULT-VALUE}).")
   LearningRateSchedule schedule;
 
   @Option(names = "--augment", defaultValue = "none", converter = AugmentationConverter.class,

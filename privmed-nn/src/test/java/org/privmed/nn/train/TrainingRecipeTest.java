@@ -33,6 +33,11 @@ class TrainingRecipeTest {
         LearningRateSchedule.COSINE.rate(0.01, 25, 100), 1e-15);
     assertEquals(0, LearningRateSchedule.COSINE.rate(0.01, 100, 100), 1e-15);
     assertEquals(0, LearningRateSchedule.COSINE.rate(0.01, 130, 100), 1e-15);
+    assertEquals(0.01, LearningRateSchedule.STEP.rate(0.01, 49, 100), 0);
+    assertEquals(0.001, LearningRateSchedule.STEP.rate(0.01, 50, 100), 1e-18);
+    assertEquals(0.001, LearningRateSchedule.STEP.rate(0.01, 74, 100), 1e-18);
+    assertEquals(0.0001, LearningRateSchedule.STEP.rate(0.01, 75, 100), 1e-18);
+    assertEquals(0.0001, LearningRateSchedule.STEP.rate(0.01, 99, 100), 1e-18);
   }
 
   @Test

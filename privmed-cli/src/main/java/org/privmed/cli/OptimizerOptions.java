@@ -50,7 +50,8 @@ final class OptimizerOptions {
   ClassWeighting classWeights;
 
   @Option(names = "--select-by", defaultValue = "accuracy",
-      description = "Validation figure that picks the kept epoch: accuracy, auroc or loss"
+      description = "Validation figure that picks the kept epoch (accuracy, auroc or loss), or average:"
+          + " keep the mean of the weights of the last quarter of the epochs (SWA; no BatchNorm)"
           + " (default: ${DEFAULT-VALUE}).")
   EpochSelection selectBy;
 

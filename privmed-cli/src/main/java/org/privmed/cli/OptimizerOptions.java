@@ -50,12 +50,14 @@ final class OptimizerOptions {
   ClassWeighting classWeights;
 
   @Option(names = "--select-by", defaultValue = "accuracy",
-      description = "Validation figure that picks the kept epoch: accuracy, auroc or loss"
+      description = "Validation figure that picks the kept epoch (accuracy, auroc or loss), or average:"
+          + " keep the mean of the weights of the last quarter of the epochs (SWA; no BatchNorm)"
           + " (default: ${DEFAULT-VALUE}).")
   EpochSelection selectBy;
 
   @Option(names = "--lr-schedule", defaultValue = "constant",
-      description = "constant or cosine (annealed to 0 over all steps) (default: ${DEFAULT-VALUE}).")
+      description = "constant, cosine (annealed to 0 over all steps) or step (x0.1 at 50%% and again at 75%%"
+          + " of the steps, the MedMNIST v2 protocol) (default: ${DEFAULT-VALUE}).")
   LearningRateSchedule schedule;
 
   @Option(names = "--augment", defaultValue = "none", converter = AugmentationConverter.class,

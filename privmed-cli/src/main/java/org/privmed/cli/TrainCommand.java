@@ -89,9 +89,9 @@ final class TrainCommand implements Callable<Integer> {
       Path target = out != null ? out
           : Path.of("models", modelName + "-" + Path.of(data).getFileName() + ".pm");
       ModelFile.write(result.model(), target);
-      System.out.printf(Locale.ROOT, "best epoch %d (val acc %.4f, val AUROC %.4f); saved %s%n",
-          result.bestEpoch(), result.history().get(result.bestEpoch() - 1).validationAccuracy(),
-          result.history().get(result.bestEpoch() - 1).validationAuroc(), target);
+      System.out.printf(Locale.ROOT, "%s (val acc %.4f, val AUROC %.4f); saved %s%n",
+          result.keptDescription(), result.kept().validationAccuracy(),
+          result.kept().validationAuroc(), target);
       return 0;
     } catch (IllegalArgumentException | java.io.IOException e) {
       System.err.println("privmed train: " + e.getMessage());

@@ -53,9 +53,6 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
         implements DiagnosisEndpoint {
 
     static final String SCHEME = "bfv";
-    /** Object type code of a secret key in privmed-he's frame header (byte 6): RLWE keys are shared. */
-    private static final int SECRET_KEY_TYPE_CODE = 2;
-    private static final int TYPE_OFFSET = 6;
 
     private final BfvProgram program;
     private final BfvClientProgram client;
@@ -132,9 +129,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
 
     /** One client's chunked upload of k relinearization keys; gRPC delivers a call's messages serially. */
     private final class KeyUpload extends KeyUploadCall {
-        private final ByteArrayOutputStream[] frames = new ByteArrayOutputStream[primeIds.length];
-        private final long[] totals = new long[primeIds.length];
-        private long declared;
+        private final ChunkedKeyFrame[] frames = new ChunkedKeyFrame[primeIds.length];
 
         KeyUpload(StreamObserver<SessionOpened> out) {
             super(out);
@@ -147,37 +142,11 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
             if (c.getKind() != KeyKind.RELINEARIZATION_KEY) {
                 throw invalid("a BFV program needs relinearization keys only (no rotations), got " + c.getKind());
             }
-            long total = c.getTotalBytes();
             if (frames[p] == null) {
-                if (total <= 0) {
-                    throw invalid("total_bytes of prime " + p + "'s relinearization key must be positive, got " + total);
-                }
-                if (declared + total > store.maxSessionBytes()) {
-                    throw Status.RESOURCE_EXHAUSTED.withDescription("evaluation keys of " + (declared + total)
-                            + " bytes exceed the server's cap of " + store.maxSessionBytes() + " bytes per session")
-                            .asRuntimeException();
-                }
-                declared += total;
-                totals[p] = total;
-                frames[p] = new ByteArrayOutputStream();
-            } else if (total != totals[p]) {
-                throw invalid("total_bytes of prime " + p + "'s key changed from " + totals[p] + " to " + total);
+                frames[p] = new ChunkedKeyFrame("prime " + p + "'s relinearization key", c);
+                reserve(frames[p].total(), store.maxSessionBytes());
             }
-            if (c.getOffset() != frames[p].size()) {
-                throw invalid("chunk of prime " + p + "'s key at offset " + c.getOffset() + " where " + frames[p].size()
-                        + " was expected (chunks must arrive in order, without gaps)");
-            }
-            if (frames[p].size() + (long) c.getData().size() > totals[p]) {
-                throw invalid("chunk of prime " + p + "'s key runs past its declared total of " + totals[p] + " bytes");
-            }
-            frames[p].writeBytes(c.getData().toByteArray());
-            // refuse as soon as the header shows it, and keep none of it
-            if (c.getOffset() <= TYPE_OFFSET && c.getOffset() + c.getData().size() > TYPE_OFFSET
-                    && (c.getData().byteAt(TYPE_OFFSET - (int) c.getOffset()) & 0xFF) == SECRET_KEY_TYPE_CODE) {
-                frames[p] = null;
-                throw invalid("the key uploaded for prime " + p + " is a SECRET KEY; a secret key must never leave"
-                        + " the client. It was discarded; upload only the relinearization keys");
-            }
+            frames[p].append(c);
         }
 
         @Override
@@ -193,11 +162,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                     throw invalid("the program needs a relinearization key for each of its " + frames.length
                             + " plaintext primes; none was uploaded for prime " + p);
                 }
-                if (frames[p].size() != totals[p]) {
-                    throw invalid("prime " + p + "'s key upload ended after " + frames[p].size() + " of its declared "
-                            + totals[p] + " bytes");
-                }
-                all.writeBytes(frames[p].toByteArray());
+                all.writeBytes(frames[p].complete());
             }
             byte[] joined = all.toByteArray();
             EvaluationKeyStore.StoredSession stored = sessions.open(joined, null, bind(joined));

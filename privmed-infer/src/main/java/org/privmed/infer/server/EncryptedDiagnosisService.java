@@ -45,11 +45,6 @@ import org.privmed.infer.service.ServedProgram;
 final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
         implements DiagnosisEndpoint {
 
-    /** Object type code of a secret key in privmed-he's frame header (byte 6, see HeSerializer). */
-    private static final int SECRET_KEY_TYPE_CODE = 2;
-    private static final int TYPE_OFFSET = 6;
-    /** First buffer for an uploaded key; doubled as chunks arrive, up to the declared size. */
-    private static final int INITIAL_KEY_BUFFER = 1 << 20;
 
     private final ServedProgram program;
     private final CkksContext ctx;
@@ -111,10 +106,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     /** One client's chunked key upload; gRPC delivers a call's messages serially. */
     private final class KeyUpload extends KeyUploadCall {
-        private final byte[][] frames = new byte[KeyKind.values().length][];
-        private final long[] received = new long[KeyKind.values().length];
-        private final long[] totals = new long[KeyKind.values().length];
-        private long declared;
+        private final ChunkedKeyFrame[] frames = new ChunkedKeyFrame[KeyKind.values().length];
 
         KeyUpload(StreamObserver<SessionOpened> out) {
             super(out);
@@ -135,46 +127,11 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
                 throw invalid("this program needs no Galois keys; do not upload any");
             }
             int k = kind.getNumber();
-            long total = c.getTotalBytes();
             if (frames[k] == null) {
-                if (total <= 0) {
-                    throw invalid("total_bytes of the " + kind + " must be positive, got " + total);
-                }
-                if (declared + total > store.maxSessionBytes()) {
-                    throw Status.RESOURCE_EXHAUSTED.withDescription("evaluation keys of " + (declared + total)
-                            + " bytes exceed the server's cap of " + store.maxSessionBytes() + " bytes per session")
-                            .asRuntimeException();
-                }
-                if (c.getOffset() != 0) {
-                    throw invalid("the first chunk of the " + kind + " must start at offset 0, got " + c.getOffset());
-                }
-                declared += total;
-                totals[k] = total;
-                // grow with the data actually received: a declared size alone must not reserve memory
-                frames[k] = new byte[(int) Math.min(total, INITIAL_KEY_BUFFER)];
-            } else if (total != totals[k]) {
-                throw invalid("total_bytes of the " + kind + " changed from " + totals[k] + " to " + total);
+                frames[k] = new ChunkedKeyFrame("the " + kind, c);
+                reserve(frames[k].total(), store.maxSessionBytes());
             }
-            if (c.getOffset() != received[k]) {
-                throw invalid("chunk of the " + kind + " at offset " + c.getOffset() + " where " + received[k]
-                        + " was expected (chunks must arrive in order, without gaps)");
-            }
-            ByteString data = c.getData();
-            if (received[k] + data.size() > totals[k]) {
-                throw invalid("chunk of the " + kind + " runs past its declared total of " + totals[k] + " bytes");
-            }
-            if (received[k] + data.size() > frames[k].length) {
-                long grown = Math.max(received[k] + data.size(), Math.min(totals[k], 2L * frames[k].length));
-                frames[k] = Arrays.copyOf(frames[k], (int) grown);
-            }
-            data.copyTo(frames[k], (int) received[k]);
-            received[k] += data.size();
-            if (received[k] > TYPE_OFFSET && (frames[k][TYPE_OFFSET] & 0xFF) == SECRET_KEY_TYPE_CODE) {
-                // refuse as soon as the header shows it, and keep none of it
-                frames[k] = null;
-                throw invalid("the uploaded " + kind + " is a SECRET KEY; a secret key must never leave the client."
-                        + " It was discarded; upload only the relinearization and Galois keys");
-            }
+            frames[k].append(c);
         }
 
         @Override
@@ -193,19 +150,14 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         }
 
         private byte[] complete(KeyKind kind, boolean needed) {
-            byte[] f = frames[kind.getNumber()];
+            ChunkedKeyFrame f = frames[kind.getNumber()];
             if (f == null) {
                 if (needed) {
                     throw invalid("the program needs a " + kind + " but none was uploaded");
                 }
                 return null;
             }
-            long got = received[kind.getNumber()];
-            long total = totals[kind.getNumber()];
-            if (got != total) {
-                throw invalid("the " + kind + " upload ended after " + got + " of its declared " + total + " bytes");
-            }
-            return f.length == got ? f : Arrays.copyOf(f, (int) got);
+            return f.complete();
         }
     }
 

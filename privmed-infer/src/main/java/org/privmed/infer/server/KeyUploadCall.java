@@ -1,5 +1,6 @@
 package org.privmed.infer.server;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.privmed.infer.proto.KeyChunk;
@@ -16,9 +17,22 @@ abstract class KeyUploadCall implements StreamObserver<KeyChunk> {
 
     private final StreamObserver<SessionOpened> out;
     private boolean failed;
+    private long declared;
 
     KeyUploadCall(StreamObserver<SessionOpened> out) {
         this.out = out;
+    }
+
+    /**
+     * Counts a new frame's declared size against the per-session cap before any of it is kept, so
+     * that a client cannot make the server hold more than the cap by splitting keys into frames.
+     */
+    final void reserve(long frameBytes, long capBytes) {
+        if (declared + frameBytes > capBytes) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("evaluation keys of " + (declared + frameBytes)
+                    + " bytes exceed the server's cap of " + capBytes + " bytes per session").asRuntimeException();
+        }
+        declared += frameBytes;
     }
 
     /** Checks one chunk and keeps its data. */

@@ -78,6 +78,11 @@ public final class ModelTrainer {
     double bestLoss = Double.POSITIVE_INFINITY;
     double[] classWeights = classWeights(config.classWeighting(), train);
     int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
+    boolean averaging = config.selection() == EpochSelection.AVERAGE;
+    int averageFrom = averaging ? config.epochs() - Math.max(1, config.epochs() / 4) + 1 : 0;
+    double[][] weightSums = null;
+    int averaged = 0;
+    EpochMetrics kept = null;
 
     try (ai.djl.Model djl = ai.djl.Model.newInstance(start.name(), "PyTorch")) {
       DjlNetwork net = DjlNetwork.of(start);
@@ -90,6 +95,11 @@ public final class ModelTrainer {
       try (Trainer trainer = djl.newTrainer(tc)) {
         trainer.initialize(net.inputShape(Math.min(config.batchSize(), train.size())));
         net.loadWeights(start);
+        if (averaging && !runningStatistics(net).isEmpty()) {
+          throw new IllegalArgumentException("--select-by average: model " + start.name()
+              + " has BatchNorm running statistics, which an average of weights would leave"
+              + " stale; use accuracy, auroc or loss (or a GroupNorm network such as dpresnet)");
+        }
         Random shuffle = new Random(config.seed());
         Random noise = new Random(config.seed() ^ 0x5DEECE66DL);
         Random augment = new Random(config.seed() ^ 0x2545F4914F6CDD1DL);
@@ -188,7 +198,15 @@ public final class ModelTrainer {
             case ACCURACY -> valAcc;
             case AUROC -> valAuroc;
             case LOSS -> -valLoss;
+            case AVERAGE -> Double.NaN;
           };
+          if (averaging) {
+            if (epoch >= averageFrom) {
+              weightSums = accumulate(net, weightSums);
+              averaged++;
+            }
+            continue;
+          }
           // Without validation (or with an undefined score) the last epoch is kept.
           boolean better = best == null || validation == null || validation.size() == 0
               || Double.isNaN(bestScore) || score > bestScore
@@ -200,10 +218,55 @@ public final class ModelTrainer {
             bestLoss = valLoss;
           }
         }
+        if (averaging) {
+          long t0 = System.nanoTime();
+          setWeights(net, weightSums, averaged);
+          double[] v = {Double.NaN, Double.NaN};
+          double valAuroc = Double.NaN;
+          if (validation != null && validation.size() > 0) {
+            double[][] probs = predict(trainer, valX, s, config.batchSize());
+            v = scores(probs, validation.labels(), classWeights);
+            valAuroc = auroc(validation.labels(), probs);
+          }
+          best = net.export();
+          bestEpoch = config.epochs();
+          kept = new EpochMetrics(bestEpoch, Double.NaN, Double.NaN, v[0], v[1], valAuroc,
+              (System.nanoTime() - t0) / 1e9);
+        } else {
+          kept = history.get(bestEpoch - 1);
+        }
       }
     }
     return new TrainingResult(best.withMetadata(metadata(config, train, validation, history,
-        bestEpoch)), history, bestEpoch);
+        bestEpoch, averageFrom, kept)), history, bestEpoch, averageFrom, kept);
+  }
+
+  /** Adds every parameter's current value (BatchNorm-free networks only) to running sums. */
+  private static double[][] accumulate(DjlNetwork net, double[][] sums) {
+    List<ai.djl.nn.Parameter> ps = parameters(net);
+    double[][] out = sums == null ? new double[ps.size()][] : sums;
+    for (int k = 0; k < ps.size(); k++) {
+      float[] f = ps.get(k).getArray().toFloatArray();
+      if (out[k] == null) {
+        out[k] = new double[f.length];
+      }
+      for (int i = 0; i < f.length; i++) {
+        out[k][i] += f[i];
+      }
+    }
+    return out;
+  }
+
+  /** Loads sums / count into the network's parameters. */
+  private static void setWeights(DjlNetwork net, double[][] sums, int count) {
+    List<ai.djl.nn.Parameter> ps = parameters(net);
+    for (int k = 0; k < ps.size(); k++) {
+      float[] f = new float[sums[k].length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) (sums[k][i] / count);
+      }
+      ps.get(k).getArray().set(f);
+    }
   }
 
   /**
@@ -295,7 +358,8 @@ public final class ModelTrainer {
   }
 
   private static Map<String, String> metadata(TrainingConfig c, ImageDataset train,
-      ImageDataset validation, List<EpochMetrics> history, int bestEpoch) {
+      ImageDataset validation, List<EpochMetrics> history, int bestEpoch, int averageFrom,
+      EpochMetrics kept) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("train.data", train.name());
     m.put("train.examples", Integer.toString(train.size()));
@@ -320,11 +384,14 @@ public final class ModelTrainer {
         : "fractionalBits=" + c.noiseAware().fractionalBits() + ",noiseStd="
             + c.noiseAware().noiseStd());
     m.put("train.bestEpoch", Integer.toString(bestEpoch));
-    EpochMetrics b = history.get(bestEpoch - 1);
-    m.put("train.trainLoss", Double.toString(b.trainLoss()));
-    m.put("train.trainAccuracy", Double.toString(b.trainAccuracy()));
-    m.put("train.validationAccuracy", Double.toString(b.validationAccuracy()));
-    m.put("train.validationAuroc", Double.toString(b.validationAuroc()));
+    if (averageFrom > 0) {
+      m.put("train.averagedEpochs", averageFrom + "-" + bestEpoch);
+    } else {
+      m.put("train.trainLoss", Double.toString(kept.trainLoss()));
+      m.put("train.trainAccuracy", Double.toString(kept.trainAccuracy()));
+    }
+    m.put("train.validationAccuracy", Double.toString(kept.validationAccuracy()));
+    m.put("train.validationAuroc", Double.toString(kept.validationAuroc()));
     m.put("train.engine", "DJL 0.35.1 / PyTorch CPU");
     return m;
   }

@@ -33,6 +33,11 @@ class TrainingRecipeTest {
         LearningRateSchedule.COSINE.rate(0.01, 25, 100), 1e-15);
     assertEquals(0, LearningRateSchedule.COSINE.rate(0.01, 100, 100), 1e-15);
     assertEquals(0, LearningRateSchedule.COSINE.rate(0.01, 130, 100), 1e-15);
+    assertEquals(0.01, LearningRateSchedule.STEP.rate(0.01, 49, 100), 0);
+    assertEquals(0.001, LearningRateSchedule.STEP.rate(0.01, 50, 100), 1e-18);
+    assertEquals(0.001, LearningRateSchedule.STEP.rate(0.01, 74, 100), 1e-18);
+    assertEquals(0.0001, LearningRateSchedule.STEP.rate(0.01, 75, 100), 1e-18);
+    assertEquals(0.0001, LearningRateSchedule.STEP.rate(0.01, 99, 100), 1e-18);
   }
 
   @Test
@@ -143,6 +148,70 @@ class TrainingRecipeTest {
     assertEquals("shift", b.model().metadata().get("train.augmentation"));
     assertEquals("none", a.model().metadata().get("train.classWeighting"));
     assertNotEquals(a.history().get(0).trainLoss(), b.history().get(0).trainLoss());
+  }
+
+  /** Every weight and bias of the model's dense and convolution layers, in layer order. */
+  private static double[] linearWeights(Model m) {
+    java.util.List<Double> out = new java.util.ArrayList<>();
+    for (org.privmed.nn.model.Layer l : m.layers()) {
+      double[][] parts = l instanceof org.privmed.nn.model.Dense d
+          ? new double[][] {d.weight(), d.bias()}
+          : l instanceof org.privmed.nn.model.Conv2d c ? new double[][] {c.weight(), c.bias()}
+          : new double[0][];
+      for (double[] p : parts) {
+        for (double v : p) {
+          out.add(v);
+        }
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  @Test
+  void averageKeepsTheMeanOfTheLastQuarterOfEpochs() {
+    ImageDataset train = skewed("avg/train", 96, 5);
+    ImageDataset val = skewed("avg/val", 40, 6);
+    Model init = ModelZoo.build("tenseal-mnist", new TensorShape(1, 28, 28), train.classNames(),
+        new ZooOptions(0, 3));
+    TrainingConfig plain = new TrainingConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0, 32, 8, 11, 1,
+        null, true, false);
+    // Without a validation set the last epoch is kept, so these are the weights after 7 and 8.
+    double[] w7 = linearWeights(ModelTrainer.train(init, train, null, plain.withEpochs(7)).model());
+    double[] w8 = linearWeights(ModelTrainer.train(init, train, null, plain).model());
+    TrainingResult avg = ModelTrainer.train(init, train, val, plain.withRecipe(ClassWeighting.NONE,
+        EpochSelection.AVERAGE, LearningRateSchedule.CONSTANT, Augmentation.NONE));
+
+    double[] w = linearWeights(avg.model());
+    assertEquals(w7.length, w.length);
+    double largestStep = 0;
+    for (int i = 0; i < w.length; i++) {
+      assertEquals((w7[i] + w8[i]) / 2, w[i], 1e-6, "weight " + i);
+      largestStep = Math.max(largestStep, Math.abs(w8[i] - w7[i]));
+    }
+    assertTrue(largestStep > 1e-4, "epochs 7 and 8 must differ for the test to mean anything");
+    assertEquals(7, avg.averagedFrom());
+    assertEquals(8, avg.bestEpoch());
+    assertEquals("7-8", avg.model().metadata().get("train.averagedEpochs"));
+    int right = 0;
+    for (int i = 0; i < val.size(); i++) {
+      double[] p = PlainInference.probabilities(avg.model(), val.images()[i]);
+      right += (p[1] > p[0] ? 1 : 0) == val.labels()[i] ? 1 : 0;
+    }
+    assertEquals((double) right / val.size(), avg.kept().validationAccuracy(), 1e-9,
+        "the reported validation accuracy is that of the averaged weights");
+  }
+
+  @Test
+  void averageRefusesBatchNormNetworks() {
+    ImageDataset train = skewed("avgbn/train", 32, 7);
+    Model init = ModelZoo.build("reacthe-shallow", new TensorShape(1, 28, 28), train.classNames(),
+        new ZooOptions(4, 3));
+    TrainingConfig cfg = new TrainingConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0, 32, 1, 11, 1,
+        null, true, false).withRecipe(ClassWeighting.NONE, EpochSelection.AVERAGE,
+        LearningRateSchedule.CONSTANT, Augmentation.NONE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelTrainer.train(init, train, null, cfg));
+    assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
   }
 
   @Test

@@ -195,12 +195,14 @@ final class InputLayout {
   }
 
   /**
-   * ZCA whitening matrix (Kessy, Lewis and Strimmer, "Optimal whitening and decorrelation", The
-   * American Statistician 72(4), 2018, Sec. 3.3 and 5): W = U (Λ + ε·λ̄·I)^(−1/2) Uᵀ for Σ = U Λ Uᵀ,
-   * λ̄ = tr Σ / d. Of all whitening matrices ZCA is the one closest to the identity, so it keeps
-   * each channel where it was; PCA whitening would rotate by eigenvectors whose signs and order are
-   * arbitrary per key. The ridge ε·λ̄ (relative to the average variance, so ε has no unit) keeps
-   * directions of tiny variance, where the estimate is mostly noise, from being blown up.
+   * ZCA (Mahalanobis) whitening matrix, one of the natural whitening procedures of Kessy, Lewin and
+   * Strimmer, "Optimal whitening and decorrelation", The American Statistician 72(4), 2018, and the
+   * one their cross-covariance criterion singles out: W = U (Λ + ε·λ̄·I)^(−1/2) Uᵀ for
+   * Σ = U Λ Uᵀ, λ̄ = tr Σ / d. Of all whitening matrices ZCA is the one closest to the identity,
+   * so it keeps each channel where it was; PCA whitening would rotate by eigenvectors whose signs
+   * and order are arbitrary per key. The ridge ε·λ̄ (relative to the average variance, so ε has
+   * no unit) keeps directions of tiny variance, where the estimate is mostly noise, from being
+   * blown up.
    */
   static double[][] zca(double[][] cov, double shrinkage) {
     int d = cov.length;

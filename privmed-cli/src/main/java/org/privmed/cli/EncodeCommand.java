@@ -494,7 +494,8 @@ final class EncodeCommand implements Callable<Integer> {
                   model.embed(), model.layers(), model.dropout(), model.learningRate(),
                   model.schedule().name().toLowerCase(Locale.ROOT), model.weightDecay(),
                   model.labelSmoothing(), model.batchSize(), model.epochs(),
-                  modelOptions.input, copies),
+                  modelOptions.input + (model.input() == PatchSetConfig.Input.PER_KEY_WHITEN
+                      ? " (shrinkage " + model.whitenShrinkage() + ")" : ""), copies),
               "seconds", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9)));
           List<Path> files = ReportWriter.write(report, reports,
               ("encode-bench-" + stem).replaceAll("[^A-Za-z0-9._-]", "_"));
@@ -558,9 +559,15 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Option(names = "--input", defaultValue = "shared",
         description = "How rows of different keys enter the model: shared, per-key-norm"
-            + " (standardised with each key's own statistics) or per-key-adapter (also one input"
-            + " projection per key) (default: ${DEFAULT-VALUE}).")
+            + " (standardised with each key's own statistics), per-key-adapter (also one input"
+            + " projection per key) or per-key-whiten (each key's patches ZCA-whitened with its"
+            + " own training mean and covariance) (default: ${DEFAULT-VALUE}).")
     String input;
+
+    @Option(names = "--whiten-shrinkage", defaultValue = "0.1",
+        description = "With --input per-key-whiten: ridge added to each key's patch covariance,"
+            + " as a fraction of its average variance (> 0) (default: ${DEFAULT-VALUE}).")
+    double whitenShrinkage;
 
     /** The configuration these options give; bad values get a message naming them. */
     PatchSetConfig config(long seed) {
@@ -572,7 +579,8 @@ final class EncodeCommand implements Callable<Integer> {
             + "' (constant or cosine)");
       };
       return new PatchSetConfig(embed, d.heads(), 2 * embed, d.layers(), dropout, lr, batchSize,
-          epochs, seed, threads, inputMode(input), weightDecay, labelSmoothing, s);
+          epochs, seed, threads, inputMode(input), weightDecay, labelSmoothing, s,
+          whitenShrinkage);
     }
 
     /** The options as command-line flags, those left at their defaults omitted except epochs. */
@@ -604,6 +612,9 @@ final class EncodeCommand implements Callable<Integer> {
       if (!input.equals("shared")) {
         b.append(" --input ").append(input);
       }
+      if (whitenShrinkage != d.whitenShrinkage()) {
+        b.append(" --whiten-shrinkage ").append(whitenShrinkage);
+      }
       return b.toString();
     }
   }
@@ -614,8 +625,9 @@ final class EncodeCommand implements Callable<Integer> {
       case "shared" -> PatchSetConfig.Input.SHARED;
       case "per-key-norm" -> PatchSetConfig.Input.PER_KEY_NORM;
       case "per-key-adapter" -> PatchSetConfig.Input.PER_KEY_ADAPTER;
+      case "per-key-whiten" -> PatchSetConfig.Input.PER_KEY_WHITEN;
       default -> throw new IllegalArgumentException("unknown --input '" + name
-          + "' (shared, per-key-norm or per-key-adapter)");
+          + "' (shared, per-key-norm, per-key-adapter or per-key-whiten)");
     };
   }
 }

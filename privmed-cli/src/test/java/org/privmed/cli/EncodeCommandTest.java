@@ -83,6 +83,21 @@ class EncodeCommandTest {
   }
 
   @Test
+  void benchTakesPerKeyWhiteningAndRefusesAShrinkageOfZero(@TempDir Path dir) {
+    Result r = run("encode", "bench", "--data", "breastmnist", "--hospitals", "2", "--seeds", "1",
+        "--epochs", "1", "--input", "per-key-whiten", "--whiten-shrinkage", "3", "--reports",
+        dir.toString());
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("--input per-key-whiten --whiten-shrinkage 3.0`"), r.out());
+    // The refusal goes to stderr, which only CliRun captures.
+    CliRun.Result zero = CliRun.run("encode", "bench", "--data", "breastmnist", "--hospitals", "2",
+        "--seeds", "1", "--epochs", "1", "--input", "per-key-whiten", "--whiten-shrinkage", "0",
+        "--reports", dir.toString());
+    assertEquals(2, zero.code(), zero.text());
+    assertTrue(zero.text().contains("whitenShrinkage 0.0 must be finite and > 0"), zero.text());
+  }
+
+  @Test
   void copiesPublishSeveralEncodingsOfEachTrainingImageOnly(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("h.key");
     assertEquals(0, run("encode", "keygen", "--out", key.toString()).code());

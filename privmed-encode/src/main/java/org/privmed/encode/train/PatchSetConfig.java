@@ -20,10 +20,16 @@ import org.privmed.nn.train.LearningRateSchedule;
  * @param labelSmoothing ε of label smoothing (Szegedy et al., "Rethinking the Inception
  *     architecture", CVPR 2016, Sec. 7): the target puts 1 − ε on the label and ε/K on every class
  * @param schedule learning rate over the steps (constant, or cosine annealing to 0)
+ * @param whitenShrinkage ε of {@link Input#PER_KEY_WHITEN}: each key's patch covariance gets ε
+ *     times its average variance added to the diagonal before it is inverted (must be > 0)
  */
 public record PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
     double learningRate, int batchSize, int epochs, long seed, int threads, Input input,
-    double weightDecay, double labelSmoothing, LearningRateSchedule schedule) {
+    double weightDecay, double labelSmoothing, LearningRateSchedule schedule,
+    double whitenShrinkage) {
+
+  /** {@link #whitenShrinkage()} unless one is chosen. */
+  public static final double DEFAULT_WHITEN_SHRINKAGE = 0.1;
 
   /**
    * How rows encoded under different keys (hospitals) enter the model. Every published file names
@@ -39,7 +45,13 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
      * slice of a wider input, so the first linear layer holds one projection per key); the
      * transformer above it is shared.
      */
-    PER_KEY_ADAPTER
+    PER_KEY_ADAPTER,
+    /**
+     * Each key's patch vectors ZCA-whitened with that key's training mean and (shrunk) covariance,
+     * then one shared projection: removes any per-key linear mixing of the patch features up to a
+     * rotation (second moments cannot fix the rotation), without parameters to learn per key.
+     */
+    PER_KEY_WHITEN
   }
 
   public PatchSetConfig {
@@ -64,6 +76,18 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
       throw new IllegalArgumentException("weightDecay " + weightDecay + " must be >= 0 and"
           + " labelSmoothing " + labelSmoothing + " in [0, 1)");
     }
+    if (!(whitenShrinkage > 0) || Double.isInfinite(whitenShrinkage)) {
+      throw new IllegalArgumentException("whitenShrinkage " + whitenShrinkage
+          + " must be finite and > 0");
+    }
+  }
+
+  /** A configuration with the {@link #DEFAULT_WHITEN_SHRINKAGE}. */
+  public PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
+      double learningRate, int batchSize, int epochs, long seed, int threads, Input input,
+      double weightDecay, double labelSmoothing, LearningRateSchedule schedule) {
+    this(embed, heads, hidden, layers, dropout, learningRate, batchSize, epochs, seed, threads,
+        input, weightDecay, labelSmoothing, schedule, DEFAULT_WHITEN_SHRINKAGE);
   }
 
   /**
@@ -73,7 +97,7 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
   public PatchSetConfig(int embed, int heads, int hidden, int layers, float dropout,
       double learningRate, int batchSize, int epochs, long seed, int threads) {
     this(embed, heads, hidden, layers, dropout, learningRate, batchSize, epochs, seed, threads,
-        Input.SHARED, 0, 0, LearningRateSchedule.CONSTANT);
+        Input.SHARED, 0, 0, LearningRateSchedule.CONSTANT, DEFAULT_WHITEN_SHRINKAGE);
   }
 
   /** A small model: 64-wide tokens, 4 heads, 2 blocks, Adam 1e-3, batch 64, 10 epochs. */
@@ -83,21 +107,26 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
 
   public PatchSetConfig withEpochs(int newEpochs) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        newEpochs, seed, threads, input, weightDecay, labelSmoothing, schedule);
+        newEpochs, seed, threads, input, weightDecay, labelSmoothing, schedule, whitenShrinkage);
   }
 
   public PatchSetConfig withSeed(long newSeed) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, newSeed, threads, input, weightDecay, labelSmoothing, schedule);
+        epochs, newSeed, threads, input, weightDecay, labelSmoothing, schedule, whitenShrinkage);
   }
 
   public PatchSetConfig withThreads(int newThreads) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, seed, newThreads, input, weightDecay, labelSmoothing, schedule);
+        epochs, seed, newThreads, input, weightDecay, labelSmoothing, schedule, whitenShrinkage);
   }
 
   public PatchSetConfig withInput(Input newInput) {
     return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
-        epochs, seed, threads, newInput, weightDecay, labelSmoothing, schedule);
+        epochs, seed, threads, newInput, weightDecay, labelSmoothing, schedule, whitenShrinkage);
+  }
+
+  public PatchSetConfig withWhitenShrinkage(double epsilon) {
+    return new PatchSetConfig(embed, heads, hidden, layers, dropout, learningRate, batchSize,
+        epochs, seed, threads, input, weightDecay, labelSmoothing, schedule, epsilon);
   }
 }

@@ -79,7 +79,8 @@ public final class PatchSetTrainer {
       }
     }
     int n = xs.size();
-    InputLayout layout = InputLayout.fit(xs, sources, width, config.input());
+    InputLayout layout = InputLayout.fit(xs, sources, width, config.input(),
+        config.whitenShrinkage());
     for (PatchSet d : concat(List.of(), validation, test)) {
       for (int i = 0; i < d.size(); i++) {
         layout.requireKnown(d.sourceOf(i), d.name());
@@ -274,104 +275,6 @@ public final class PatchSetTrainer {
     int i = 0;
     for (var p : block.getParameters().values()) {
       saved.get(i++).copyTo(p.getArray());
-    }
-  }
-
-  /**
-   * How rows become model input: standardised per channel (statistics of all training rows, or of
-   * each key's own rows), and with {@link PatchSetConfig.Input#PER_KEY_ADAPTER} written into their
-   * key's slice of a {@code keys × width} input, zeros elsewhere, so that the first linear layer is
-   * in effect one projection per key.
-   */
-  private static final class InputLayout {
-    private final int width;
-    private final boolean perKey;
-    private final boolean slotted;
-    private final java.util.Map<String, Integer> keyIndex;
-    private final double[][][] stats; // [key or 0][mean, 1/std][channel]
-
-    private InputLayout(int width, boolean perKey, boolean slotted,
-        java.util.Map<String, Integer> keyIndex, double[][][] stats) {
-      this.width = width;
-      this.perKey = perKey;
-      this.slotted = slotted;
-      this.keyIndex = keyIndex;
-      this.stats = stats;
-    }
-
-    static InputLayout fit(List<float[]> xs, List<String> sources, int width,
-        PatchSetConfig.Input input) {
-      java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
-      for (String s : sources) {
-        index.putIfAbsent(s, index.size());
-      }
-      boolean perKey = input != PatchSetConfig.Input.SHARED;
-      double[][][] stats;
-      if (perKey) {
-        stats = new double[index.size()][][];
-        for (var e : index.entrySet()) {
-          List<float[]> mine = new ArrayList<>();
-          for (int i = 0; i < xs.size(); i++) {
-            if (sources.get(i).equals(e.getKey())) {
-              mine.add(xs.get(i));
-            }
-          }
-          stats[e.getValue()] = channelStats(mine, width);
-        }
-      } else {
-        stats = new double[][][] {channelStats(xs, width)};
-      }
-      return new InputLayout(width, perKey, input == PatchSetConfig.Input.PER_KEY_ADAPTER, index,
-          stats);
-    }
-
-    int inputWidth() {
-      return slotted ? width * keyIndex.size() : width;
-    }
-
-    void requireKnown(String source, String set) {
-      if (perKey && !keyIndex.containsKey(source)) {
-        throw new IllegalArgumentException(set + " holds rows from " + source + ", which no"
-            + " training file comes from; per-key input needs training data from every key");
-      }
-    }
-
-    /** Writes one row ({@code patches × width}) as {@code patches × inputWidth()} at offset. */
-    void write(float[] x, String source, float[] out, int offset) {
-      int k = perKey ? keyIndex.get(source) : 0;
-      double[][] st = stats[k];
-      int in = inputWidth();
-      int slot = slotted ? k * width : 0;
-      for (int i = 0; i < x.length; i++) {
-        int q = i / width;
-        int c = i % width;
-        out[offset + q * in + slot + c] = (float) ((x[i] - st[0][c]) * st[1][c]);
-      }
-    }
-
-    /** Per channel {mean, 1/std} over all patches of {@code xs}. */
-    private static double[][] channelStats(List<float[]> xs, int width) {
-      double[] sum = new double[width];
-      double[] sq = new double[width];
-      long count = 0;
-      for (float[] x : xs) {
-        for (int q = 0; q < x.length / width; q++) {
-          for (int c = 0; c < width; c++) {
-            double v = x[q * width + c];
-            sum[c] += v;
-            sq[c] += v * v;
-          }
-          count++;
-        }
-      }
-      double[][] s = new double[2][width];
-      for (int c = 0; c < width; c++) {
-        double mean = sum[c] / Math.max(count, 1);
-        double var = Math.max(sq[c] / Math.max(count, 1) - mean * mean, 0);
-        s[0][c] = mean;
-        s[1][c] = 1.0 / Math.sqrt(var + 1e-6);
-      }
-      return s;
     }
   }
 

@@ -193,6 +193,11 @@ class PatchSetTrainerTest {
     PatchSetResult shared = PatchSetTrainer.train(List.of(train), test, test, base, e -> { });
     assertTrue(adapter.testAuroc() > 0.95, "per-key AUROC " + adapter.testAuroc());
     assertTrue(shared.testAuroc() < 0.8, "shared AUROC " + shared.testAuroc());
+    // Both keys' rows have the same distribution (the sign flip is orthogonal), so second moments
+    // cannot tell them apart: whitening leaves the flip in place, and the signal still cancels.
+    PatchSetResult whitened = PatchSetTrainer.train(List.of(train), test, test,
+        base.withInput(PatchSetConfig.Input.PER_KEY_WHITEN), e -> { });
+    assertTrue(whitened.testAuroc() < 0.8, "whitened AUROC " + whitened.testAuroc());
   }
 
   @Test

@@ -1,0 +1,211 @@
+package org.privmed.encode.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class InputLayoutTest {
+  private static final int PATCHES = 3;
+  private static final int WIDTH = 5;
+  private static final String A = "aaaaaaaaaaaaaaaa";
+  private static final String B = "bbbbbbbbbbbbbbbb";
+
+  /** Rows whose patch vectors are a key-specific random mixing and offset of standard normals. */
+  private static float[][] keyRows(int n, long keySeed, Random noise) {
+    Random k = new Random(keySeed);
+    double[][] mix = new double[WIDTH][WIDTH];
+    double[] offset = new double[WIDTH];
+    for (int a = 0; a < WIDTH; a++) {
+      offset[a] = 5 * k.nextGaussian();
+      for (int b = 0; b < WIDTH; b++) {
+        mix[a][b] = 3 * k.nextGaussian();
+      }
+    }
+    float[][] rows = new float[n][PATCHES * WIDTH];
+    double[] z = new double[WIDTH];
+    for (float[] row : rows) {
+      for (int q = 0; q < PATCHES; q++) {
+        for (int b = 0; b < WIDTH; b++) {
+          z[b] = noise.nextGaussian();
+        }
+        for (int a = 0; a < WIDTH; a++) {
+          double s = offset[a];
+          for (int b = 0; b < WIDTH; b++) {
+            s += mix[a][b] * z[b];
+          }
+          row[q * WIDTH + a] = (float) s;
+        }
+      }
+    }
+    return rows;
+  }
+
+  private record Training(List<float[]> xs, List<String> sources) {}
+
+  private static Training twoKeys(long seed) {
+    Random noise = new Random(seed);
+    List<float[]> xs = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
+    for (float[] r : keyRows(400, 1, noise)) {
+      xs.add(r);
+      sources.add(A);
+    }
+    for (float[] r : keyRows(300, 2, noise)) {
+      xs.add(r);
+      sources.add(B);
+    }
+    return new Training(xs, sources);
+  }
+
+  private static float[] written(InputLayout layout, float[] x, String key) {
+    float[] out = new float[PATCHES * layout.inputWidth()];
+    layout.write(x, key, out, 0);
+    return out;
+  }
+
+  @Test
+  void whitenedTrainingPatchesOfEachKeyHaveIdentityCovariance() {
+    Training t = twoKeys(7);
+    InputLayout layout = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_WHITEN, 1e-9);
+    assertEquals(WIDTH, layout.inputWidth());
+    for (String key : List.of(A, B)) {
+      double[] sum = new double[WIDTH];
+      double[][] prod = new double[WIDTH][WIDTH];
+      int count = 0;
+      for (int i = 0; i < t.xs().size(); i++) {
+        if (!t.sources().get(i).equals(key)) {
+          continue;
+        }
+        float[] w = written(layout, t.xs().get(i), key);
+        for (int q = 0; q < PATCHES; q++) {
+          for (int a = 0; a < WIDTH; a++) {
+            sum[a] += w[q * WIDTH + a];
+            for (int b = 0; b < WIDTH; b++) {
+              prod[a][b] += (double) w[q * WIDTH + a] * w[q * WIDTH + b];
+            }
+          }
+          count++;
+        }
+      }
+      for (int a = 0; a < WIDTH; a++) {
+        assertEquals(0, sum[a] / count, 1e-4, key + " mean of channel " + a);
+        for (int b = 0; b < WIDTH; b++) {
+          double cov = prod[a][b] / count - (sum[a] / count) * (sum[b] / count);
+          assertEquals(a == b ? 1 : 0, cov, 1e-4, key + " covariance (" + a + ", " + b + ")");
+        }
+      }
+    }
+  }
+
+  @Test
+  void shrinkageLeavesEveryDirectionBelowUnitVariance() {
+    Training t = twoKeys(8);
+    InputLayout layout = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_WHITEN, 0.5);
+    double total = 0;
+    int count = 0;
+    for (int i = 0; i < t.xs().size(); i++) {
+      float[] w = written(layout, t.xs().get(i), t.sources().get(i));
+      for (float v : w) {
+        total += (double) v * v;
+      }
+      count += PATCHES;
+    }
+    // Each direction of variance λ becomes λ / (λ + 0.5 λ̄) < 1, so the mean squared norm of a
+    // whitened patch falls below WIDTH (it would equal WIDTH without the ridge).
+    double meanSquaredNorm = total / count;
+    assertTrue(meanSquaredNorm < 0.9 * WIDTH && meanSquaredNorm > 0.2 * WIDTH,
+        "mean squared norm " + meanSquaredNorm);
+  }
+
+  @Test
+  void whiteningIsDeterministic() {
+    Training t = twoKeys(9);
+    InputLayout one = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_WHITEN, 0.1);
+    InputLayout two = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_WHITEN, 0.1);
+    for (int i = 0; i < t.xs().size(); i += 37) {
+      String key = t.sources().get(i);
+      assertArrayEquals(written(one, t.xs().get(i), key), written(two, t.xs().get(i), key));
+    }
+  }
+
+  @Test
+  void heldOutRowsUseTheTrainingStatisticsOfTheirOwnKey() {
+    Training t = twoKeys(10);
+    InputLayout both = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_WHITEN, 0.1);
+    List<float[]> onlyB = new ArrayList<>();
+    for (int i = 0; i < t.xs().size(); i++) {
+      if (t.sources().get(i).equals(B)) {
+        onlyB.add(t.xs().get(i));
+      }
+    }
+    InputLayout bAlone = InputLayout.fit(onlyB, java.util.Collections.nCopies(onlyB.size(), B),
+        WIDTH, PatchSetConfig.Input.PER_KEY_WHITEN, 0.1);
+    float[] heldOut = keyRows(1, 2, new Random(99))[0];
+    float[] asB = written(both, heldOut, B);
+    float[] expected = written(bAlone, heldOut, B);
+    for (int i = 0; i < asB.length; i++) {
+      assertEquals(expected[i], asB[i], 1e-4, "value " + i);
+    }
+    assertFalse(Arrays.equals(asB, written(both, heldOut, A)),
+        "a row of key B must not be whitened with key A's statistics");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> both.requireKnown("cccccccccccccccc", "test"));
+    assertTrue(e.getMessage().contains("cccccccccccccccc"), e.getMessage());
+  }
+
+  @Test
+  void zcaOfADiagonalCovarianceScalesEachChannel() {
+    double[][] w = InputLayout.zca(new double[][] {{4, 0}, {0, 9}}, 1e-12);
+    assertEquals(0.5, w[0][0], 1e-9);
+    assertEquals(1 / 3.0, w[1][1], 1e-9);
+    assertEquals(0, w[0][1], 1e-12);
+    assertThrows(IllegalArgumentException.class,
+        () -> new PatchSetConfig(16, 2, 32, 1, 0f, 1e-3, 8, 1, 1, 1).withWhitenShrinkage(0));
+  }
+
+  @Test
+  void eigenDecompositionReconstructsASymmetricMatrix() {
+    Random r = new Random(3);
+    for (int trial = 0; trial < 20; trial++) {
+      int n = 1 + r.nextInt(12);
+      double[][] a = new double[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j <= i; j++) {
+          a[i][j] = r.nextGaussian();
+          a[j][i] = a[i][j];
+        }
+      }
+      SymmetricEigen e = SymmetricEigen.of(a);
+      for (int j = 1; j < n; j++) {
+        assertTrue(e.values()[j - 1] <= e.values()[j], "eigenvalues ascend");
+      }
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n; k++) {
+          double rebuilt = 0;
+          double gram = 0;
+          for (int j = 0; j < n; j++) {
+            rebuilt += e.vectors()[i][j] * e.values()[j] * e.vectors()[k][j];
+            gram += e.vectors()[j][i] * e.vectors()[j][k];
+          }
+          assertEquals(a[i][k], rebuilt, 1e-10, "U Λ Uᵀ at (" + i + ", " + k + ")");
+          assertEquals(i == k ? 1 : 0, gram, 1e-10, "Uᵀ U at (" + i + ", " + k + ")");
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> SymmetricEigen.of(new double[][] {{1, 2}, {3, 1}}));
+  }
+}

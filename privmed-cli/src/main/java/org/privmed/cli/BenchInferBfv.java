@@ -128,10 +128,18 @@ final class BenchInferBfv {
           BfvCiphertext[][] out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
           evalCpuNs += processCpuNanos() - cpu1;
           StringBuilder layerTimes = new StringBuilder();
+          StringBuilder layerCpu = new StringBuilder();
           for (int p = 0; p < k; p++) {
             layerTimes.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
             for (long ns : servers.get(p).lastLayerNanos()) {
               layerTimes.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+            }
+            long[] cpu = servers.get(p).lastLayerCpuNanos();
+            if (cpu != null) {
+              layerCpu.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
+              for (long ns : cpu) {
+                layerCpu.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+              }
             }
           }
           long t2 = System.nanoTime();
@@ -173,6 +181,9 @@ final class BenchInferBfv {
               done, n, exact, agree, count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, evalCpuNs / 1e9,
               (t3 - t2) / 1e9);
           System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
+          if (layerCpu.length() > 0) {
+            System.err.println("[bench infer bfv] CPU seconds per layer under each prime: " + layerCpu);
+          }
         }
       } finally {
         for (BfvThroughputEvaluator s : servers) {

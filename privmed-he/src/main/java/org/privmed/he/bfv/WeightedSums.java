@@ -142,9 +142,9 @@ final class WeightedSums {
                         long[] dst = out[r][p].limb(l);
                         long[] a = lo[r], b = hi[r];
                         for (int k = 0; k < len; k++) {
-                            long v = m.reduceSigned(a[k]);
+                            long v = reduceAnySign(m, a[k]);
                             if (split) {
-                                long h = m.mulShoup(m.reduceSigned(b[k]), twoToSplit, twoToSplitShoup);
+                                long h = m.mulShoup(reduceAnySign(m, b[k]), twoToSplit, twoToSplitShoup);
                                 v = m.add(v, h);
                             }
                             dst[k0 + k] = v;
@@ -161,11 +161,24 @@ final class WeightedSums {
         for (int k = 0; k < len; k++) acc[k] += w * c[k];
     }
 
+    /**
+     * x mod q in [0, q) for |x| &lt; 2^63, without a branch on the sign: the sums' signs are random,
+     * so {@link Modulus#reduceSigned}'s sign test would be mispredicted half the time.
+     */
+    private static long reduceAnySign(Modulus m, long x) {
+        long q = m.value();
+        long sign = x >> 63;
+        long r = m.reduce((x ^ sign) - sign);
+        long neg = q - r;
+        neg -= q & ((q - 1 - neg) >> 63);
+        return (r & ~sign) | (neg & sign);
+    }
+
     /** Reduces one row's accumulators modulo q; returns their new bound. */
     private static long reduceRow(Modulus m, long[] lo, long[] hi, int len) {
-        for (int k = 0; k < len; k++) lo[k] = m.reduceSigned(lo[k]);
+        for (int k = 0; k < len; k++) lo[k] = reduceAnySign(m, lo[k]);
         if (hi != null) {
-            for (int k = 0; k < len; k++) hi[k] = m.reduceSigned(hi[k]);
+            for (int k = 0; k < len; k++) hi[k] = reduceAnySign(m, hi[k]);
         }
         return m.value();
     }

@@ -1,5 +1,7 @@
 package org.privmed.infer.bfv;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -134,8 +136,11 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
     BfvCiphertext[] x = inputs;
     BfvProduct[] products = null; // the last square's outputs while their relinearization waits
     long[] nanos = new long[layers.size()];
+    long[] cpu = new long[layers.size()];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int li = 0; li < layers.size(); li++) {
       long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
       QuantizedNetwork.Layer layer = layers.get(li);
       if (products == null) {
         x = switchTo(x, levels[li]);
@@ -159,9 +164,11 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
         x = map(in.length, i -> evaluator.squareRelinearize(in[i]));
       }
       nanos[li] = System.nanoTime() - t0;
+      cpu[li] = threads.getCurrentThreadCpuTime() - c0;
     }
     BfvCiphertext[] out = switchTo(x, program.plan().outputLevel());
     lastLayerNanos = nanos;
+    lastLayerCpuNanos = pool == null ? cpu : null;
     return out;
   }
 
@@ -170,6 +177,18 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
   /** Wall time of each layer (its level switch included) in the last {@link #evaluate}. */
   public long[] lastLayerNanos() {
     return lastLayerNanos.clone();
+  }
+
+  private volatile long[] lastLayerCpuNanos;
+
+  /**
+   * CPU time of each layer in the last {@link #evaluate} when it ran on the calling thread alone
+   * (no pool), else null: on a machine shared with other jobs it shows the work where the wall
+   * time shows the load.
+   */
+  public long[] lastLayerCpuNanos() {
+    long[] c = lastLayerCpuNanos;
+    return c == null ? null : c.clone();
   }
 
   /**

@@ -23,10 +23,13 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * The server side of a {@link BfvProgram} under one plaintext prime: the CryptoNets throughput
  * evaluation (Gilad-Bachrach et al., ICML 2016, Sec. 3–4), one ciphertext per network value, slot b
  * holding image b. A linear layer is, per output, a weighted sum of ciphertexts by integer weights
- * ({@link BfvEvaluator#multiplyAccumulate}, no plaintext encoding) plus the bias as a constant;
- * a square is one squaring (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019, Sec. 4: three
- * tensor products instead of four) and one relinearization. No rotations. Ciphertexts are switched down to the plan's level before each
- * layer. Holds only the relinearization key of its prime.
+ * ({@link BfvEvaluator#weightedSums}, all rows of a chunk at once, no plaintext encoding) plus the
+ * bias as a constant; a square is one squaring (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019,
+ * Sec. 4: three tensor products instead of four). A square followed by a linear layer is left
+ * unrelinearized ({@link BfvProduct}) and the linear layer relinearizes its sums, one key switch
+ * per output instead of per square ({@link CrtPlan#relinearizesLate}); a last square is
+ * relinearized at once. No rotations. Ciphertexts are switched down to the plan's level before each
+ * layer (never while products wait). Holds only the relinearization key of its prime.
  */
 public final class BfvThroughputEvaluator implements AutoCloseable {
   private final BfvProgram program;

@@ -41,6 +41,15 @@ final class BenchInferBfv {
     this.test = test;
   }
 
+  /**
+   * CPU time of the whole process (all threads, JIT and GC included): on a machine shared with
+   * other jobs it shows the evaluation's work where wall time shows the load.
+   */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
   int run() {
     if (packing != Packing.THROUGHPUT) {
       System.err.println("privmed bench infer: --scheme bfv has the throughput packing only;"
@@ -76,6 +85,7 @@ final class BenchInferBfv {
     int k = prog.primeCount();
     long encNs = 0;
     long evalNs = 0;
+    long evalCpuNs = 0;
     long decNs = 0;
     long upload = 0;
     long download = 0;
@@ -114,12 +124,22 @@ final class BenchInferBfv {
           long t0 = System.nanoTime();
           BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
           long t1 = System.nanoTime();
+          long cpu1 = processCpuNanos();
           BfvCiphertext[][] out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
+          evalCpuNs += processCpuNanos() - cpu1;
           StringBuilder layerTimes = new StringBuilder();
+          StringBuilder layerCpu = new StringBuilder();
           for (int p = 0; p < k; p++) {
             layerTimes.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
             for (long ns : servers.get(p).lastLayerNanos()) {
               layerTimes.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+            }
+            long[] cpu = servers.get(p).lastLayerCpuNanos();
+            if (cpu != null) {
+              layerCpu.append(p == 0 ? "" : "; ").append("t").append(p + 1).append(":");
+              for (long ns : cpu) {
+                layerCpu.append(String.format(Locale.ROOT, " %.2f", ns / 1e9));
+              }
             }
           }
           long t2 = System.nanoTime();
@@ -157,9 +177,13 @@ final class BenchInferBfv {
           }
           long done = start + count;
           System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
-              + " batch of %d: encrypt %.1f s, evaluate %.1f s, decrypt %.1f s%n", done, n, exact, agree,
-              count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+              + " batch of %d: encrypt %.1f s, evaluate %.1f s (process CPU so far %.1f s), decrypt %.1f s%n",
+              done, n, exact, agree, count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, evalCpuNs / 1e9,
+              (t3 - t2) / 1e9);
           System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
+          if (layerCpu.length() > 0) {
+            System.err.println("[bench infer bfv] CPU seconds per layer under each prime: " + layerCpu);
+          }
         }
       } finally {
         for (BfvThroughputEvaluator s : servers) {
@@ -190,13 +214,14 @@ final class BenchInferBfv {
               + "\"batches\": %d, \"evaluate_ms_per_batch\": %.1f, \"exact_agreement\": %.6f, "
               + "\"exact_images\": %d, \"argmax_agreement_integer\": %.6f, \"download_bytes\": %d, "
               + "\"quantization_bits\": %d, \"bits_needed\": %d, \"plain_primes\": [%s], "
-              + "\"noise_budget_predicted\": %.1f, \"noise_budget_measured\": %d, \"compile_ms\": %.1f}%n",
+              + "\"noise_budget_predicted\": %.1f, \"noise_budget_measured\": %d, \"compile_ms\": %.1f, "
+              + "\"evaluate_cpu_ms_per_batch\": %.1f}%n",
           model.name().replace("\"", "'"), n, opts.offset, opts.threads, encMs, evalMs, decMs,
           (encMs + evalMs + decMs) / n, (double) agree / n, (double) plainCorrect / n,
           (double) encCorrect / n, upload / n, keyBytes, worst, prog.plan().ringDegree(), batches,
           evalMs / batches, (double) exact / n, exact, (double) intAgree / n, download / n,
           net.bits(), prog.plan().bitsNeeded(), primes, prog.plan().predictedBudget(), minBudget,
-          compileMs);
+          compileMs, evalCpuNs / 1e6 / batches);
     } else {
       System.out.printf(Locale.ROOT, "%s BFV throughput: %d images in %d batch(es), %d thread(s), %d prime(s)"
               + " [%s]: encrypt %.1f ms, evaluate %.1f ms (%.1f ms per batch), decrypt %.1f ms, %.3f ms/image;"

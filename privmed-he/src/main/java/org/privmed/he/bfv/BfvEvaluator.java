@@ -145,17 +145,9 @@ public final class BfvEvaluator {
     }
 
     /**
-     * Σ_j w_j·a_j for integer weights w_j (taken modulo t, as centred representatives): the weighted
-     * sum of the CryptoNets packing (Gilad-Bachrach et al., ICML 2016, Sec. 3), where every slot of a
-     * weight's plaintext holds the same value, so the plaintext is the constant polynomial w_j and
-     * the product needs no encoding or NTT, only a scalar multiplication of each coefficient.
-     * Products of a small weight and a residue below q are accumulated in a signed long and reduced
-     * only when the next term could overflow, so a sum of hundreds of terms with weights of a few
-     * bits costs one multiply-add per coefficient and term. The noise grows as Σ w_j²·Var(e_j)
-     * (the rounding of Δ is exact here because encryption scales by round(Q·m/t)).
-     * Zero weights are skipped; all operands must be at one level and of one size. Products before
-     * relinearization (3 polys) are allowed: summing them first and relinearizing the sums is the
-     * cheaper order when a layer has fewer outputs than inputs.
+     * Σ_j w_j·a_j for integer weights w_j (taken modulo t, as centred representatives): one row of
+     * {@link #weightedSums(BfvCiphertext[], long[], int, int)}. Products before relinearization
+     * (3 polys) are allowed.
      *
      * @return the sum, or null when every weight is zero modulo t
      */
@@ -163,67 +155,88 @@ public final class BfvEvaluator {
         if (a.length != weights.length) {
             throw new IllegalArgumentException(a.length + " ciphertexts but " + weights.length + " weights");
         }
-        long t = ctx.params().plainModulus();
-        int level = -1;
-        int size = 0;
-        int count = 0;
-        for (int j = 0; j < a.length; j++) {
-            long w = centred(weights[j], t);
-            if (w == 0) continue;
-            a[j].check(ctx, "operand " + j);
-            if (level < 0) {
-                level = a[j].level();
-                size = a[j].size();
-            } else if (a[j].level() != level || a[j].size() != size) {
-                throw new IllegalArgumentException("operand " + j + " is at level " + a[j].level() + " with "
-                        + a[j].size() + " polys, the first at level " + level + " with " + size
-                        + "; all operands need one level and one size");
-            }
-            count++;
-        }
-        if (count == 0) return null;
-        RnsBasis q = ctx.rlwe().qAtLevel(level);
-        int n = ctx.ringDegree();
-        RnsPoly[] out = new RnsPoly[size];
-        long[] acc = new long[n];
-        for (int p = 0; p < size; p++) {
-            out[p] = q.newPoly(true);
-            for (int l = 0; l <= level; l++) {
-                var m = q.modulus(l);
-                long qv = m.value();
-                java.util.Arrays.fill(acc, 0);
-                long bound = 0; // upper bound on |acc[k]|
-                for (int j = 0; j < a.length; j++) {
-                    long w = centred(weights[j], t);
-                    if (w == 0) continue;
-                    long[] c = a[j].poly(p).limb(l);
-                    long aw = Math.abs(w);
-                    if (aw > LAZY_LIMIT / qv) {
-                        // a large weight: one modular product per coefficient, then the sum stays below 2q
-                        long wr = m.reduceSigned(w), ws = m.shoup(wr);
-                        if (bound > LAZY_LIMIT - qv) bound = reduceAll(acc, m);
-                        for (int k = 0; k < n; k++) acc[k] += m.mulShoup(c[k], wr, ws);
-                        bound += qv;
-                        continue;
-                    }
-                    long step = aw * qv;
-                    if (bound > LAZY_LIMIT - step) bound = reduceAll(acc, m);
-                    for (int k = 0; k < n; k++) acc[k] += w * c[k];
-                    bound += step;
-                }
-                long[] dst = out[p].limb(l);
-                for (int k = 0; k < n; k++) dst[k] = m.reduceSigned(acc[k]);
-            }
-        }
-        return result(out);
+        return weightedSums(a, weights, 0, 1)[0];
     }
 
-    /** Sums are kept below this in absolute value so that one more term of at most this size cannot overflow. */
-    private static final long LAZY_LIMIT = 1L << 62;
+    /**
+     * Rows [rowFrom, rowTo) of W·a for an integer matrix W ({@code weights}, row-major with
+     * a.length columns, entries taken modulo t as centred representatives): the weighted sums of the
+     * CryptoNets packing (Gilad-Bachrach et al., ICML 2016, Sec. 3), where every slot of a weight's
+     * plaintext holds the same value, so the plaintext is the constant polynomial w and the product
+     * needs no encoding or NTT, only a scalar multiplication of each residue ({@link WeightedSums}:
+     * all rows at once, exact lazy reduction). The noise grows as Σ w_j²·Var(e_j) (the rounding of
+     * Δ is exact here because encryption scales by round(Q·m/t)). Zero weights are skipped; the
+     * operands with a non-zero weight must share one level and one size (2, or 3 before
+     * relinearization).
+     *
+     * @return one sum per row, null for a row whose weights are all zero modulo t
+     */
+    public BfvCiphertext[] weightedSums(BfvCiphertext[] a, long[] weights, int rowFrom, int rowTo) {
+        long[] w = centredRows(a.length, weights, rowFrom, rowTo);
+        RnsPoly[][] sums = sumRows(a, w);
+        BfvCiphertext[] out = new BfvCiphertext[sums.length];
+        for (int r = 0; r < sums.length; r++) out[r] = sums[r] == null ? null : result(sums[r]);
+        return out;
+    }
 
-    private static long reduceAll(long[] acc, org.privmed.he.math.Modulus m) {
-        for (int k = 0; k < acc.length; k++) acc[k] = m.reduceSigned(acc[k]);
-        return m.value();
+    /** {@link #weightedSums(BfvCiphertext[], long[], int, int)} of unrelinearized products, in their coefficient form. */
+    public BfvProduct[] weightedSums(BfvProduct[] a, long[] weights, int rowFrom, int rowTo) {
+        long[] w = centredRows(a.length, weights, rowFrom, rowTo);
+        RnsPoly[][] sums = sumRows(a, w);
+        BfvProduct[] out = new BfvProduct[sums.length];
+        for (int r = 0; r < sums.length; r++) out[r] = sums[r] == null ? null : new BfvProduct(sums[r], ctx.paramsId());
+        return out;
+    }
+
+    /** W·a for ciphertexts or products: every operand with a non-zero weight checked, one level and size. */
+    private RnsPoly[][] sumRows(Object[] a, long[] w) {
+        RnsPoly[][] x = new RnsPoly[a.length][];
+        int level = -1;
+        int size = 0;
+        for (int j = 0; j < a.length; j++) {
+            if (!usedColumn(w, a.length, j)) continue;
+            if (a[j] instanceof BfvCiphertext c) {
+                c.check(ctx, "operand " + j);
+                x[j] = c.polys();
+            } else if (a[j] instanceof BfvProduct p) {
+                p.check(ctx, "operand " + j);
+                x[j] = p.polys();
+            } else {
+                throw new IllegalArgumentException("operand " + j + " is missing");
+            }
+            int l = x[j][0].limbCount() - 1;
+            if (level < 0) {
+                level = l;
+                size = x[j].length;
+            } else if (l != level || x[j].length != size) {
+                throw new IllegalArgumentException("operand " + j + " is at level " + l + " with "
+                        + x[j].length + " polys, an earlier one at level " + level + " with " + size
+                        + "; all operands need one level and one size");
+            }
+        }
+        return WeightedSums.apply(ctx.rlwe().qAtLevel(Math.max(level, 0)), x, w, 0, w.length / a.length);
+    }
+
+    /** Rows [rowFrom, rowTo) of a row-major matrix with {@code cols} columns, centred modulo t. */
+    private long[] centredRows(int cols, long[] weights, int rowFrom, int rowTo) {
+        if (cols == 0 || weights.length % cols != 0) {
+            throw new IllegalArgumentException(weights.length + " weights do not form rows of " + cols + " operands");
+        }
+        int rows = weights.length / cols;
+        if (rowFrom < 0 || rowTo > rows || rowFrom >= rowTo) {
+            throw new IllegalArgumentException("rows [" + rowFrom + ", " + rowTo + ") outside [0, " + rows + ")");
+        }
+        long t = ctx.params().plainModulus();
+        long[] w = new long[(rowTo - rowFrom) * cols];
+        for (int i = 0; i < w.length; i++) w[i] = centred(weights[rowFrom * cols + i], t);
+        return w;
+    }
+
+    private static boolean usedColumn(long[] w, int cols, int j) {
+        for (int i = j; i < w.length; i += cols) {
+            if (w[i] != 0) return true;
+        }
+        return false;
     }
 
     /** w modulo t as the representative in (-t/2, t/2]. */
@@ -232,11 +245,20 @@ public final class BfvEvaluator {
         return r > t / 2 ? r - t : r;
     }
 
-    /** a + c for an integer constant c (taken modulo t): the constant polynomial c, in every slot. */
+    /**
+     * a + c for an integer constant c (taken modulo t), in every slot: {@link #addPlain} of the
+     * constant polynomial c bit for bit, but as round(Q·c/t) is a constant too, its NTT form is that
+     * value in every slot, so c0 only gains one residue per prime (no encoding, no NTT).
+     */
     public BfvCiphertext addConstant(BfvCiphertext a, long c) {
-        long[] coeffs = new long[ctx.ringDegree()];
-        coeffs[0] = Math.floorMod(c, ctx.params().plainModulus());
-        return addPlain(a, new BfvPlaintext(coeffs, ctx.paramsId()));
+        a.check(ctx, "ciphertext");
+        RnsBasis q = basis(a);
+        long[] residues = ctx.scaling(a.level()).scaleUpConstant(Math.floorMod(c, ctx.params().plainModulus()));
+        RnsPoly[] out = new RnsPoly[a.size()];
+        out[0] = q.newPoly(true);
+        q.addScalar(a.poly(0), residues, out[0]);
+        for (int i = 1; i < out.length; i++) out[i] = a.poly(i).copy();
+        return result(out);
     }
 
     /** The degree-2 product of two degree-1 ciphertexts; relinearize it before the next multiply. */
@@ -292,6 +314,32 @@ public final class BfvEvaluator {
         RnsPoly[] u = switcher.switchKey(c[2], c[3], relinKey.key());
         q.add(u[0], c[0], u[0]);
         q.add(u[1], c[1], u[1]);
+        return result(u);
+    }
+
+    /**
+     * The square of a degree-1 ciphertext, left unrelinearized and in coefficient form for weighted
+     * sums before one relinearization per sum (lazy relinearization); the same plaintext as
+     * {@link #square}.
+     */
+    public BfvProduct squareUnrelinearized(BfvCiphertext a) {
+        checkSquareOperand(a);
+        return new BfvProduct(ctx.multiplier(a.level()).squareCoefficients(new RnsPoly[] {a.poly(0), a.poly(1)}),
+                ctx.paramsId());
+    }
+
+    /** A product (c0, c1, c2) in coefficient form brought to a degree-1 ciphertext with the key from s² to s. */
+    public BfvCiphertext relinearize(BfvProduct a) {
+        a.check(ctx, "product");
+        requireRelinearizationKey();
+        RnsBasis q = ctx.rlwe().qAtLevel(a.level());
+        RnsPoly c0 = a.poly(0).copy(), c1 = a.poly(1).copy(), c2 = a.poly(2).copy();
+        q.toNtt(c0);
+        q.toNtt(c1);
+        q.toNtt(c2);
+        RnsPoly[] u = switcher.switchKey(c2, a.poly(2), relinKey.key());
+        q.add(u[0], c0, u[0]);
+        q.add(u[1], c1, u[1]);
         return result(u);
     }
 

@@ -154,8 +154,22 @@ final class HpsMultiplier {
         return new RnsPoly[] {c[0], c[1], c[2], lastCoefficients[0]};
     }
 
-    /** The scaled tensor of operands already over Q ∪ R; the same operand twice takes the square's three products. */
+    /**
+     * {@link #square} left in coefficient form: what weighted sums before a relinearization need
+     * (they are linear, so they commute with the NTT), without the result's 3·k forward NTTs.
+     */
+    RnsPoly[] squareCoefficients(RnsPoly[] a) {
+        RnsPoly a0 = extend(a[0]), a1 = extend(a[1]);
+        return tensor(a0, a1, a0, a1, null, false);
+    }
+
     private RnsPoly[] tensor(RnsPoly a0, RnsPoly a1, RnsPoly b0, RnsPoly b1, RnsPoly[] lastCoefficients) {
+        return tensor(a0, a1, b0, b1, lastCoefficients, true);
+    }
+
+    /** The scaled tensor of operands already over Q ∪ R; the same operand twice takes the square's three products. */
+    private RnsPoly[] tensor(RnsPoly a0, RnsPoly a1, RnsPoly b0, RnsPoly b1, RnsPoly[] lastCoefficients,
+            boolean toNtt) {
         boolean square = a0 == b0 && a1 == b1;
         RnsPoly c0 = qr.newPoly(true), c1 = qr.newPoly(true), c2 = qr.newPoly(true);
         qr.parallelism().forEach(3, which -> {
@@ -172,7 +186,8 @@ final class HpsMultiplier {
                 default -> qr.mul(a1, b1, c2);
             }
         });
-        return new RnsPoly[] {scaleBack(c0, null), scaleBack(c1, null), scaleBack(c2, lastCoefficients)};
+        return new RnsPoly[] {scaleBack(c0, null, toNtt), scaleBack(c1, null, toNtt),
+            scaleBack(c2, lastCoefficients, toNtt)};
     }
 
     /** The poly over Q ∪ R, NTT form: its own Q limbs (shared, not copied) and the extended R limbs. */
@@ -193,7 +208,7 @@ final class HpsMultiplier {
      * round(t·x/Q) over Q, NTT form, for x over Q ∪ R in NTT form (x is transformed in place);
      * {@code coefficients} non-null receives the result in coefficient form as well.
      */
-    private RnsPoly scaleBack(RnsPoly x, RnsPoly[] coefficients) {
+    private RnsPoly scaleBack(RnsPoly x, RnsPoly[] coefficients, boolean toNtt) {
         qr.fromNtt(x);
         long[][] scaled = scaleToR(x.limbs());
         long[][] out = new long[q.size()][q.ringDegree()];
@@ -202,14 +217,33 @@ final class HpsMultiplier {
         if (coefficients != null) {
             coefficients[0] = result.copy();
         }
-        q.toNtt(result);
+        if (toNtt) {
+            q.toNtt(result);
+        }
         return result;
     }
 
+    /**
+     * Per-thread buffers of {@link #scaleToR}: its intermediates are consumed before the caller's
+     * next scaling (the limb bodies run on a plain pool whose waiting never runs another task on
+     * the caller), and reusing them spares about 40% of a squaring's allocation.
+     */
+    private final class Scratch {
+        final double[] fsum = new double[q.ringDegree()];
+        final long[][] rho = new long[q.size()][q.ringDegree()];
+        final long[] rounded = new long[q.ringDegree()];
+        final long[][] out = new long[r.size()][q.ringDegree()];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** round(t·x/Q) modulo R; the result lives in this thread's scratch until its next call. */
     private long[][] scaleToR(long[][] x) {
         int k = q.size(), m = r.size(), n = q.ringDegree();
-        double[] fsum = new double[n];
-        long[][] rho = new long[k][n];
+        Scratch sc = scratch.get();
+        double[] fsum = sc.fsum;
+        java.util.Arrays.fill(fsum, 0);
+        long[][] rho = sc.rho;
         for (int i = 0; i < k; i++) {
             Modulus qi = q.modulus(i);
             long f = fracNum[i], fs = fracNumShoup[i];
@@ -221,9 +255,9 @@ final class HpsMultiplier {
                 fsum[c] += v * di;
             }
         }
-        long[] rounded = new long[n];
+        long[] rounded = sc.rounded;
         for (int c = 0; c < n; c++) rounded[c] = Math.round(fsum[c]); // < k
-        long[][] out = new long[m][n];
+        long[][] out = sc.out;
         r.parallelism().forEach(m, j -> {
             long rj = r.modulus(j).value();
             long twoR = 2 * rj;

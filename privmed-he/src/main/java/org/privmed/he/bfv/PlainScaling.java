@@ -96,6 +96,21 @@ final class PlainScaling {
         return out;
     }
 
+    /**
+     * round(Q·m/t) modulo every prime of Q for one value m in [0, t): the residues of
+     * {@link #scaleUp} of the constant polynomial m, whose NTT form holds that value in every slot.
+     */
+    long[] scaleUpConstant(long m) {
+        long tv = t.value();
+        long carry = floorDiv(rModT * m + (tv >>> 1), tv);
+        long[] out = new long[q.size()];
+        for (int i = 0; i < out.length; i++) {
+            Modulus qi = q.modulus(i);
+            out[i] = qi.reduce(qi.mulShoup(m, deltaModQ[i], deltaModQShoup[i]) + carry);
+        }
+        return out;
+    }
+
     /** ⌊x/t⌋ for 0 &lt;= x &lt; 2^62 without a long division per coefficient. */
     private static long floorDiv(long x, long t) {
         long quotient = (long) ((double) x / t);

@@ -91,6 +91,25 @@ class BfvWeightedSumTest {
     }
 
     @Test
+    void addConstantIsAddPlainOfTheConstantPolynomialBitForBit() {
+        Random rnd = new Random(12);
+        BfvCiphertext c = F.encrypt(F.random(rnd));
+        for (int level = c.level(); level >= 0; level--) {
+            BfvCiphertext x = F.eval.modSwitchTo(c, level);
+            for (long constant : new long[] {0, 1, -1, 12345, -(F.t / 2), F.t / 2, 7 * F.t + 3, Long.MIN_VALUE}) {
+                long[] poly = new long[F.ctx.ringDegree()];
+                poly[0] = Math.floorMod(constant, F.t);
+                BfvCiphertext want = F.eval.addPlain(x, new BfvPlaintext(poly, F.ctx.paramsId()));
+                BfvCiphertext got = F.eval.addConstant(x, constant);
+                for (int i = 0; i < want.size(); i++) {
+                    assertTrue(java.util.Arrays.deepEquals(want.poly(i).limbs(), got.poly(i).limbs()),
+                            "level " + level + ", constant " + constant + ", poly " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesMismatchedShapesAndLevels() {
         Random rnd = new Random(1);
         BfvCiphertext a = F.encrypt(F.random(rnd));

@@ -44,6 +44,18 @@ public record BfvProgram(Model model, QuantizedNetwork network, DryRun.Result dr
     return new long[] {macs, squares};
   }
 
+  /** Key switches per prime: one per square, or one per sum of the next layer when relinearized late. */
+  long relinearizations() {
+    List<QuantizedNetwork.Layer> layers = network.layers();
+    long n = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof QuantizedNetwork.Square sq) {
+        n += CrtPlan.relinearizesLate(layers, i) ? layers.get(i + 1).outputSize() : sq.outputSize();
+      }
+    }
+    return n;
+  }
+
   /** The plan in words: quantization, value ranges, primes, parameters, levels, budget. */
   public String explain() {
     StringBuilder sb = new StringBuilder();
@@ -90,8 +102,9 @@ public record BfvProgram(Model model, QuantizedNetwork network, DryRun.Result dr
         + "%.1f bits%n", plan.outputLevel(), plan.predictedBudget()));
     long[] ops = operationCounts();
     sb.append(String.format(Locale.ROOT, "  per prime: %d input ciphertexts, %d scalar multiply-adds, "
-        + "%d squarings (+ relinearization), %d output ciphertexts; keys: relinearization only, "
-        + "no rotations%n", network.inputSize(), ops[0], ops[1], network.outputSize()));
+        + "%d squarings, %d relinearizations (a square followed by a linear layer is relinearized "
+        + "after its sums), %d output ciphertexts; keys: relinearization only, no rotations%n",
+        network.inputSize(), ops[0], ops[1], relinearizations(), network.outputSize()));
     sb.append("  parameter search:").append(" ").append(plan.tried()).append(System.lineSeparator());
     return sb.toString();
   }

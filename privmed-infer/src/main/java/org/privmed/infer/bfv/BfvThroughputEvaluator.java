@@ -1,15 +1,20 @@
 package org.privmed.infer.bfv;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.privmed.he.bfv.BfvCiphertext;
 import org.privmed.he.bfv.BfvContext;
 import org.privmed.he.bfv.BfvEvaluator;
+import org.privmed.he.bfv.BfvProduct;
 import org.privmed.he.ring.RnsPoly;
 import org.privmed.he.rlwe.RelinearizationKey;
 import org.privmed.infer.quant.QuantizedNetwork;
@@ -18,10 +23,13 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * The server side of a {@link BfvProgram} under one plaintext prime: the CryptoNets throughput
  * evaluation (Gilad-Bachrach et al., ICML 2016, Sec. 3–4), one ciphertext per network value, slot b
  * holding image b. A linear layer is, per output, a weighted sum of ciphertexts by integer weights
- * ({@link BfvEvaluator#multiplyAccumulate}, no plaintext encoding) plus the bias as a constant;
- * a square is one squaring (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019, Sec. 4: three
- * tensor products instead of four) and one relinearization. No rotations. Ciphertexts are switched down to the plan's level before each
- * layer. Holds only the relinearization key of its prime.
+ * ({@link BfvEvaluator#weightedSums}, all rows of a chunk at once, no plaintext encoding) plus the
+ * bias as a constant; a square is one squaring (Halevi, Polyakov and Shoup's RNS BFV, CT-RSA 2019,
+ * Sec. 4: three tensor products instead of four). A square followed by a linear layer is left
+ * unrelinearized ({@link BfvProduct}) and the linear layer relinearizes its sums, one key switch
+ * per output instead of per square ({@link CrtPlan#relinearizesLate}); a last square is
+ * relinearized at once. No rotations. Ciphertexts are switched down to the plan's level before each
+ * layer (never while products wait). Holds only the relinearization key of its prime.
  */
 public final class BfvThroughputEvaluator implements AutoCloseable {
   private final BfvProgram program;
@@ -129,21 +137,41 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
     List<QuantizedNetwork.Layer> layers = net.layers();
     int[] levels = program.plan().levels();
     BfvCiphertext[] x = inputs;
+    BfvProduct[] products = null; // the last square's outputs while their relinearization waits
     long[] nanos = new long[layers.size()];
+    long[] cpu = new long[layers.size()];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int li = 0; li < layers.size(); li++) {
       long t0 = System.nanoTime();
-      x = switchTo(x, levels[li]);
+      long c0 = threads.getCurrentThreadCpuTime();
       QuantizedNetwork.Layer layer = layers.get(li);
+      if (products == null) {
+        x = switchTo(x, levels[li]);
+      }
       BfvCiphertext[] in = x;
       if (layer instanceof QuantizedNetwork.Linear lin) {
-        x = map(lin.rows(), r -> weightedSum(in, lin, r));
+        if (products != null) {
+          BfvProduct[] sums = weightedSums(products, lin);
+          int level = products[0].level();
+          products = null;
+          x = map(lin.rows(), r -> addBias(sums[r] == null ? zero(level) : evaluator.relinearize(sums[r]), lin, r));
+        } else {
+          BfvCiphertext[] sums = weightedSums(in, lin);
+          x = map(lin.rows(), r -> addBias(sums[r] == null ? zero(in[0].level()) : sums[r], lin, r));
+        }
+      } else if (CrtPlan.relinearizesLate(layers, li)) {
+        BfvProduct[] sq = new BfvProduct[in.length];
+        run(in.length, i -> sq[i] = evaluator.squareUnrelinearized(in[i]));
+        products = sq;
       } else {
         x = map(in.length, i -> evaluator.squareRelinearize(in[i]));
       }
       nanos[li] = System.nanoTime() - t0;
+      cpu[li] = threads.getCurrentThreadCpuTime() - c0;
     }
     BfvCiphertext[] out = switchTo(x, program.plan().outputLevel());
     lastLayerNanos = nanos;
+    lastLayerCpuNanos = pool == null ? cpu : null;
     return out;
   }
 
@@ -154,17 +182,66 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
     return lastLayerNanos.clone();
   }
 
-  private BfvCiphertext weightedSum(BfvCiphertext[] in, QuantizedNetwork.Linear lin, int r) {
-    BfvCiphertext y = evaluator.multiplyAccumulate(in, lin.row(r));
-    if (y == null) {
-      // a row of zero weights: the output is the bias alone, a trivial encryption of it
-      int level = in[0].level();
-      y = new BfvCiphertext(new RnsPoly[] {
-          new RnsPoly(ctx.ringDegree(), level + 1, true), new RnsPoly(ctx.ringDegree(), level + 1, true)},
-          ctx.paramsId());
+  private volatile long[] lastLayerCpuNanos;
+
+  /**
+   * CPU time of each layer in the last {@link #evaluate} when it ran on the calling thread alone
+   * (no pool), else null: on a machine shared with other jobs it shows the work where the wall
+   * time shows the load.
+   */
+  public long[] lastLayerCpuNanos() {
+    long[] c = lastLayerCpuNanos;
+    return c == null ? null : c.clone();
+  }
+
+  /**
+   * The layer's weighted sums in row chunks, one task each: a chunk reads every input it uses once
+   * for all its rows ({@link BfvEvaluator#weightedSums}), so there are only as many chunks as the
+   * workers can use.
+   */
+  private BfvCiphertext[] weightedSums(BfvCiphertext[] in, QuantizedNetwork.Linear lin) {
+    return byRowChunks(new BfvCiphertext[lin.rows()], (from, to) -> evaluator.weightedSums(in, lin.weights(), from, to));
+  }
+
+  private BfvProduct[] weightedSums(BfvProduct[] in, QuantizedNetwork.Linear lin) {
+    return byRowChunks(new BfvProduct[lin.rows()], (from, to) -> evaluator.weightedSums(in, lin.weights(), from, to));
+  }
+
+  /** Fills {@code out} from the sums of each row chunk, one task per chunk. */
+  private <T> T[] byRowChunks(T[] out, BiFunction<Integer, Integer, T[]> sums) {
+    int[] bounds = rowChunks(out.length);
+    run(bounds.length - 1, c -> System.arraycopy(sums.apply(bounds[c], bounds[c + 1]), 0, out, bounds[c],
+        bounds[c + 1] - bounds[c]));
+    return out;
+  }
+
+  /**
+   * Chunk boundaries: at most {@link #CHUNK_ROWS} rows each, so that a chunk's accumulators take
+   * long coefficient blocks in the cache, and at least two chunks per worker on a pool. Rereading
+   * the inputs once per chunk costs little next to the sums themselves.
+   */
+  private int[] rowChunks(int rows) {
+    int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, pool == null ? 1 : 2 * pool.getParallelism());
+    chunks = Math.min(rows, chunks);
+    int[] bounds = new int[chunks + 1];
+    for (int c = 0; c <= chunks; c++) {
+      bounds[c] = (int) ((long) rows * c / chunks);
     }
+    return bounds;
+  }
+
+  private static final int CHUNK_ROWS = 32;
+
+  private BfvCiphertext addBias(BfvCiphertext y, QuantizedNetwork.Linear lin, int r) {
     long b = lin.bias()[r];
     return b == 0 ? y : evaluator.addConstant(y, b);
+  }
+
+  /** A trivial encryption of zero: the output of a row of zero weights, before its bias. */
+  private BfvCiphertext zero(int level) {
+    return new BfvCiphertext(new RnsPoly[] {
+        new RnsPoly(ctx.ringDegree(), level + 1, true), new RnsPoly(ctx.ringDegree(), level + 1, true)},
+        ctx.paramsId());
   }
 
   private BfvCiphertext[] switchTo(BfvCiphertext[] x, int level) {
@@ -176,20 +253,25 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
 
   private BfvCiphertext[] map(int n, IntFunction<BfvCiphertext> f) {
     BfvCiphertext[] out = new BfvCiphertext[n];
+    run(n, i -> out[i] = f.apply(i));
+    return out;
+  }
+
+  /** Tasks 0 … n-1, on the pool when there is one. */
+  private void run(int n, IntConsumer task) {
     if (pool == null) {
       for (int i = 0; i < n; i++) {
-        out[i] = f.apply(i);
+        task.accept(i);
       }
-      return out;
+      return;
     }
-    Runnable all = () -> IntStream.range(0, n).parallel().forEach(i -> out[i] = f.apply(i));
+    Runnable all = () -> IntStream.range(0, n).parallel().forEach(task);
     if (ForkJoinTask.getPool() == pool) {
       // already a worker of the pool (evaluateAll): the parallel stream forks into it directly
       all.run();
     } else {
       run(pool, all);
     }
-    return out;
   }
 
   private static void run(ForkJoinPool pool, Runnable task) {

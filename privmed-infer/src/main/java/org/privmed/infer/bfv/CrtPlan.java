@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.privmed.he.bfv.BfvNoiseModel;
 import org.privmed.he.bfv.BfvParameters;
 import org.privmed.he.math.Primes;
+import org.privmed.he.security.SecurityLevel;
+import org.privmed.he.security.SecurityTable;
 import org.privmed.infer.quant.QuantizedNetwork;
 
 /**
@@ -16,12 +18,16 @@ import org.privmed.infer.quant.QuantizedNetwork;
  * Remainder Theorem), a ring degree and SEAL's default ciphertext chain for it, and the level each
  * layer runs at.
  *
- * <p>Choice. Ring degrees are tried from 2^13 (a batch of 8192 images) upwards, each with SEAL's
- * 128-bit default coefficient modulus for it (its last prime as the special prime). For k = 1, 2, …
+ * <p>Choice. Ring degrees are tried from 2^13 (a batch of 8192 images) upwards. For each, two
+ * ciphertext chains within the 128-bit bound of {@link SecurityTable}: SEAL's default coefficient
+ * modulus (CoeffModulus::BFVDefault, its last prime as the special prime) and a wide chain of
+ * 60-bit primes (as many as the bound allows, one of them special), which holds the same budget
+ * in fewer limbs, so every operation of the evaluation works on fewer residues. For k = 1, 2, …
  * the primes are the largest of ceil(bits/k) + 1 bits, so their product has at least the bits
- * needed; the first k whose largest prime leaves a predicted noise budget of at least
+ * needed. Every (chain, k) whose largest prime leaves a predicted noise budget of at least
  * {@code minBudget} bits at the output ({@link BfvNoiseModel}, with the weighted sums' growth
- * Σ w²·Var(e)) is taken: fewer primes mean fewer evaluations, and a smaller t slows the noise.
+ * Σ w²·Var(e)) is a candidate; the one of least estimated work ({@link #work}: k evaluations,
+ * each op weighted by the limbs of its level) is taken.
  *
  * <p>Levels. The client encrypts at the lowest level from which the network still ends with the
  * minimum budget; before each layer the ciphertexts are switched down to the lowest level from which the
@@ -37,18 +43,29 @@ import org.privmed.infer.quant.QuantizedNetwork;
  *     client encrypts at)
  * @param outputLevel the level of the returned ciphertexts
  * @param predictedBudget predicted invariant noise budget (bits) at the output for the largest prime
+ * @param tried every (ring degree, chain, k) considered, with its predicted budget and work
  */
 public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvParameters> parameters,
     int[] levels, int outputLevel, double predictedBudget, String tried) {
 
-  /** SEAL's 128-bit default coefficient moduli (CoeffModulus::BFVDefault), split into Q and P. */
-  private record Chain(int logN, int[] qBits, int pBits) {}
+  /** A ciphertext chain: Q's prime sizes (level 0 first) and the special prime's. */
+  private record Chain(String name, int logN, int[] qBits, int pBits) {}
 
-  private static final Chain[] CHAINS = {
-      new Chain(13, new int[] {43, 43, 44, 44}, 44),
-      new Chain(14, new int[] {48, 48, 48, 49, 49, 49, 49, 49}, 49),
-      new Chain(15, repeat(55, 15), 55),
+  /** SEAL's 128-bit default coefficient moduli (CoeffModulus::BFVDefault), split into Q and P. */
+  private static final Chain[] SEAL_DEFAULT = {
+      new Chain("SEAL default", 13, new int[] {43, 43, 44, 44}, 44),
+      new Chain("SEAL default", 14, new int[] {48, 48, 48, 49, 49, 49, 49, 49}, 49),
+      new Chain("SEAL default", 15, repeat(55, 15), 55),
   };
+
+  private static final int WIDE_BITS = 60;
+
+  /** The chains tried at one ring degree: SEAL's default and the wide one of 60-bit primes. */
+  private static List<Chain> chains(Chain seal) {
+    int n = 1 << seal.logN();
+    int primes = SecurityTable.maxLogQP(n, SecurityLevel.CLASSICAL_128) / WIDE_BITS;
+    return List.of(new Chain("wide", seal.logN(), repeat(WIDE_BITS, primes - 1), WIDE_BITS), seal);
+  }
 
   /** More primes than this and the k-fold evaluation is not worth running. */
   static final int MAX_PRIMES = 8;
@@ -98,47 +115,92 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
       throw new IllegalArgumentException("bits needed must be >= 2, got " + bitsNeeded);
     }
     StringBuilder tried = new StringBuilder();
-    for (Chain chain : CHAINS) {
-      if (chain.logN() < minLogN) {
+    for (Chain seal : SEAL_DEFAULT) {
+      if (seal.logN() < minLogN) {
         continue;
       }
-      int n = 1 << chain.logN();
-      int minPrimeBits = chain.logN() + 2; // a prime ≡ 1 mod 2N has more bits than 2N
-      for (int k = 1; k <= MAX_PRIMES; k++) {
-        int bits = Math.max(minPrimeBits, (bitsNeeded + k - 1) / k + 1);
-        long[] primes = null;
-        // few primes ≡ 1 mod 2N have a given small size: take the next size up if k do not exist
-        for (; primes == null && bits <= BfvParameters.MAX_PLAIN_BITS; bits++) {
-          try {
-            primes = Primes.nttPrimes(bits, n, k);
-          } catch (IllegalArgumentException tooFew) {
-            primes = null;
-          }
+      CrtPlan best = null;
+      double bestWork = Double.POSITIVE_INFINITY;
+      for (Chain chain : chains(seal)) {
+        CrtPlan plan = fewestPrimes(net, chain, bitsNeeded, minBudget, tried);
+        if (plan != null && work(net, plan) < bestWork) {
+          best = plan;
+          bestWork = work(net, plan);
         }
-        bits--;
-        if (primes == null) {
-          continue;
-        }
-        List<BfvParameters> params = new ArrayList<>();
-        for (long t : primes) {
-          params.add(BfvParameters.builder().logN(chain.logN()).qBits(chain.qBits())
-              .pBits(chain.pBits()).plainModulus(t).build());
-        }
-        Schedule s = schedule(net, params.get(0), minBudget); // primes descend: the largest first
-        tried.append(String.format(Locale.ROOT, " N=%d k=%d (%d-bit t): predicted budget %.1f bits;",
-            n, k, bits, s.budget()));
-        if (s.budget() >= minBudget) {
-          return new CrtPlan(chain.logN(), primes, bitsNeeded, params, s.levels(), s.outputLevel(),
-              s.budget(), tried.toString().trim());
-        }
-        if (bits <= minPrimeBits + 1) {
-          break; // more primes would not be smaller ones
-        }
+      }
+      if (best != null) {
+        return new CrtPlan(best.logN, best.plainPrimes, bitsNeeded, best.parameters, best.levels,
+            best.outputLevel, best.predictedBudget, tried.toString().trim());
       }
     }
     throw new IllegalArgumentException("no 128-bit-secure BFV parameters (N <= 2^15, at most "
         + MAX_PRIMES + " plaintext primes of <= " + BfvParameters.MAX_PLAIN_BITS + " bits) hold "
         + bitsNeeded + " bits with a noise budget of " + minBudget + " bits left:" + tried);
+  }
+
+  /** The plan of fewest plaintext primes on {@code chain} that keeps the budget, or null. */
+  private static CrtPlan fewestPrimes(QuantizedNetwork net, Chain chain, int bitsNeeded,
+      int minBudget, StringBuilder tried) {
+    int n = 1 << chain.logN();
+    int minPrimeBits = chain.logN() + 2; // a prime ≡ 1 mod 2N has more bits than 2N
+    for (int k = 1; k <= MAX_PRIMES; k++) {
+      int bits = Math.max(minPrimeBits, (bitsNeeded + k - 1) / k + 1);
+      long[] primes = null;
+      // few primes ≡ 1 mod 2N have a given small size: take the next size up if k do not exist
+      for (; primes == null && bits <= BfvParameters.MAX_PLAIN_BITS; bits++) {
+        try {
+          primes = Primes.nttPrimes(bits, n, k);
+        } catch (IllegalArgumentException tooFew) {
+          primes = null;
+        }
+      }
+      bits--;
+      if (primes == null) {
+        continue;
+      }
+      List<BfvParameters> params = new ArrayList<>();
+      for (long t : primes) {
+        params.add(BfvParameters.builder().logN(chain.logN()).qBits(chain.qBits())
+            .pBits(chain.pBits()).plainModulus(t).build());
+      }
+      Schedule s = schedule(net, params.get(0), minBudget); // primes descend: the largest first
+      CrtPlan plan = new CrtPlan(chain.logN(), primes, bitsNeeded, params, s.levels(), s.outputLevel(),
+          s.budget(), "");
+      tried.append(String.format(Locale.ROOT, " N=%d %s q %s k=%d (%d-bit t): predicted budget %.1f bits,"
+          + " work %.0f;", n, chain.name(), Arrays.toString(chain.qBits()), k, bits, s.budget(),
+          work(net, plan)));
+      if (s.budget() >= minBudget) {
+        return plan;
+      }
+      if (bits <= minPrimeBits + 1) {
+        break; // more primes would not be smaller ones
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Estimated evaluation work of a plan, in squarings of one limb: k evaluations, each squaring
+   * and each scalar multiply-add weighted by the limbs of its level. A multiply-add counts 1/400 of
+   * a squaring, about the ratio of their measured times at N = 8192 (91,737 multiply-adds ≈ 1.7 s,
+   * 845 squarings ≈ 7 s per prime at the same level).
+   */
+  static double work(QuantizedNetwork net, CrtPlan plan) {
+    double w = 0;
+    List<QuantizedNetwork.Layer> layers = net.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      double limbs = plan.levels[i] + 1;
+      if (layers.get(i) instanceof QuantizedNetwork.Linear lin) {
+        long macs = 0;
+        for (long v : lin.weights()) {
+          macs += v != 0 ? 1 : 0;
+        }
+        w += limbs * macs / 400.0;
+      } else {
+        w += limbs * layers.get(i).outputSize();
+      }
+    }
+    return w * plan.plainPrimes.length;
   }
 
   /** Levels per layer and the budget they leave. */
@@ -160,7 +222,9 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
     }
     for (int i = 0; i < layers.size(); i++) {
       BfvNoiseModel.Estimate best = e;
-      for (BfvNoiseModel.Estimate lower = e; lower.level() > 0; ) {
+      // products waiting for their relinearization are not switched (see relinearizesLate)
+      boolean mayLower = i == 0 || !relinearizesLate(layers, i - 1);
+      for (BfvNoiseModel.Estimate lower = e; mayLower && lower.level() > 0; ) {
         lower = model.modSwitch(lower);
         if (model.budgetBits(finish(model, layers, i, lower)) >= minBudget) {
           best = lower;
@@ -170,7 +234,7 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
       }
       e = best;
       levels[i] = e.level();
-      e = step(model, layers.get(i), e);
+      e = step(model, layers, i, e);
     }
     while (e.level() > 0) {
       BfvNoiseModel.Estimate lower = model.modSwitch(e);
@@ -185,18 +249,36 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
   private static BfvNoiseModel.Estimate finish(BfvNoiseModel model,
       List<QuantizedNetwork.Layer> layers, int from, BfvNoiseModel.Estimate e) {
     for (int i = from; i < layers.size(); i++) {
-      e = step(model, layers.get(i), e);
+      e = step(model, layers, i, e);
     }
     return e;
   }
 
-  /** Noise after one layer: Σ w²·(V + 1/12) + 1/12 for a weighted sum plus bias; square + relin. */
-  static BfvNoiseModel.Estimate step(BfvNoiseModel model, QuantizedNetwork.Layer layer,
+  /**
+   * Whether layer i is a square whose products are summed by the next (linear) layer before one
+   * relinearization per sum (lazy relinearization): 845 squares and 100 sums take 100 key switches
+   * instead of 845. The products stay at the square's level until relinearized: switching a
+   * 3-poly ciphertext rounds c2, whose error is multiplied by s² (coefficient variance ≈ N²/27
+   * instead of N/18 for c1·s).
+   */
+  static boolean relinearizesLate(List<QuantizedNetwork.Layer> layers, int i) {
+    return layers.get(i) instanceof QuantizedNetwork.Square && i + 1 < layers.size()
+        && layers.get(i + 1) instanceof QuantizedNetwork.Linear;
+  }
+
+  /**
+   * Noise after layer i: Σ w²·(V + 1/12) + 1/12 for a weighted sum plus bias; a square is the
+   * product's noise, plus the key switch at once or, when relinearized late, after the next
+   * layer's sums (once per sum instead of under the weights).
+   */
+  static BfvNoiseModel.Estimate step(BfvNoiseModel model, List<QuantizedNetwork.Layer> layers, int i,
       BfvNoiseModel.Estimate e) {
-    if (layer instanceof QuantizedNetwork.Linear l) {
+    if (layers.get(i) instanceof QuantizedNetwork.Linear l) {
       double v = l.maxRowSquareSum() * (e.variance() + 1.0 / 12) + 1.0 / 12;
-      return new BfvNoiseModel.Estimate(v, e.level());
+      BfvNoiseModel.Estimate sum = new BfvNoiseModel.Estimate(v, e.level());
+      return i > 0 && relinearizesLate(layers, i - 1) ? model.keySwitch(sum) : sum;
     }
-    return model.keySwitch(model.multiply(e, e));
+    BfvNoiseModel.Estimate product = model.multiply(e, e);
+    return relinearizesLate(layers, i) ? product : model.keySwitch(product);
   }
 }

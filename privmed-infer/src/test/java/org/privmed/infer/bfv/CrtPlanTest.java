@@ -1,0 +1,67 @@
+package org.privmed.infer.bfv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.privmed.data.ImageDataset;
+import org.privmed.he.bfv.BfvParameters;
+import org.privmed.infer.quant.QuantizedNetwork;
+import org.privmed.infer.quant.TinyNets;
+
+/** The parameter choice: chains, late relinearization in the level plan, least work. */
+class CrtPlanTest {
+
+  private static BfvProgram program(long seed, int... hidden) {
+    ImageDataset data = TinyNets.images(seed + 100, 60);
+    return BfvCompiler.compile(TinyNets.model(seed, hidden), data,
+        new BfvCompiler.Options(60, 5, 5, 2, 10, 13));
+  }
+
+  @Test
+  void squaresFollowedByALinearLayerAreRelinearizedLateAndNotSwitchedBefore() {
+    BfvProgram prog = program(3, 8, 6);
+    List<QuantizedNetwork.Layer> layers = prog.network().layers();
+    int[] levels = prog.plan().levels();
+    int late = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      boolean square = layers.get(i) instanceof QuantizedNetwork.Square;
+      assertEquals(square && i + 1 < layers.size(), CrtPlan.relinearizesLate(layers, i), "layer " + i);
+      if (CrtPlan.relinearizesLate(layers, i)) {
+        late++;
+        assertEquals(levels[i], levels[i + 1], "products of layer " + i + " must not be switched");
+      }
+    }
+    assertEquals(2, late);
+    // 8 and 6 squares: their relinearizations become one per sum of the next layer (6 and 3)
+    assertEquals(6 + 3, prog.relinearizations());
+  }
+
+  @Test
+  void theChosenChainIsTheLeastWorkAmongThoseThatKeepTheBudget() {
+    BfvProgram prog = program(5, 12);
+    CrtPlan plan = prog.plan();
+    assertTrue(plan.predictedBudget() >= 10, plan.tried());
+    QuantizedNetwork net = prog.network();
+    // SEAL's default chain with the same primes: if it keeps the budget, it must not be cheaper
+    List<BfvParameters> seal = new java.util.ArrayList<>();
+    for (long t : plan.plainPrimes()) {
+      seal.add(BfvParameters.builder().logN(13).qBits(43, 43, 44, 44).pBits(44).plainModulus(t).build());
+    }
+    CrtPlan.Schedule s = CrtPlan.schedule(net, seal.get(0), 10);
+    CrtPlan alternative = new CrtPlan(13, plan.plainPrimes(), plan.bitsNeeded(), seal, s.levels(),
+        s.outputLevel(), s.budget(), "");
+    if (s.budget() >= 10) {
+      assertTrue(CrtPlan.work(net, plan) <= CrtPlan.work(net, alternative),
+          plan.tried() + ": chosen work " + CrtPlan.work(net, plan) + ", SEAL's " + CrtPlan.work(net, alternative));
+    }
+    assertTrue(plan.tried().contains("wide") && plan.tried().contains("SEAL default"), plan.tried());
+    // 128-bit secure whichever chain won
+    for (BfvParameters p : plan.parameters()) {
+      assertFalse(p.toString().contains("INSECURE"), p.toString());
+      assertTrue(p.logQP() <= 218, p.toString());
+    }
+  }
+}

@@ -9,6 +9,7 @@ import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.federated.InjectedDropouts;
 import org.privmed.fl.transport.TlsFiles;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.model.TensorShape;
@@ -79,7 +80,8 @@ final class FlCommand implements Runnable {
 
     FederatedSettings settings(long exampleCap, long seed) {
       return new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, exampleCap, dp, clip, noiseMultiplier,
-          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1, unmaskThreads);
+          targetEpsilon == null ? Double.NaN : targetEpsilon, delta, secAgg, numShares, threshold, seed, 1, unmaskThreads,
+          InjectedDropouts.NONE);
     }
 
     /** The zoo model for {@code data}'s image shape and classes, initialised from {@code seed}. */

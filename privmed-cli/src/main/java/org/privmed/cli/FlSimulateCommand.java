@@ -22,12 +22,14 @@ import org.privmed.eval.report.Report;
 import org.privmed.eval.report.ReportRow;
 import org.privmed.eval.report.ReportWriter;
 import org.privmed.eval.report.Series;
+import org.privmed.fl.aggregate.SecAggTally;
 import org.privmed.fl.dp.sgd.DpSgdSettings;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedClient;
 import org.privmed.fl.federated.FederatedSettings;
 import org.privmed.fl.federated.FederatedTrainer;
+import org.privmed.fl.federated.InjectedDropouts;
 import org.privmed.fl.federated.RoundRecord;
 import org.privmed.nn.model.Model;
 import picocli.CommandLine.Command;
@@ -61,6 +63,12 @@ final class FlSimulateCommand implements Callable<Integer> {
   Path reports;
   @Option(names = "--json", description = "End with one JSON line of the results.")
   boolean json;
+  @Option(names = "--drop-fraction", defaultValue = "0",
+      description = "SecAgg+ fault injection: share of each round's clients that go silent at --drop-stage (seeded by --seed; default: 0).")
+  double dropFraction;
+  @Option(names = "--drop-stage", defaultValue = "unmask",
+      description = "Stage the dropped clients stop answering: advertise-keys, share-keys, masked-input or unmask (default: ${DEFAULT-VALUE}).")
+  String dropStage;
 
   @Override
   public Integer call() throws Exception {
@@ -97,17 +105,18 @@ final class FlSimulateCommand implements Callable<Integer> {
         }
         hospitals.add(h);
       }
-      FederatedSettings s = round.settings(exampleCap, seed);
+      FederatedSettings s = round.settings(exampleCap, seed).withDropouts(dropouts());
       DpMode dp = s.dp();
       double delta = s.delta();
       boolean secAgg = s.secAgg();
       Model initial = round.initialModel(train, seed);
       pool = Executors.newFixedThreadPool(Math.max(1, threads));
       FederatedTrainer trainer = new FederatedTrainer(s, hospitals, val, store, pool, System.out);
-      System.out.printf(Locale.ROOT, "federated %s (%,d parameters) on %s: %d clients, %d rounds, q=%.3f, dp=%s%s, secagg=%s%n",
+      System.out.printf(Locale.ROOT, "federated %s (%,d parameters) on %s: %d clients, %d rounds, q=%.3f, dp=%s%s, secagg=%s%s%n",
           round.model, initial.parameterCount(), data, clients, s.rounds(), trainer.sampleRate(),
           dp.name().toLowerCase(Locale.ROOT), dp == DpMode.NONE ? "" : String.format(Locale.ROOT, " (C=%s, z=%.4f)", s.clipNorm(),
-              trainer.noiseMultiplier()), secAgg);
+              trainer.noiseMultiplier()), secAgg, s.dropouts().active() ? String.format(Locale.ROOT, " (injected: %s of each round's"
+              + " clients silent from %s on)", s.dropouts().fraction(), InjectedDropouts.stageName(s.dropouts().stage())) : "");
       if (sgd != null) {
         System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, %s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s%n",
             sgd.clipNorm(), sgd.hasTarget() ? "sigma calibrated per hospital for epsilon " + sgd.targetEpsilon() : "sigma=" + sgd.noiseMultiplier(),
@@ -138,8 +147,12 @@ final class FlSimulateCommand implements Callable<Integer> {
           .context("checkpoint", store.dir().toString());
       if (!run.rounds().isEmpty()) {
         double[] x = run.rounds().stream().mapToDouble(RoundRecord::round).toArray();
-        rb.series(Series.of(label, "validation accuracy", "round", x,
-            run.rounds().stream().mapToDouble(RoundRecord::validationAccuracy).toArray()));
+        // An aborted SecAgg+ round evaluated nothing (NaN): the accuracy curve skips it.
+        List<RoundRecord> evaluated = run.rounds().stream().filter(r -> !Double.isNaN(r.validationAccuracy())).toList();
+        if (!evaluated.isEmpty()) {
+          rb.series(Series.of(label, "validation accuracy", "round", evaluated.stream().mapToDouble(RoundRecord::round).toArray(),
+              evaluated.stream().mapToDouble(RoundRecord::validationAccuracy).toArray()));
+        }
         rb.series(Series.of(label, "epsilon", "round", x, run.rounds().stream().mapToDouble(RoundRecord::epsilon).toArray()));
         if (sgd != null) {
           rb.series(Series.of(label, "max hospital DP-SGD epsilon", "round", x, run.rounds().stream()
@@ -162,6 +175,11 @@ final class FlSimulateCommand implements Callable<Integer> {
         o.addProperty("auroc", metrics.auroc());
         o.addProperty("round_ms_median", medianMs);
         o.addProperty("bytes_per_client", bytes);
+        if (s.dropouts().active()) {
+          o.addProperty("drop_fraction", s.dropouts().fraction());
+          o.addProperty("drop_stage", InjectedDropouts.stageName(s.dropouts().stage()));
+          o.add("secagg_rounds", secAggRounds(run.rounds()));
+        }
         if (sgd != null) {
           o.addProperty("dp_sgd_clip", sgd.clipNorm());
           if (sgd.hasTarget()) o.addProperty("dp_sgd_target_epsilon", sgd.targetEpsilon());
@@ -181,6 +199,38 @@ final class FlSimulateCommand implements Callable<Integer> {
     } finally {
       if (pool != null) pool.shutdownNow();
     }
+  }
+
+  /** The injected dropouts, checked: they need SecAgg+ and a fraction in [0, 1). */
+  private InjectedDropouts dropouts() {
+    if (dropFraction == 0) return InjectedDropouts.NONE;
+    if (!round.secAgg) throw new IllegalArgumentException("--drop-fraction injects SecAgg+ dropouts and needs --secagg");
+    if (!(dropFraction > 0 && dropFraction < 1)) throw new IllegalArgumentException("--drop-fraction must be in [0, 1), got " + dropFraction);
+    return new InjectedDropouts(dropFraction, InjectedDropouts.parseStage(dropStage));
+  }
+
+  /** Per round: who answered each SecAgg+ stage, whether the sum was the plain sum, or why the round aborted. */
+  private static JsonArray secAggRounds(List<RoundRecord> records) {
+    JsonArray a = new JsonArray();
+    for (RoundRecord r : records) {
+      SecAggTally t = r.secAgg();
+      if (t == null) continue;
+      JsonObject o = new JsonObject();
+      o.addProperty("round", r.round());
+      o.addProperty("clients", t.sampled());
+      o.addProperty("silenced", t.silenced());
+      if (t.aborted() != null) {
+        o.addProperty("aborted", t.aborted());
+      } else {
+        o.addProperty("advertised", t.advertised());
+        o.addProperty("shared_keys", t.sharedKeys());
+        o.addProperty("masked_inputs", t.maskedInputs());
+        o.addProperty("unmaskers", t.unmaskers());
+        o.addProperty("sum_equals_plain_sum", t.sumChecked());
+      }
+      a.add(o);
+    }
+    return a;
   }
 
   /** {"0": eps0, "1": eps1, ...}. */

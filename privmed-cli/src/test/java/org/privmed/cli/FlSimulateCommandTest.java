@@ -7,6 +7,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privmed.fl.dp.accountant.MechanismSteps;
@@ -93,5 +95,61 @@ class FlSimulateCommandTest {
         "--train-limit", "20", "--dp-sgd-noise", "1", "--reports", dir.resolve("reports").toString());
     assertEquals(2, r.code(), r.text());
     assertTrue((r.text()).contains("need --dp-sgd"), r.text());
+  }
+
+  @Test
+  void injectedDropoutsAtMaskedInputLeaveTheSurvivorsSumAndAreReportedPerRound(@TempDir Path dir) {
+    // 5 clients: k = 5, t = 3; 40% = 2 silent before their masked inputs, 3 remain in the sum.
+    CliRun.Result r = run("fl", "simulate", "--clients", "5", "--rounds", "2", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "150", "--batch-size", "16", "--secagg", "--drop-fraction", "0.4", "--drop-stage", "masked-input", "--json",
+        "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
+    String out = r.text();
+    assertEquals(0, r.code(), out);
+    assertTrue(out.contains("round 1/2 | clients 5 sampled, 3 finished, 2 dropped"), out);
+    assertTrue(out.contains("silent from masked-input on"), out);
+    String[] lines = out.strip().split("\\R");
+    JsonObject o = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    assertEquals(0.4, o.get("drop_fraction").getAsDouble());
+    assertEquals("masked-input", o.get("drop_stage").getAsString());
+    var rounds = o.getAsJsonArray("secagg_rounds");
+    assertEquals(2, rounds.size());
+    for (int k = 0; k < 2; k++) {
+      JsonObject round = rounds.get(k).getAsJsonObject();
+      assertEquals(k + 1, round.get("round").getAsInt());
+      assertEquals(2, round.get("silenced").getAsInt());
+      assertEquals(5, round.get("shared_keys").getAsInt());
+      assertEquals(3, round.get("masked_inputs").getAsInt());
+      assertTrue(round.get("sum_equals_plain_sum").getAsBoolean(), round.toString());
+    }
+  }
+
+  @Test
+  void injectedDropoutsBelowTheThresholdAbortCleanly(@TempDir Path dir) {
+    // 60% of 5 = 3 silent at share keys: 2 remain, below t = 3; nothing is released, exit 0.
+    CliRun.Result r = run("fl", "simulate", "--clients", "5", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "100", "--secagg", "--drop-fraction", "0.6", "--drop-stage", "share-keys", "--json",
+        "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
+    String out = r.text();
+    assertEquals(0, r.code(), out);
+    assertTrue(out.contains("round 1/1 | aborted, model unchanged: SecAgg+ round aborted at stage"), out);
+    String[] lines = out.strip().split("\\R");
+    JsonObject round = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject().getAsJsonArray("secagg_rounds").get(0).getAsJsonObject();
+    assertEquals(3, round.get("silenced").getAsInt());
+    assertTrue(round.get("aborted").getAsString().contains("need 3"), round.toString());
+  }
+
+  @Test
+  void badDropoutArgumentsAreRefused(@TempDir Path dir) {
+    String[][] cases = {{"--drop-fraction", "0.3", "needs --secagg"}, {"--secagg --drop-fraction", "1", "must be in [0, 1), got 1.0"},
+        {"--secagg --drop-stage masking --drop-fraction", "0.3", "unknown SecAgg+ stage 'masking'"}};
+    for (String[] c : cases) {
+      List<String> args = new ArrayList<>(List.of("fl", "simulate", "--clients", "3", "--rounds", "1", "--data", "pneumoniamnist",
+          "--model", "tenseal-mnist", "--train-limit", "30", "--reports", dir.resolve("reports").toString()));
+      args.addAll(List.of(c[0].split(" ")));
+      args.add(c[1]);
+      CliRun.Result r = run(args.toArray(String[]::new));
+      assertEquals(2, r.code(), r.text());
+      assertTrue(r.text().contains(c[2]), c[0] + " " + c[1] + ": " + r.text());
+    }
   }
 }

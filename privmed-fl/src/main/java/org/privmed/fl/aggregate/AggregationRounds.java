@@ -2,6 +2,7 @@ package org.privmed.fl.aggregate;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import org.privmed.fl.dp.NoisePlacement;
 import org.privmed.fl.dp.UpdateClipping;
 import org.privmed.fl.prg.AesCtrPrg;
 import org.privmed.fl.secagg.RoundParameters;
+import org.privmed.fl.secagg.SecAggResult;
 import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.fl.secagg.StochasticQuantizer;
 
@@ -30,8 +32,9 @@ public final class AggregationRounds {
      * @param contributors ids whose updates are in the mean
      * @param meanBytesPerClient aggregation bytes sent and received per sampled client (plain: the
      *     float upload; SecAgg+: every protocol message either way, serialized)
+     * @param secAgg who answered each SecAgg+ stage (null for plain FedAvg)
      */
-    public record Outcome(float[] average, int[] contributors, double meanBytesPerClient) {}
+    public record Outcome(float[] average, int[] contributors, double meanBytesPerClient, SecAggTally secAgg) {}
 
     /** Plain FedAvg: each client uploads its float vector; the coordinator sees every update. */
     public static Outcome plain(List<ClientUpdate> updates, FedAvg fedAvg) {
@@ -39,7 +42,7 @@ public final class AggregationRounds {
         // Upload of d floats plus the example count. The model download is the same in both
         // modes and is left out of both, so the figures compare aggregation traffic only.
         double bytes = 4.0 * updates.get(0).delta().length + 8;
-        return new Outcome(fedAvg.average(updates), ids, bytes);
+        return new Outcome(fedAvg.average(updates), ids, bytes, null);
     }
 
     /**
@@ -88,7 +91,30 @@ public final class AggregationRounds {
         Map<Integer, int[]> inputs = new TreeMap<>();
         for (int k = 0; k < updates.size(); k++) inputs.put(updates.get(k).clientId(), join(encoded.get(k)));
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, d, random);
-        return unmaskedMean(SecAggRoundDriver.run(params, inputs, dropouts, pool, random, unmaskThreads), quantizer, random, dp);
+        SecAggRoundDriver.Outcome out = SecAggRoundDriver.run(params, inputs, dropouts, pool, random, unmaskThreads);
+        requirePlainSum(out.result(), inputs);
+        int silenced = (int) dropouts.keySet().stream().filter(inputs::containsKey).count();
+        return unmaskedMean(out, SecAggTally.completed(ids.length, silenced, out.result(), true), quantizer, random, dp);
+    }
+
+    /**
+     * The simulator holds every input, so it checks what the protocol promises: the unmasked sum is
+     * exactly the sum mod 2³² of the inputs of the clients it names as contributors, whoever dropped
+     * and when. A difference is a protocol bug, and a wrong aggregate must not reach the model.
+     */
+    static void requirePlainSum(SecAggResult result, Map<Integer, int[]> inputs) {
+        int[] plain = new int[result.sum().length];
+        for (int c : result.contributors()) {
+            int[] x = inputs.get(c);
+            for (int i = 0; i < plain.length; i++) plain[i] += x[i];
+        }
+        for (int i = 0; i < plain.length; i++) {
+            if (plain[i] != result.sum()[i]) {
+                throw new IllegalStateException("SecAgg+ round " + Arrays.toString(result.contributors()) + ": unmasked sum differs from the plain"
+                        + " sum of the contributors' inputs at entry " + i + " (" + Integer.toUnsignedString(result.sum()[i]) + " vs "
+                        + Integer.toUnsignedString(plain[i]) + ")");
+            }
+        }
     }
 
     /**
@@ -106,11 +132,13 @@ public final class AggregationRounds {
             throw new IllegalArgumentException(ids.length + " clients overflow the 32-bit sum at " + quantizer.bits() + " quantization bits");
         }
         RoundParameters params = RoundParameters.create(roundId, ids, numShares, threshold, dimension + 1, random);
-        return unmaskedMean(SecAggRoundDriver.run(params, peers, stageTimeoutMillis, unmaskThreads), quantizer, random, dp);
+        SecAggRoundDriver.Outcome out = SecAggRoundDriver.run(params, peers, stageTimeoutMillis, unmaskThreads);
+        return unmaskedMean(out, SecAggTally.completed(ids.length, 0, out.result(), false), quantizer, random, dp);
     }
 
     /** Dequantizes the unmasked sum, divides by the summed weight, and adds central noise if asked. */
-    private static Outcome unmaskedMean(SecAggRoundDriver.Outcome out, StochasticQuantizer quantizer, SecureRandom random, DpSettings dp) {
+    private static Outcome unmaskedMean(SecAggRoundDriver.Outcome out, SecAggTally tally, StochasticQuantizer quantizer, SecureRandom random,
+                                        DpSettings dp) {
         int m = out.result().contributors().length;
         float[] sum = quantizer.dequantizeSum(out.result().sum(), m);
         float[] mean = FedAvg.decodeSecureSum(sum);
@@ -119,7 +147,7 @@ public final class AggregationRounds {
                     NoisePlacement.CENTRAL.stddev(dp.noiseMultiplier(), dp.clipNorm(), m),
                     NoisePlacement.CENTRAL.sensitivity(dp.clipNorm(), m));
         }
-        return new Outcome(mean, out.result().contributors(), out.meanBytesPerClient());
+        return new Outcome(mean, out.result().contributors(), out.meanBytesPerClient(), tally);
     }
 
     /** The client-side part of DP: clip, and in LOCAL placement add the client's own noise. */

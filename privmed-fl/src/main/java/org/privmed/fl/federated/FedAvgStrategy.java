@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.ExecutorService;
 import org.privmed.fl.aggregate.AggregationRounds;
 import org.privmed.fl.aggregate.ClientUpdate;
@@ -56,17 +57,26 @@ public final class FedAvgStrategy implements Strategy {
 
     @Override
     public int[] configure(int round, int[] available) {
-        int[] ids = available.clone();
-        Random r = new Random(settings.seed() * 31 + round);
-        for (int i = ids.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = ids[i];
-            ids[i] = ids[j];
-            ids[j] = t;
-        }
-        int[] chosen = Arrays.copyOf(ids, sampleSize(available.length));
+        int[] chosen = Arrays.copyOf(shuffled(available, new Random(settings.seed() * 31 + round)), sampleSize(available.length));
         Arrays.sort(chosen);
         return chosen;
+    }
+
+    /** A Fisher-Yates shuffle of a copy of {@code ids}. */
+    static int[] shuffled(int[] ids, RandomGenerator r) {
+        int[] out = ids.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
+    /** The clients the simulation silences in {@code round}'s SecAgg+ run, among those that trained (client → stage). */
+    public Map<Integer, SecAggStage> injectedDropouts(int round, int[] trained) {
+        return settings.dropouts().choose(settings.seed(), round, trained);
     }
 
     @Override
@@ -75,8 +85,9 @@ public final class FedAvgStrategy implements Strategy {
         AggregationRounds.Outcome o;
         if (settings.secAgg()) {
             int n = updates.size();
-            o = AggregationRounds.secure(updates, fedAvg, quantizer(settings), round, shares(n), threshold(n), Map.of(), pool, random,
-                    null, settings.effectiveUnmaskThreads());
+            int[] trained = updates.stream().mapToInt(ClientUpdate::clientId).toArray();
+            o = AggregationRounds.secure(updates, fedAvg, quantizer(settings), round, shares(n), threshold(n),
+                    injectedDropouts(round, trained), pool, random, null, settings.effectiveUnmaskThreads());
         } else {
             o = AggregationRounds.plain(updates, fedAvg);
         }
@@ -86,6 +97,10 @@ public final class FedAvgStrategy implements Strategy {
     @Override
     public Aggregate aggregateSecurely(int round, Map<Integer, ? extends SecAggRelay> peers, int dimension) {
         if (!settings.secAgg()) throw new IllegalStateException("round " + round + ": clients kept their updates but SecAgg+ is off");
+        if (settings.dropouts().active()) {
+            throw new IllegalStateException("injected dropouts are for the in-process simulation; remote hospitals drop out by themselves"
+                    + " (fl client --drop-at)");
+        }
         int n = peers.size();
         if (n < 3) {
             throw new SecAggAbortedException(SecAggStage.ADVERTISE_KEYS, n, 3, "too few clients finished local training for a SecAgg+ round");
@@ -103,7 +118,7 @@ public final class FedAvgStrategy implements Strategy {
                     NoisePlacement.CENTRAL.stddev(noiseMultiplier, settings.clipNorm(), m),
                     NoisePlacement.CENTRAL.sensitivity(settings.clipNorm(), m));
         }
-        return new Aggregate(mean, o.contributors(), o.meanBytesPerClient());
+        return new Aggregate(mean, o.contributors(), o.meanBytesPerClient(), o.secAgg());
     }
 
     /**

@@ -24,11 +24,14 @@ import java.util.Locale;
  * @param trainThreads PyTorch threads per client
  * @param unmaskThreads threads the coordinator unmasks SecAgg+ sums on (0 = available processors);
  *     it changes no result, so it is not part of the fingerprint
+ * @param dropouts SecAgg+ dropouts injected by the in-process simulation ({@link InjectedDropouts#NONE}
+ *     for none; refused over gRPC, where hospitals drop out by themselves)
  */
 public record FederatedSettings(int rounds, double fraction, int localEpochs, int batchSize, double learningRate,
                                 long exampleCap, DpMode dp, double clipNorm, double noiseMultiplier,
                                 double targetEpsilon, double delta, boolean secAgg, int numShares, int threshold,
-                                long seed, int trainThreads, int unmaskThreads) {
+                                long seed, int trainThreads, int unmaskThreads,
+                                InjectedDropouts dropouts) {
     public FederatedSettings {
         if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
@@ -50,32 +53,40 @@ public record FederatedSettings(int rounds, double fraction, int localEpochs, in
         if (threshold < 0) throw new IllegalArgumentException("threshold must be >= 0, got " + threshold);
         if (trainThreads < 1) throw new IllegalArgumentException("train threads must be >= 1, got " + trainThreads);
         if (unmaskThreads < 0) throw new IllegalArgumentException("unmask threads must be >= 0 (0 = all processors), got " + unmaskThreads);
+        if (dropouts == null) throw new IllegalArgumentException("dropouts must be non-null (use InjectedDropouts.NONE)");
+        if (dropouts.active() && !secAgg) throw new IllegalArgumentException("injected dropouts need SecAgg+ (they silence clients at a SecAgg+ stage)");
     }
 
     /** No DP, no SecAgg+, all clients, 1 local epoch, batch 32, Adam 1e-3, cap 10,000. */
     public static FederatedSettings defaults(int rounds) {
         return new FederatedSettings(rounds, 1.0, 1, 32, 1e-3, 10_000, DpMode.NONE, 1.0, 0, Double.NaN, 1e-5,
-                false, 0, 0, 42, 1, 0);
+                false, 0, 0, 42, 1, 0, InjectedDropouts.NONE);
     }
 
     public FederatedSettings withDp(DpMode mode, double clip, double z, double epsilon, double d) {
         return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, mode, clip, z,
-                epsilon, d, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads);
+                epsilon, d, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads, dropouts);
     }
 
     public FederatedSettings withSecAgg(boolean on, int k, int t) {
         return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm,
-                noiseMultiplier, targetEpsilon, delta, on, k, t, seed, trainThreads, unmaskThreads);
+                noiseMultiplier, targetEpsilon, delta, on, k, t, seed, trainThreads, unmaskThreads, dropouts);
     }
 
     public FederatedSettings withTraining(double frac, int epochs, int batch, double lr, long s) {
         return new FederatedSettings(rounds, frac, epochs, batch, lr, exampleCap, dp, clipNorm, noiseMultiplier,
-                targetEpsilon, delta, secAgg, numShares, threshold, s, trainThreads, unmaskThreads);
+                targetEpsilon, delta, secAgg, numShares, threshold, s, trainThreads, unmaskThreads, dropouts);
     }
 
     public FederatedSettings withUnmaskThreads(int threads) {
         return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
-                targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, threads);
+                targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, threads, dropouts);
+    }
+
+    /** The same settings with SecAgg+ dropouts injected in every round (simulation only). */
+    public FederatedSettings withDropouts(InjectedDropouts d) {
+        return new FederatedSettings(rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
+                targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads, d);
     }
 
     /** The coordinator's unmasking threads: as given, or the available processors for 0. */
@@ -92,6 +103,6 @@ public record FederatedSettings(int rounds, double fraction, int localEpochs, in
     public String fingerprint() {
         return String.format(Locale.ROOT, "R=%d q=%s E=%d B=%d lr=%s cap=%d dp=%s C=%s z=%s eps=%s delta=%s secagg=%s k=%d t=%d seed=%d",
                 rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
-                targetEpsilon, delta, secAgg, numShares, threshold, seed);
+                targetEpsilon, delta, secAgg, numShares, threshold, seed) + dropouts.fingerprint();
     }
 }

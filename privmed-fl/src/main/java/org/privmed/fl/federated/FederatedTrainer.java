@@ -16,11 +16,13 @@ import java.util.concurrent.Future;
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.SecAggRelay;
+import org.privmed.fl.aggregate.SecAggTally;
 import org.privmed.fl.dp.accountant.MechanismSteps;
 import org.privmed.fl.dp.accountant.NoiseCalibration;
 import org.privmed.fl.dp.accountant.PrivacyBudget;
 import org.privmed.fl.dp.accountant.RdpAccountant;
 import org.privmed.fl.secagg.SecAggAbortedException;
+import org.privmed.fl.secagg.SecAggStage;
 import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.train.DjlNetwork;
@@ -165,6 +167,12 @@ public final class FederatedTrainer {
                 throw new IllegalStateException("round " + r + ": some clients sent updates in the clear, others kept them for SecAgg+");
             }
             int trained = updates.size() + peers.size();
+            Map<Integer, SecAggStage> silenced = settings.secAgg() && peers.isEmpty()
+                    ? strategy.injectedDropouts(r, updates.stream().mapToInt(ClientUpdate::clientId).toArray()) : Map.of();
+            if (!silenced.isEmpty()) {
+                say("round %d: injected SecAgg+ dropouts: clients %s silent from %s on", r, silenced.keySet(),
+                        InjectedDropouts.stageName(silenced.values().iterator().next()));
+            }
             Strategy.Aggregate agg;
             try {
                 agg = peers.isEmpty() ? strategy.aggregate(r, updates, pool)
@@ -174,7 +182,8 @@ public final class FederatedTrainer {
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 double eps = accountant.totalSteps() == 0 ? 0 : accountant.epsilon(settings.delta());
                 RoundRecord rec = new RoundRecord(r, sampled.length, 0, sampled.length,
-                        trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0, sampleEps);
+                        trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0, sampleEps,
+                        SecAggTally.aborted(trained, silenced.size(), ex));
                 records.add(rec);
                 if (store != null) store.save(r, settings, z, global, accountant, records);
                 say("round %d/%d | aborted, model unchanged: %s | %.1f s", r, settings.rounds(), ex.getMessage(), millis / 1000.0);
@@ -188,13 +197,14 @@ public final class FederatedTrainer {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             int finished = agg.contributors().length;
             RoundRecord rec = new RoundRecord(r, sampled.length, finished, sampled.length - finished,
-                    trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient(), sampleEps);
+                    trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient(), sampleEps,
+                    agg.secAgg());
             records.add(rec);
             if (store != null) store.save(r, settings, z, global, accountant, records);
             double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);
-            say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f%s | %.1f s | ETA %s",
+            say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f%s | %.1f s | ETA %s%s",
                     r, settings.rounds(), rec.sampled(), rec.finished(), rec.dropped(), rec.trainLoss(), rec.validationAccuracy(),
-                    eps, dpSgdText(sampleEps), millis / 1000.0, eta(perRound * (lastRound - r)));
+                    eps, dpSgdText(sampleEps), millis / 1000.0, eta(perRound * (lastRound - r)), secAggText(agg.secAgg()));
         }
         return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped);
     }
@@ -248,6 +258,12 @@ public final class FederatedTrainer {
         StringBuilder b = new StringBuilder(" | dp-sgd eps");
         for (Map.Entry<Integer, Double> e : sampleEps.entrySet()) b.append(String.format(Locale.ROOT, " %d:%.4f", e.getKey(), e.getValue()));
         return b.toString();
+    }
+
+    /** " | secagg: ..." when a SecAgg+ round lost a client at some stage, or nothing. */
+    static String secAggText(SecAggTally t) {
+        if (t == null || (t.silenced() == 0 && t.unmaskers() == t.sampled())) return "";
+        return " | secagg: " + t.describe();
     }
 
     /** Each hospital's latest reported sample-level ε over {@code records} (DP-SGD only). */

@@ -15,10 +15,12 @@ package org.privmed.fl.federated;
  * @param bytesPerClient aggregation bytes per sampled client
  * @param sampleEpsilon for each hospital that trained by DP-SGD this round, its sample-level ε after
  *     the round as it reported it (empty without DP-SGD; null in checkpoints written before it existed)
+ * @param secAgg who answered each SecAgg+ stage and who was silenced on purpose (null without SecAgg+,
+ *     and in checkpoints written before it existed)
  */
 public record RoundRecord(int round, int sampled, int finished, int dropped, double trainLoss, double validationLoss,
                           double validationAccuracy, double epsilon, long millis, double bytesPerClient,
-                          java.util.SortedMap<Integer, Double> sampleEpsilon) {
+                          java.util.SortedMap<Integer, Double> sampleEpsilon, org.privmed.fl.aggregate.SecAggTally secAgg) {
     /** {@link #sampleEpsilon}, empty instead of null. */
     public java.util.SortedMap<Integer, Double> hospitalEpsilon() {
         return sampleEpsilon == null ? new java.util.TreeMap<>() : sampleEpsilon;

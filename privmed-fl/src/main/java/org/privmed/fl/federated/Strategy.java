@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.Map;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.SecAggRelay;
+import org.privmed.fl.aggregate.SecAggTally;
 
 /**
  * The coordinator's policy, kept apart from transport and from the secure-aggregation workflow
@@ -27,6 +28,6 @@ public interface Strategy {
      */
     Aggregate aggregateSecurely(int round, Map<Integer, ? extends SecAggRelay> peers, int dimension);
 
-    /** The aggregated update, who is in it, and aggregation bytes per client. */
-    record Aggregate(float[] delta, int[] contributors, double bytesPerClient) {}
+    /** The aggregated update, who is in it, aggregation bytes per client, and the SecAgg+ stage counts (null for plain). */
+    record Aggregate(float[] delta, int[] contributors, double bytesPerClient, SecAggTally secAgg) {}
 }

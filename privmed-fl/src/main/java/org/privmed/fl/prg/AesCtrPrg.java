@@ -21,10 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AesCtrPrg {
     public static final int SEED_BYTES = 32;
     private static final int BUFFER_BYTES = 1 << 14;
+    /** Largest tile {@link #addInts(int[], int, int, int)} takes: one keystream buffer of words. */
+    public static final int MAX_TILE_INTS = BUFFER_BYTES / 4;
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Cipher cipher;
-    private final byte[] zeros = new byte[BUFFER_BYTES];
+    /** The plaintext the keystream encrypts; only ever read, so all generators share it. */
+    private static final byte[] ZEROS = new byte[BUFFER_BYTES];
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int position = BUFFER_BYTES;
 
@@ -112,6 +115,24 @@ public final class AesCtrPrg {
         }
     }
 
+    /**
+     * Adds (sign &gt; 0) or subtracts the next {@code length} words to {@code target[offset, offset+length)},
+     * mod 2³², through {@code scratch} (at least 4·length bytes), which callers applying many streams
+     * to one tile share so that the tile's working set stays in cache. {@code length} must be at
+     * most {@link #MAX_TILE_INTS}.
+     */
+    public void addInts(int[] target, int offset, int length, int sign, byte[] scratch) {
+        if (length > MAX_TILE_INTS || scratch.length < length * 4) {
+            throw new IllegalArgumentException("tile of " + length + " words (at most " + MAX_TILE_INTS + ") with " + scratch.length + " scratch bytes");
+        }
+        nextBytes(scratch, 0, length * 4);
+        if (sign > 0) {
+            for (int i = 0; i < length; i++) target[offset + i] += (int) LE_INT.get(scratch, i * 4);
+        } else {
+            for (int i = 0; i < length; i++) target[offset + i] -= (int) LE_INT.get(scratch, i * 4);
+        }
+    }
+
     public int nextInt() {
         if (BUFFER_BYTES - position < 4) refillKeepingTail();
         int v = (int) LE_INT.get(buffer, position);
@@ -150,7 +171,7 @@ public final class AesCtrPrg {
 
     private void keystreamInto(byte[] out, int offset) {
         try {
-            int n = cipher.update(zeros, 0, BUFFER_BYTES, out, offset);
+            int n = cipher.update(ZEROS, 0, BUFFER_BYTES, out, offset);
             if (n != BUFFER_BYTES) throw new IllegalStateException("AES-CTR returned " + n + " bytes, expected " + BUFFER_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR keystream failed", e);

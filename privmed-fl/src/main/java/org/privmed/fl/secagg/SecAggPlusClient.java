@@ -244,15 +244,18 @@ public final class SecAggPlusClient {
             throw new SecAggProtocolException("client " + clientId + " produced an input of " + (y == null ? "null" : y.length)
                     + " words, expected " + inputLength);
         }
-        Masks.add(y, selfMaskSeed);
+        List<byte[]> seeds = new ArrayList<>();
+        List<Integer> signs = new ArrayList<>();
+        seeds.add(selfMaskSeed);
+        signs.add(1);
         for (int j : sharers) {
             if (j == clientId) continue;
-            byte[] seed = KeyDerivation.pairwiseMaskSeed(
+            seeds.add(KeyDerivation.pairwiseMaskSeed(
                     X25519.agree(maskingKeys.privateKey(), neighbourKeys.get(j).getMaskingPublicKey().toByteArray()),
-                    params.roundId(), clientId, j);
-            if (clientId < j) Masks.add(y, seed);
-            else Masks.subtract(y, seed);
+                    params.roundId(), clientId, j));
+            signs.add(clientId < j ? 1 : -1);
         }
+        Masks.applyAll(y, seeds, signs.stream().mapToInt(Integer::intValue).toArray());
         // The seed is no longer needed here; its shares are what the coordinator may reconstruct.
         Arrays.fill(selfMaskSeed, (byte) 0);
         return MaskedInputResponse.newBuilder().setMaskedVector(VectorCodec.encode(y)).build();

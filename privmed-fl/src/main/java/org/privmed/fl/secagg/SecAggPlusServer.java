@@ -354,11 +354,13 @@ public final class SecAggPlusServer {
         for (int w = 0; w < workers; w++) workerIds.add(w);
         List<int[]> partials = eachOf(workers == 1 ? null : pool, workerIds, w -> {
             int[] acc = w == 0 ? sum : new int[sum.length];
+            List<byte[]> seeds = new ArrayList<>();
+            List<Integer> signs = new ArrayList<>();
             for (int k = w; k < jobs.size(); k += workers) {
-                MaskJob job = jobs.get(k);
-                if (job.sign() > 0) Masks.add(acc, job.seed().get());
-                else Masks.subtract(acc, job.seed().get());
+                seeds.add(jobs.get(k).seed().get());
+                signs.add(jobs.get(k).sign());
             }
+            Masks.applyAll(acc, seeds, signs.stream().mapToInt(Integer::intValue).toArray());
             return acc;
         });
         for (int w = 1; w < workers; w++) {

@@ -18,6 +18,7 @@ import org.privmed.fl.federated.ClientEndpoint;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedClient;
 import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.federated.InjectedDropouts;
 import org.privmed.fl.prg.AesCtrPrg;
 import org.privmed.fl.secagg.SecAggPlusClient;
 import org.privmed.fl.secagg.SecAggProtocolException;
@@ -235,7 +236,7 @@ public final class FederatedClientRunner {
         }
         double z = dp == DpMode.NONE ? 0 : t.getNoiseMultiplier();
         return new FederatedSettings(Math.max(1, planned), 1.0, t.getLocalEpochs(), t.getBatchSize(), t.getLearningRate(), 1, dp,
-                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1, 0);
+                t.getClipNorm(), z, Double.NaN, 1e-5, false, 0, 0, t.getSeed(), 1, 0, InjectedDropouts.NONE);
     }
 
     private void say(String fmt, Object... args) {

@@ -87,6 +87,30 @@ class PrimitivesTest {
         assertArrayEquals(v, w);
     }
 
+    /** Tiles that end inside a keystream buffer, a vector shorter than one tile, and mixed signs. */
+    @Test
+    void streamsAppliedTileByTileEqualStreamsAppliedOneByOne() {
+        SecureRandom r = new SecureRandom();
+        for (int length : new int[] {3 * AesCtrPrg.MAX_TILE_INTS + 17, 1000, AesCtrPrg.MAX_TILE_INTS}) {
+            int[] base = new int[length];
+            for (int i = 0; i < length; i++) base[i] = r.nextInt();
+            java.util.List<byte[]> seeds = new java.util.ArrayList<>();
+            int[] signs = new int[7];
+            int[] oneByOne = base.clone();
+            for (int s = 0; s < signs.length; s++) {
+                byte[] seed = new byte[32];
+                r.nextBytes(seed);
+                seeds.add(seed);
+                signs[s] = s % 3 == 0 ? -1 : 1;
+                if (signs[s] > 0) Masks.add(oneByOne, seed);
+                else Masks.subtract(oneByOne, seed);
+            }
+            int[] tiled = base.clone();
+            Masks.applyAll(tiled, seeds, signs);
+            assertArrayEquals(oneByOne, tiled, "length " + length);
+        }
+    }
+
     @Test
     void stochasticQuantizationIsUnbiasedAndSumsDequantize() {
         StochasticQuantizer q = new StochasticQuantizer(1.0, 16);

@@ -12,13 +12,13 @@ import org.privmed.nn.model.Model;
  * exactly on the SecAgg+ quantizer's grid ends (range 1), so the securely aggregated mean must
  * equal the plain FedAvg mean bit for bit: any masking or unmasking error shows.
  */
-final class FixedUpdateClient implements ClientEndpoint {
+public final class FixedUpdateClient implements ClientEndpoint {
     /** At or above the default example cap, so every client's FedAvg weight is exactly 1 after scaling. */
-    static final long EXAMPLES = 10_000;
+    public static final long EXAMPLES = 10_000;
 
     private final int clientId;
 
-    FixedUpdateClient(int clientId) {
+    public FixedUpdateClient(int clientId) {
         this.clientId = clientId;
     }
 
@@ -33,7 +33,7 @@ final class FixedUpdateClient implements ClientEndpoint {
         return new FederatedClient.LocalResult(update(ModelVector.size(global), round), 0.5);
     }
 
-    ClientUpdate update(int dimension, int round) {
+    public ClientUpdate update(int dimension, int round) {
         float[] delta = new float[dimension];
         for (int i = 0; i < dimension; i++) delta[i] = ((i * 7 + clientId * 3 + round) % 5) < 2 ? 1f : -1f;
         return new ClientUpdate(clientId, delta, EXAMPLES);

@@ -3,8 +3,10 @@ package org.privmed.fl.dp.sgd;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -18,6 +20,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.privmed.data.ImageDataset;
 import org.privmed.fl.dp.GaussianNoise;
 import org.privmed.fl.dp.UpdateClipping;
@@ -56,6 +59,9 @@ import org.privmed.nn.train.OptimizerKind;
  */
 public final class DpSgdTrainer {
     private DpSgdTrainer() {}
+
+    /** Longest run of squares summed in float32 when measuring a gradient's norm (error below 2⁻¹¹). */
+    static final int FLOAT32_ROW = 8192;
 
     /**
      * What local DP-SGD produced.
@@ -211,24 +217,77 @@ public final class DpSgdTrainer {
         /**
          * Σ clip_C(g_i) over {@code rows}, plus N(0, (σC)²) per coordinate when σ &gt; 0, divided by
          * {@code expectedBatch}.
+         *
+         * <p>Each example's gradient stays in the engine: its L2 norm is reduced there and the
+         * clipped gradient is added to per-tensor float32 accumulators there, so an example costs a
+         * few JNI calls per tensor instead of copying the whole gradient into Java; the sum crosses
+         * into Java once per step. The norm must not be underestimated, since the noise is
+         * calibrated to C: squares are summed in float32 only along rows of at most
+         * {@value #FLOAT32_ROW} entries (an output channel of a convolution or dense weight; the
+         * worst-case relative error of such a sum of non-negative terms is below 2⁻¹¹), the row sums
+         * in float64; a longer row is summed in float64 throughout. The clipping factor aims at
+         * C·(1 − 2⁻¹⁰) and gradients with a measured norm above that are clipped, which absorbs
+         * both that error and the 2⁻²⁴ rounding of each scaled coordinate, so every clipped
+         * gradient stays within C.
          */
         Noisy privateGradient(int[] rows, DpSgdSettings dp, double expectedBatch, GaussianNoise noise) {
-            double[] sum = new double[dimension];
             double lossSum = 0;
-            float[] loss = new float[1];
-            for (int row : rows) {
-                float[] clipped = clippedExampleGradient(row, dp.clipNorm(), loss);
-                lossSum += loss[0];
-                for (int k = 0; k < dimension; k++) sum[k] += clipped[k];
-            }
             float[] out = new float[dimension];
-            for (int k = 0; k < dimension; k++) out[k] = (float) sum[k];
+            double target = dp.clipNorm() * (1 - 0x1p-10);
+            try (NDManager step = trainer.getManager().newSubManager()) {
+                NDArray[] sums = new NDArray[trainable.size()];
+                for (int k = 0; k < sums.length; k++) sums[k] = step.zeros(trainable.get(k).getArray().getShape(), DataType.FLOAT32);
+                for (int row : rows) {
+                    lossSum += forwardBackward(new int[] {row});
+                    try (NDManager ex = step.newSubManager()) {
+                        NDArray[] g = new NDArray[sums.length];
+                        NDList squares = new NDList(g.length);
+                        for (int k = 0; k < g.length; k++) {
+                            g[k] = trainable.get(k).getArray().getGradient();
+                            g[k].attach(ex);
+                            squares.add(squaredNorm(g[k]));
+                        }
+                        double norm = Math.sqrt(NDArrays.stack(squares).sum().getDouble());
+                        if (!Double.isFinite(norm)) throw new IllegalStateException("example " + row + " has a non-finite gradient (norm " + norm + ")");
+                        double scale = norm > target ? target / norm : 1.0;
+                        for (int k = 0; k < g.length; k++) sums[k].addi(scale == 1.0 ? g[k] : g[k].mul((float) scale));
+                    }
+                }
+                int off = 0;
+                for (NDArray a : sums) {
+                    float[] part = a.toFloatArray();
+                    System.arraycopy(part, 0, out, off, part.length);
+                    off += part.length;
+                }
+            }
             if (dp.noiseMultiplier() > 0) {
                 // One example changes the sum of clipped gradients by at most C in L2.
                 out = noise.addNoise(out, dp.noiseMultiplier() * dp.clipNorm(), dp.clipNorm());
             }
             for (int k = 0; k < dimension; k++) out[k] = (float) (out[k] / expectedBatch);
             return new Noisy(out, lossSum);
+        }
+
+        /**
+         * ‖g‖² as a float64 scalar in the engine: float32 squares summed along rows of at most
+         * {@value #FLOAT32_ROW} (naive summation of n non-negative terms errs by at most (n − 1)·2⁻²⁴
+         * relative), row sums in float64. A float32 overflow gives infinity, which the caller
+         * refuses, and is retried here in float64 first.
+         */
+        static NDArray squaredNorm(NDArray g) {
+            Shape sh = g.getShape();
+            long rowLength = sh.dimension() > 1 ? sh.size() / sh.get(0) : 1;
+            NDArray partial;
+            if (rowLength > FLOAT32_ROW) {
+                partial = g.toType(DataType.FLOAT64, false).square();
+            } else {
+                NDArray sq = g.square();
+                partial = sh.dimension() > 1 ? sq.sum(IntStream.range(1, sh.dimension()).toArray()) : sq;
+                partial = partial.toType(DataType.FLOAT64, false);
+            }
+            NDArray total = partial.sum();
+            if (!Double.isFinite(total.getDouble())) total = g.toType(DataType.FLOAT64, false).square().sum();
+            return total;
         }
 
         /** Sets the parameters' gradients to {@code gradient} and lets the optimizer step. */
@@ -260,6 +319,24 @@ public final class DpSgdTrainer {
 
         /** {flat gradient of the mean loss over rows, {loss}} after one forward/backward pass. */
         private float[][] backward(int[] rows) {
+            float lossValue = forwardBackward(rows);
+            float[] g = new float[dimension];
+            int off = 0;
+            for (Parameter p : trainable) {
+                NDArray a = p.getArray();
+                try (NDManager scope = a.getManager().newSubManager()) {
+                    NDArray grad = a.getGradient();
+                    grad.attach(scope);
+                    float[] part = grad.toFloatArray();
+                    System.arraycopy(part, 0, g, off, part.length);
+                    off += part.length;
+                }
+            }
+            return new float[][] {g, {lossValue}};
+        }
+
+        /** One forward/backward pass of the mean loss over {@code rows}: leaves the gradients in the parameters, returns the loss. */
+        private float forwardBackward(int[] rows) {
             int m = rows.length;
             float[] flat = new float[m * shape.size()];
             float[] y = new float[m];
@@ -282,19 +359,7 @@ public final class DpSgdTrainer {
                     lossValue = l.getFloat();
                 }
             }
-            float[] g = new float[dimension];
-            int off = 0;
-            for (Parameter p : trainable) {
-                NDArray a = p.getArray();
-                try (NDManager scope = a.getManager().newSubManager()) {
-                    NDArray grad = a.getGradient();
-                    grad.attach(scope);
-                    float[] part = grad.toFloatArray();
-                    System.arraycopy(part, 0, g, off, part.length);
-                    off += part.length;
-                }
-            }
-            return new float[][] {g, {lossValue}};
+            return lossValue;
         }
 
         @Override

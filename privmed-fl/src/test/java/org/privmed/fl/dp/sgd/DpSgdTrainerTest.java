@@ -75,6 +75,65 @@ class DpSgdTrainerTest {
         }
     }
 
+    /**
+     * The private gradient is clipped and summed inside the engine; it must equal the definition
+     * computed in Java from each example's own gradient ({@link DpSgdTrainer.Session#clippedExampleGradient}),
+     * and one example's clipped contribution must stay within C. The square sums are split into
+     * float32 rows here too ({@link DpSgdTrainer#FLOAT32_ROW} is far above tenseal-mnist's rows).
+     */
+    @Test
+    void theEngineSideClippedSumEqualsThePerExampleDefinition() {
+        try (DpSgdTrainer.Session s = session()) {
+            int[] rows = {0, 5, 9, 14, 20, 31};
+            double[] raw = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) raw[i] = norm(s.exampleGradient(rows[i]));
+            double c = java.util.Arrays.stream(raw).sorted().toArray()[rows.length / 2];
+            DpSgdSettings noNoise = new DpSgdSettings(c, 0, 1e-5);
+            // The engine aims at C·(1 − 2⁻¹⁰) to absorb float32 error in the norm (see privateGradient).
+            double aim = c * (1 - 0x1p-10);
+            double[] expected = new double[s.dimension()];
+            float[] loss = new float[1];
+            for (int row : rows) {
+                float[] g = s.clippedExampleGradient(row, aim, loss);
+                for (int k = 0; k < g.length; k++) expected[k] += g[k];
+            }
+            float[] got = s.privateGradient(rows, noNoise, 1.0, null).gradient();
+            double diff = 0;
+            double scale = 0;
+            for (int k = 0; k < got.length; k++) {
+                diff += Math.pow(got[k] - expected[k], 2);
+                scale += expected[k] * expected[k];
+            }
+            assertTrue(Math.sqrt(diff) <= 1e-5 * Math.sqrt(scale), "engine sum differs by " + Math.sqrt(diff) + " (norm " + Math.sqrt(scale) + ")");
+            for (int i = 0; i < rows.length; i++) {
+                double n = norm(s.privateGradient(new int[] {rows[i]}, noNoise, 1.0, null).gradient());
+                assertTrue(n <= c, "example " + rows[i] + ": clipped norm " + n + " > C = " + c);
+                assertEquals(raw[i] > aim ? aim : raw[i], n, 1e-5 * c, "example " + rows[i]);
+            }
+        }
+    }
+
+    /** Short rows (float32 partial sums), long rows (float64 throughout), vectors, and a float32 overflow. */
+    @Test
+    void squaredNormsMatchDoublePrecision() {
+        java.util.Random r = new java.util.Random(3);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            for (long[] shape : new long[][] {{64, 32, 3, 3}, {2, DpSgdTrainer.FLOAT32_ROW + 1}, {300}, {4, 10}}) {
+                int n = (int) new ai.djl.ndarray.types.Shape(shape).size();
+                float[] v = new float[n];
+                double exact = 0;
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (r.nextGaussian() * (i % 7 == 0 ? 100 : 0.01));
+                    exact += (double) v[i] * v[i];
+                }
+                double got = DpSgdTrainer.Session.squaredNorm(m.create(v, new ai.djl.ndarray.types.Shape(shape))).getDouble();
+                assertEquals(exact, got, 0x1p-11 * exact, java.util.Arrays.toString(shape));
+            }
+            float[] big = {3e20f, 4e20f};
+            assertEquals(25e40, DpSgdTrainer.Session.squaredNorm(m.create(big)).getDouble(), 1e-6 * 25e40, "float32 squares overflow");
+        }
+    }
+
     /** Plain SGD (w − lr·g is linear in g, so a wrong gradient shows) and Adam (what local training uses). */
     @ParameterizedTest
     @EnumSource(OptimizerKind.class)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.privmed.encode.audit.PositionClusters;
 
 /**
  * How rows become model input. Every transform is fitted to the <em>training</em> rows only and
@@ -18,7 +19,11 @@ import java.util.Map;
  *       slice of a {@code keys × width} input, zeros elsewhere, so that the first linear layer is in
  *       effect one projection per key;
  *   <li>{@link PatchSetConfig.Input#PER_KEY_WHITEN}: each key's patch vectors ZCA-whitened with that
- *       key's own mean and shrunk covariance.
+ *       key's own mean and shrunk covariance;
+ *   <li>{@link PatchSetConfig.Input#PER_KEY_CENTER}: each key's patches grouped by position with
+ *       the audit's clustering ({@link PositionClusters}, fitted to that key's training rows), each
+ *       patch minus its group's training mean, then per-key-norm. Rows of the plaintext control
+ *       have no positional component to remove and are only standardised.
  * </ul>
  *
  * <p>All of these read only published encodings and their key fingerprints; none needs a secret.
@@ -31,9 +36,10 @@ final class InputLayout {
   private final double[][][] stats; // [key or 0][mean, 1/std][channel]; null when whitening
   private final double[][] means; // [key][channel]; whitening only
   private final double[][][] whiten; // [key][out][in]; whitening only
+  private final PositionClusters[] centres; // [key]; centring only, null for the plaintext key
 
   private InputLayout(int width, boolean perKey, boolean slotted, Map<String, Integer> keyIndex,
-      double[][][] stats, double[][] means, double[][][] whiten) {
+      double[][][] stats, double[][] means, double[][][] whiten, PositionClusters[] centres) {
     this.width = width;
     this.perKey = perKey;
     this.slotted = slotted;
@@ -41,6 +47,7 @@ final class InputLayout {
     this.stats = stats;
     this.means = means;
     this.whiten = whiten;
+    this.centres = centres;
   }
 
   /**
@@ -74,14 +81,28 @@ final class InputLayout {
         means[k] = mean(byKey.get(k), width);
         whiten[k] = zca(covariance(byKey.get(k), width, means[k]), shrinkage);
       }
-      return new InputLayout(width, true, false, index, null, means, whiten);
+      return new InputLayout(width, true, false, index, null, means, whiten, null);
+    }
+    PositionClusters[] centres = null;
+    if (input == PatchSetConfig.Input.PER_KEY_CENTER) {
+      centres = new PositionClusters[byKey.size()];
+      for (Map.Entry<String, Integer> e : index.entrySet()) {
+        if (e.getKey().equals(PatchSet.PLAINTEXT)) {
+          continue;
+        }
+        int k = e.getValue();
+        List<float[]> rows = byKey.get(k);
+        PositionClusters pc = PositionClusters.fit(rows, rows.get(0).length / width, width);
+        centres[k] = pc;
+        byKey.set(k, rows.stream().map(pc::centre).toList());
+      }
     }
     double[][][] stats = new double[byKey.size()][][];
     for (int k = 0; k < byKey.size(); k++) {
       stats[k] = channelStats(byKey.get(k), width);
     }
     return new InputLayout(width, perKey, input == PatchSetConfig.Input.PER_KEY_ADAPTER, index,
-        stats, null, null);
+        stats, null, null, centres);
   }
 
   int inputWidth() {
@@ -116,6 +137,9 @@ final class InputLayout {
         }
       }
       return;
+    }
+    if (centres != null && centres[k] != null) {
+      x = centres[k].centre(x);
     }
     double[][] st = stats[k];
     int slot = slotted ? k * width : 0;

@@ -106,7 +106,7 @@ class EncodeCommandTest {
     CliRun.Result bad = CliRun.run("encode", "bench", "--data", "breastmnist", "--hospitals", "2",
         "--seeds", "1", "--epochs", "1", "--input", "per-key-centre", "--reports", dir.toString());
     assertEquals(2, bad.code(), bad.text());
-    assertTrue(bad.text().contains("per-key-whiten or per-key-center"), bad.text());
+    assertTrue(bad.text().contains("per-key-center or per-key-group-norm"), bad.text());
   }
 
   @Test

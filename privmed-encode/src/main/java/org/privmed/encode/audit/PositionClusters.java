@@ -14,11 +14,19 @@ public final class PositionClusters {
   /** More rounds than the audit allows, so that the centroids are the means of a stable grouping. */
   private static final int MAX_ITERATIONS = 100;
 
+  /**
+   * Floor on a group channel's variance, as a fraction of the key's average one: a channel that a
+   * ReLU leaves (nearly) constant at some position would otherwise be blown up by its tiny spread.
+   */
+  private static final double VARIANCE_FLOOR = 0.01;
+
   private final double[][] centroids;
+  private final double[][] inverseSd; // [group][channel]
   private final int width;
 
-  private PositionClusters(double[][] centroids, int width) {
+  private PositionClusters(double[][] centroids, double[][] inverseSd, int width) {
     this.centroids = centroids;
+    this.inverseSd = inverseSd;
     this.width = width;
   }
 
@@ -41,8 +49,28 @@ public final class PositionClusters {
       }
     }
     float[][] rows = encodings.toArray(new float[0][]);
-    return new PositionClusters(
-        PositionAlignment.cluster(rows, patches, width, MAX_ITERATIONS).centroids(), width);
+    double[][] centroids = PositionAlignment.cluster(rows, patches, width, MAX_ITERATIONS)
+        .centroids();
+    double[][] var = new double[patches][width];
+    double total = 0;
+    for (float[] e : rows) {
+      int[] group = PositionAlignment.assignSlots(e, centroids, width);
+      for (int slot = 0; slot < patches; slot++) {
+        for (int c = 0; c < width; c++) {
+          double d = e[slot * width + c] - centroids[group[slot]][c];
+          var[group[slot]][c] += d * d;
+          total += d * d;
+        }
+      }
+    }
+    double floor = VARIANCE_FLOOR * total / ((double) rows.length * patches * width) + 1e-12;
+    double[][] inverseSd = new double[patches][width];
+    for (int q = 0; q < patches; q++) {
+      for (int c = 0; c < width; c++) {
+        inverseSd[q][c] = 1 / Math.sqrt(var[q][c] / rows.length + floor);
+      }
+    }
+    return new PositionClusters(centroids, inverseSd, width);
   }
 
   /** The group of each slot of {@code encoding}, one slot per group. */
@@ -56,12 +84,26 @@ public final class PositionClusters {
 
   /** {@code encoding} with each patch's group mean subtracted. */
   public float[] centre(float[] encoding) {
+    return transform(encoding, false);
+  }
+
+  /**
+   * {@code encoding} with each patch standardised per channel by its group's mean and standard
+   * deviation (the fitted rows' spread about their centroid, floored).
+   */
+  public float[] standardise(float[] encoding) {
+    return transform(encoding, true);
+  }
+
+  private float[] transform(float[] encoding, boolean scale) {
     int[] group = assign(encoding);
     float[] out = new float[encoding.length];
     for (int slot = 0; slot < group.length; slot++) {
       double[] mu = centroids[group[slot]];
+      double[] inv = inverseSd[group[slot]];
       for (int c = 0; c < width; c++) {
-        out[slot * width + c] = (float) (encoding[slot * width + c] - mu[c]);
+        double d = encoding[slot * width + c] - mu[c];
+        out[slot * width + c] = (float) (scale ? d * inv[c] : d);
       }
     }
     return out;

@@ -23,7 +23,9 @@ import org.privmed.encode.audit.PositionClusters;
  *   <li>{@link PatchSetConfig.Input#PER_KEY_CENTER}: each key's patches grouped by position with
  *       the audit's clustering ({@link PositionClusters}, fitted to that key's training rows), each
  *       patch minus its group's training mean, then per-key-norm. Rows of the plaintext control
- *       have no positional component to remove and are only standardised.
+ *       have no positional component to remove and are only standardised;
+ *   <li>{@link PatchSetConfig.Input#PER_KEY_GROUP_NORM}: as per-key-center, but each patch is
+ *       also divided per channel by its group's training standard deviation.
  * </ul>
  *
  * <p>All of these read only published encodings and their key fingerprints; none needs a secret.
@@ -37,9 +39,11 @@ final class InputLayout {
   private final double[][] means; // [key][channel]; whitening only
   private final double[][][] whiten; // [key][out][in]; whitening only
   private final PositionClusters[] centres; // [key]; centring only, null for the plaintext key
+  private final boolean groupScale;
 
   private InputLayout(int width, boolean perKey, boolean slotted, Map<String, Integer> keyIndex,
-      double[][][] stats, double[][] means, double[][][] whiten, PositionClusters[] centres) {
+      double[][][] stats, double[][] means, double[][][] whiten, PositionClusters[] centres,
+      boolean groupScale) {
     this.width = width;
     this.perKey = perKey;
     this.slotted = slotted;
@@ -48,6 +52,7 @@ final class InputLayout {
     this.means = means;
     this.whiten = whiten;
     this.centres = centres;
+    this.groupScale = groupScale;
   }
 
   /**
@@ -81,10 +86,11 @@ final class InputLayout {
         means[k] = mean(byKey.get(k), width);
         whiten[k] = zca(covariance(byKey.get(k), width, means[k]), shrinkage);
       }
-      return new InputLayout(width, true, false, index, null, means, whiten, null);
+      return new InputLayout(width, true, false, index, null, means, whiten, null, false);
     }
     PositionClusters[] centres = null;
-    if (input == PatchSetConfig.Input.PER_KEY_CENTER) {
+    boolean groupScale = input == PatchSetConfig.Input.PER_KEY_GROUP_NORM;
+    if (input == PatchSetConfig.Input.PER_KEY_CENTER || groupScale) {
       centres = new PositionClusters[byKey.size()];
       for (Map.Entry<String, Integer> e : index.entrySet()) {
         if (e.getKey().equals(PatchSet.PLAINTEXT)) {
@@ -94,7 +100,8 @@ final class InputLayout {
         List<float[]> rows = byKey.get(k);
         PositionClusters pc = PositionClusters.fit(rows, rows.get(0).length / width, width);
         centres[k] = pc;
-        byKey.set(k, rows.stream().map(pc::centre).toList());
+        byKey.set(k, rows.stream().map(x -> groupScale ? pc.standardise(x) : pc.centre(x))
+            .toList());
       }
     }
     double[][][] stats = new double[byKey.size()][][];
@@ -102,7 +109,7 @@ final class InputLayout {
       stats[k] = channelStats(byKey.get(k), width);
     }
     return new InputLayout(width, perKey, input == PatchSetConfig.Input.PER_KEY_ADAPTER, index,
-        stats, null, null, centres);
+        stats, null, null, centres, groupScale);
   }
 
   int inputWidth() {
@@ -139,7 +146,7 @@ final class InputLayout {
       return;
     }
     if (centres != null && centres[k] != null) {
-      x = centres[k].centre(x);
+      x = groupScale ? centres[k].standardise(x) : centres[k].centre(x);
     }
     double[][] st = stats[k];
     int slot = slotted ? k * width : 0;

@@ -58,7 +58,13 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
      * standardisation: removes the key's random positional offset, most of an encoded patch's
      * variance. The plaintext control is only standardised.
      */
-    PER_KEY_CENTER
+    PER_KEY_CENTER,
+    /**
+     * As {@link #PER_KEY_CENTER}, each patch also divided per channel by its position group's
+     * training standard deviation, since the ReLU after the positional offset also changes each
+     * channel's spread by position.
+     */
+    PER_KEY_GROUP_NORM
   }
 
   public PatchSetConfig {

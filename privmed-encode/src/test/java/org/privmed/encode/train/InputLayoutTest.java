@@ -214,28 +214,38 @@ class InputLayoutTest {
         PatchSetConfig.Input.PER_KEY_CENTER, PatchSetConfig.DEFAULT_WHITEN_SHRINKAGE);
     assertEquals(WIDTH, layout.inputWidth());
     for (String key : List.of(A, B)) {
-      List<float[]> rows = rowsOf(t, key);
-      PositionClusters groups = PositionClusters.fit(rows, PATCHES, WIDTH);
-      double[][] sum = new double[PATCHES][WIDTH];
+      double[][][] m = groupMoments(layout, rowsOf(t, key), key);
       double sq = 0;
-      for (float[] x : rows) {
-        int[] g = groups.assign(x);
-        float[] w = written(layout, x, key);
-        for (int slot = 0; slot < PATCHES; slot++) {
-          for (int c = 0; c < WIDTH; c++) {
-            sum[g[slot]][c] += w[slot * WIDTH + c];
-            sq += (double) w[slot * WIDTH + c] * w[slot * WIDTH + c];
-          }
-        }
-      }
       for (int q = 0; q < PATCHES; q++) {
         for (int c = 0; c < WIDTH; c++) {
-          assertEquals(0, sum[q][c] / rows.size(), 1e-4, key + " group " + q + " channel " + c);
+          assertEquals(0, m[0][q][c], 1e-4, key + " group " + q + " channel " + c);
+          sq += m[1][q][c];
         }
       }
       // Standardised afterwards: the content noise is what is left, at unit variance.
-      assertEquals(1, sq / (rows.size() * PATCHES * WIDTH), 1e-3, key + " variance");
+      assertEquals(1, sq / (PATCHES * WIDTH), 1e-3, key + " variance");
     }
+  }
+
+  /**
+   * Per position group (found by clustering {@code rows} afresh) and channel, the mean of the
+   * written values and of their squares: {@code [moment][group][channel]}.
+   */
+  private static double[][][] groupMoments(InputLayout layout, List<float[]> rows, String key) {
+    PositionClusters groups = PositionClusters.fit(rows, PATCHES, WIDTH);
+    double[][][] m = new double[2][PATCHES][WIDTH];
+    for (float[] x : rows) {
+      int[] g = groups.assign(x);
+      float[] w = written(layout, x, key);
+      for (int slot = 0; slot < PATCHES; slot++) {
+        for (int c = 0; c < WIDTH; c++) {
+          double v = w[slot * WIDTH + c];
+          m[0][g[slot]][c] += v / rows.size();
+          m[1][g[slot]][c] += v * v / rows.size();
+        }
+      }
+    }
+    return m;
   }
 
   @Test
@@ -287,6 +297,22 @@ class InputLayoutTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> both.requireKnown("cccccccccccccccc", "test"));
     assertTrue(e.getMessage().contains("cccccccccccccccc"), e.getMessage());
+  }
+
+  @Test
+  void groupNormGivesEachTrainingPositionGroupZeroMeanAndUnitSpread() {
+    Training t = twoShuffledKeys(15);
+    InputLayout layout = InputLayout.fit(t.xs(), t.sources(), WIDTH,
+        PatchSetConfig.Input.PER_KEY_GROUP_NORM, PatchSetConfig.DEFAULT_WHITEN_SHRINKAGE);
+    double[][][] m = groupMoments(layout, rowsOf(t, B), B);
+    for (int q = 0; q < PATCHES; q++) {
+      for (int c = 0; c < WIDTH; c++) {
+        assertEquals(0, m[0][q][c], 1e-4, "group " + q + " channel " + c);
+        // Every group channel has the same spread here, so the variance floor (1 % of the
+        // average) and the per-key standardisation after it leave the variance at 1.
+        assertEquals(1, m[1][q][c], 0.02, "variance, group " + q + " channel " + c);
+      }
+    }
   }
 
   @Test

@@ -560,8 +560,11 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--input", defaultValue = "shared",
         description = "How rows of different keys enter the model: shared, per-key-norm"
             + " (standardised with each key's own statistics), per-key-adapter (also one input"
-            + " projection per key) or per-key-whiten (each key's patches ZCA-whitened with its"
-            + " own training mean and covariance) (default: ${DEFAULT-VALUE}).")
+            + " projection per key), per-key-whiten (each key's patches ZCA-whitened with its"
+            + " own training mean and covariance) or per-key-center (each key's patches minus"
+            + " the mean of their position group, found by the audit's clustering without the"
+            + " key; the plaintext control is only standardised) or per-key-group-norm (as"
+            + " per-key-center, also divided by each group's spread) (default: ${DEFAULT-VALUE}).")
     String input;
 
     @Option(names = "--whiten-shrinkage", defaultValue = "0.1",
@@ -626,8 +629,11 @@ final class EncodeCommand implements Callable<Integer> {
       case "per-key-norm" -> PatchSetConfig.Input.PER_KEY_NORM;
       case "per-key-adapter" -> PatchSetConfig.Input.PER_KEY_ADAPTER;
       case "per-key-whiten" -> PatchSetConfig.Input.PER_KEY_WHITEN;
+      case "per-key-center" -> PatchSetConfig.Input.PER_KEY_CENTER;
+      case "per-key-group-norm" -> PatchSetConfig.Input.PER_KEY_GROUP_NORM;
       default -> throw new IllegalArgumentException("unknown --input '" + name
-          + "' (shared, per-key-norm, per-key-adapter or per-key-whiten)");
+          + "' (shared, per-key-norm, per-key-adapter, per-key-whiten, per-key-center or"
+          + " per-key-group-norm)");
     };
   }
 }

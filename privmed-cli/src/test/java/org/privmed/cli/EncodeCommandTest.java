@@ -98,6 +98,18 @@ class EncodeCommandTest {
   }
 
   @Test
+  void benchTakesPerKeyCentringAndNamesTheModesOnABadOne(@TempDir Path dir) {
+    Result r = run("encode", "bench", "--data", "breastmnist", "--hospitals", "0,2", "--seeds",
+        "1", "--epochs", "1", "--input", "per-key-center", "--reports", dir.toString());
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("--input per-key-center`"), r.out());
+    CliRun.Result bad = CliRun.run("encode", "bench", "--data", "breastmnist", "--hospitals", "2",
+        "--seeds", "1", "--epochs", "1", "--input", "per-key-centre", "--reports", dir.toString());
+    assertEquals(2, bad.code(), bad.text());
+    assertTrue(bad.text().contains("per-key-center or per-key-group-norm"), bad.text());
+  }
+
+  @Test
   void copiesPublishSeveralEncodingsOfEachTrainingImageOnly(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("h.key");
     assertEquals(0, run("encode", "keygen", "--out", key.toString()).code());

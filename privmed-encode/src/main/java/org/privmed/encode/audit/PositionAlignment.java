@@ -15,8 +15,9 @@ final class PositionAlignment {
   /**
    * @param aligned each encoding re-ordered so that slot {@code c} holds its patch of cluster c
    * @param clusterOfSlot per image, the cluster each original (shuffled) slot went to
+   * @param centroids the mean patch vector of each cluster ({@code patches × width})
    */
-  record Alignment(float[][] aligned, int[][] clusterOfSlot) {}
+  record Alignment(float[][] aligned, int[][] clusterOfSlot, double[][] centroids) {}
 
   /** Each encoding re-ordered so that slot {@code c} holds its patch assigned to cluster c. */
   static float[][] align(float[][] encodings, int patches, int width) {
@@ -25,6 +26,11 @@ final class PositionAlignment {
 
   /** The clustering with its per-image assignments (the audit scores them against the truth). */
   static Alignment cluster(float[][] encodings, int patches, int width) {
+    return cluster(encodings, patches, width, MAX_ITERATIONS);
+  }
+
+  /** As {@link #cluster(float[][], int, int)}, with at most {@code maxIterations} rounds. */
+  static Alignment cluster(float[][] encodings, int patches, int width, int maxIterations) {
     int n = encodings.length;
     double[][] centroids = new double[patches][width];
     // Seed the centroids with the first image's patches: any image will do, since every image
@@ -35,23 +41,12 @@ final class PositionAlignment {
       }
     }
     int[][] assign = new int[n][];
-    for (int it = 0; it < MAX_ITERATIONS; it++) {
+    for (int it = 0; it < maxIterations; it++) {
       boolean changed = false;
       double[][] sums = new double[patches][width];
       for (int i = 0; i < n; i++) {
-        double[][] cost = new double[patches][patches];
         float[] e = encodings[i];
-        for (int slot = 0; slot < patches; slot++) {
-          for (int q = 0; q < patches; q++) {
-            double s = 0;
-            for (int c = 0; c < width; c++) {
-              double t = e[slot * width + c] - centroids[q][c];
-              s += t * t;
-            }
-            cost[slot][q] = s;
-          }
-        }
-        int[] a = Hungarian.solve(cost);
+        int[] a = assignSlots(e, centroids, width);
         if (assign[i] == null || !java.util.Arrays.equals(assign[i], a)) {
           changed = true;
         }
@@ -77,6 +72,26 @@ final class PositionAlignment {
         System.arraycopy(encodings[i], slot * width, out[i], assign[i][slot] * width, width);
       }
     }
-    return new Alignment(out, assign);
+    return new Alignment(out, assign, centroids);
+  }
+
+  /**
+   * The cluster of each slot of one encoding: the one-patch-per-cluster assignment of least summed
+   * squared distance to {@code centroids}.
+   */
+  static int[] assignSlots(float[] encoding, double[][] centroids, int width) {
+    int patches = centroids.length;
+    double[][] cost = new double[patches][patches];
+    for (int slot = 0; slot < patches; slot++) {
+      for (int q = 0; q < patches; q++) {
+        double s = 0;
+        for (int c = 0; c < width; c++) {
+          double t = encoding[slot * width + c] - centroids[q][c];
+          s += t * t;
+        }
+        cost[slot][q] = s;
+      }
+    }
+    return Hungarian.solve(cost);
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.privmed.encode.audit.PositionClusters;
 
 /**
  * How rows become model input. Every transform is fitted to the <em>training</em> rows only and
@@ -18,7 +19,13 @@ import java.util.Map;
  *       slice of a {@code keys × width} input, zeros elsewhere, so that the first linear layer is in
  *       effect one projection per key;
  *   <li>{@link PatchSetConfig.Input#PER_KEY_WHITEN}: each key's patch vectors ZCA-whitened with that
- *       key's own mean and shrunk covariance.
+ *       key's own mean and shrunk covariance;
+ *   <li>{@link PatchSetConfig.Input#PER_KEY_CENTER}: each key's patches grouped by position with
+ *       the audit's clustering ({@link PositionClusters}, fitted to that key's training rows), each
+ *       patch minus its group's training mean, then per-key-norm. Rows of the plaintext control
+ *       have no positional component to remove and are only standardised;
+ *   <li>{@link PatchSetConfig.Input#PER_KEY_GROUP_NORM}: as per-key-center, but each patch is
+ *       also divided per channel by its group's training standard deviation.
  * </ul>
  *
  * <p>All of these read only published encodings and their key fingerprints; none needs a secret.
@@ -31,9 +38,12 @@ final class InputLayout {
   private final double[][][] stats; // [key or 0][mean, 1/std][channel]; null when whitening
   private final double[][] means; // [key][channel]; whitening only
   private final double[][][] whiten; // [key][out][in]; whitening only
+  private final PositionClusters[] centres; // [key]; centring only, null for the plaintext key
+  private final boolean groupScale;
 
   private InputLayout(int width, boolean perKey, boolean slotted, Map<String, Integer> keyIndex,
-      double[][][] stats, double[][] means, double[][][] whiten) {
+      double[][][] stats, double[][] means, double[][][] whiten, PositionClusters[] centres,
+      boolean groupScale) {
     this.width = width;
     this.perKey = perKey;
     this.slotted = slotted;
@@ -41,6 +51,8 @@ final class InputLayout {
     this.stats = stats;
     this.means = means;
     this.whiten = whiten;
+    this.centres = centres;
+    this.groupScale = groupScale;
   }
 
   /**
@@ -74,14 +86,30 @@ final class InputLayout {
         means[k] = mean(byKey.get(k), width);
         whiten[k] = zca(covariance(byKey.get(k), width, means[k]), shrinkage);
       }
-      return new InputLayout(width, true, false, index, null, means, whiten);
+      return new InputLayout(width, true, false, index, null, means, whiten, null, false);
+    }
+    PositionClusters[] centres = null;
+    boolean groupScale = input == PatchSetConfig.Input.PER_KEY_GROUP_NORM;
+    if (input == PatchSetConfig.Input.PER_KEY_CENTER || groupScale) {
+      centres = new PositionClusters[byKey.size()];
+      for (Map.Entry<String, Integer> e : index.entrySet()) {
+        if (e.getKey().equals(PatchSet.PLAINTEXT)) {
+          continue;
+        }
+        int k = e.getValue();
+        List<float[]> rows = byKey.get(k);
+        PositionClusters pc = PositionClusters.fit(rows, rows.get(0).length / width, width);
+        centres[k] = pc;
+        byKey.set(k, rows.stream().map(x -> groupScale ? pc.standardise(x) : pc.centre(x))
+            .toList());
+      }
     }
     double[][][] stats = new double[byKey.size()][][];
     for (int k = 0; k < byKey.size(); k++) {
       stats[k] = channelStats(byKey.get(k), width);
     }
     return new InputLayout(width, perKey, input == PatchSetConfig.Input.PER_KEY_ADAPTER, index,
-        stats, null, null);
+        stats, null, null, centres, groupScale);
   }
 
   int inputWidth() {
@@ -116,6 +144,9 @@ final class InputLayout {
         }
       }
       return;
+    }
+    if (centres != null && centres[k] != null) {
+      x = groupScale ? centres[k].standardise(x) : centres[k].centre(x);
     }
     double[][] st = stats[k];
     int slot = slotted ? k * width : 0;

@@ -51,7 +51,20 @@ public record PatchSetConfig(int embed, int heads, int hidden, int layers, float
      * then one shared projection: removes any per-key linear mixing of the patch features up to a
      * rotation (second moments cannot fix the rotation), without parameters to learn per key.
      */
-    PER_KEY_WHITEN
+    PER_KEY_WHITEN,
+    /**
+     * Each key's patches grouped by grid position without the key (the audit's clustering, fitted
+     * to the key's training rows), each patch minus its group's training mean, then per-key
+     * standardisation: removes the key's random positional offset, most of an encoded patch's
+     * variance. The plaintext control is only standardised.
+     */
+    PER_KEY_CENTER,
+    /**
+     * As {@link #PER_KEY_CENTER}, each patch also divided per channel by its position group's
+     * training standard deviation, since the ReLU after the positional offset also changes each
+     * channel's spread by position.
+     */
+    PER_KEY_GROUP_NORM
   }
 
   public PatchSetConfig {

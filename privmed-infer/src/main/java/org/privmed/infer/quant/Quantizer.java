@@ -56,7 +56,7 @@ public final class Quantizer {
     double scale = top / inputMaxAbs;
     double inputScale = scale;
     List<QuantizedNetwork.Layer> layers = new ArrayList<>();
-    for (Stage s : stages) {
+    for (Stage s : equalize(stages)) {
       if (s instanceof PolynomialStage p) {
         if (!(p.isBarePower() && p.degree() == 2)) {
           throw new IllegalArgumentException("stage " + p.label() + " is a degree-" + p.degree()
@@ -88,6 +88,56 @@ public final class Quantizer {
       scale *= ws;
     }
     return new QuantizedNetwork(bits, inputScale, layers);
+  }
+
+  /**
+   * Cross-layer equalization through the squares (after Nagel, van Baalen, Blankevoort and
+   * Welling, "Data-Free Quantization Through Weight Equalization and Bias Correction", ICCV 2019,
+   * Sec. 4.1, there for ReLU): for linear → square → linear, row r of the first map (and its bias)
+   * is multiplied by α_r and column r of the second by 1/α_r², which leaves the function unchanged
+   * since (α·h)² = α²·h². One weight scale per stage means a row whose weights are much smaller
+   * than the stage's largest is quantized with few levels (in the folded layers of {@code
+   * cryptonets-all} most rows round to a handful of values); with α_r³ = c_r / r_r (r_r the
+   * largest |weight| of the row, c_r of the column) both become (r_r²·c_r)^(1/3), so every hidden
+   * value keeps the same relative precision in both maps, the analogue of the paper's choice.
+   * Returns new stages; the given ones are not modified.
+   */
+  static List<Stage> equalize(List<Stage> stages) {
+    List<Stage> out = new ArrayList<>(stages);
+    for (int i = 0; i + 2 < out.size(); i++) {
+      if (!(out.get(i) instanceof LinearStage a && out.get(i + 1) instanceof PolynomialStage sq
+          && sq.isBarePower() && sq.degree() == 2 && out.get(i + 2) instanceof LinearStage b)) {
+        continue;
+      }
+      double[] m1 = a.matrix().clone();
+      double[] b1 = a.bias().clone();
+      double[] m2 = b.matrix().clone();
+      for (int r = 0; r < a.rows(); r++) {
+        double rowMax = 0;
+        for (int c = 0; c < a.cols(); c++) {
+          rowMax = Math.max(rowMax, Math.abs(m1[r * a.cols() + c]));
+        }
+        double colMax = 0;
+        for (int o = 0; o < b.rows(); o++) {
+          colMax = Math.max(colMax, Math.abs(m2[o * b.cols() + r]));
+        }
+        if (rowMax == 0 || colMax == 0) {
+          continue; // a dead unit: nothing to balance
+        }
+        double alpha = Math.cbrt(colMax / rowMax);
+        for (int c = 0; c < a.cols(); c++) {
+          m1[r * a.cols() + c] *= alpha;
+        }
+        b1[r] *= alpha;
+        double inv = 1 / (alpha * alpha);
+        for (int o = 0; o < b.rows(); o++) {
+          m2[o * b.cols() + r] *= inv;
+        }
+      }
+      out.set(i, new LinearStage(a.label(), a.rows(), a.cols(), m1, b1));
+      out.set(i + 2, new LinearStage(b.label(), b.rows(), b.cols(), m2, b.bias()));
+    }
+    return out;
   }
 
   /** The chosen network, its dry run on the calibration images, and what was tried. */

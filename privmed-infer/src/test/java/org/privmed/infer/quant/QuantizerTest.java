@@ -9,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.privmed.data.ImageDataset;
+import org.privmed.infer.plan.LinearStage;
 import org.privmed.infer.plan.Lowering;
+import org.privmed.infer.plan.PolynomialStage;
+import org.privmed.infer.plan.Stage;
 import org.privmed.nn.infer.PlainInference;
+import org.privmed.nn.model.Dense;
 import org.privmed.nn.model.Layer;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.model.Polynomial;
@@ -104,5 +108,108 @@ class QuantizerTest {
     assertEquals(c.network().layers().size() + 1, max.length);
     assertTrue(r.bitsNeeded(2) >= 64 - Long.numberOfLeadingZeros(max[max.length - 1]) + 3);
     assertArrayEquals(max, r.maxAbs());
+  }
+
+  /** Float evaluation of lowered stages, to see that equalization keeps the function. */
+  private static double[] run(List<Stage> stages, double[] x) {
+    for (Stage s : stages) {
+      if (s instanceof LinearStage l) {
+        double[] y = l.bias().clone();
+        for (int r = 0; r < l.rows(); r++) {
+          for (int c = 0; c < l.cols(); c++) {
+            y[r] += l.at(r, c) * x[c];
+          }
+        }
+        x = y;
+      } else {
+        PolynomialStage p = (PolynomialStage) s;
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+          y[i] = p.apply(x[i]);
+        }
+        x = y;
+      }
+    }
+    return x;
+  }
+
+  /**
+   * A depth-2 net whose first-layer rows differ by up to 10^3.5 in size (compensated in the next
+   * layer's columns, so the function is that of the original): one weight scale per stage rounds
+   * the small rows to zero unless the squares are equalized.
+   */
+  private static Model unbalanced(long seed) {
+    Model m = TinyNets.model(seed, 8, 6);
+    List<Layer> layers = new ArrayList<>(m.layers());
+    Dense first = (Dense) layers.get(1);
+    Dense second = (Dense) layers.get(3);
+    double[] w1 = first.weight().clone();
+    double[] b1 = first.bias().clone();
+    double[] w2 = second.weight().clone();
+    for (int r = 0; r < first.outFeatures(); r++) {
+      double a = Math.pow(10, -r / 2.0);
+      for (int c = 0; c < first.inFeatures(); c++) {
+        w1[r * first.inFeatures() + c] *= a;
+      }
+      b1[r] *= a;
+      for (int o = 0; o < second.outFeatures(); o++) {
+        w2[o * second.inFeatures() + r] /= a * a;
+      }
+    }
+    layers.set(1, new Dense(first.inFeatures(), first.outFeatures(), w1, b1));
+    layers.set(3, new Dense(second.inFeatures(), second.outFeatures(), w2, second.bias()));
+    return m.withLayers(layers);
+  }
+
+  @Test
+  void equalizationThroughSquaresKeepsTheFunctionAndBalancesEachUnit() {
+    Model m = unbalanced(8);
+    List<Stage> stages = Lowering.lower(m, false).stages();
+    List<Stage> eq = Quantizer.equalize(stages);
+    assertEquals(stages.size(), eq.size());
+    ImageDataset data = TinyNets.images(9, 30);
+    for (int i = 0; i < data.size(); i++) {
+      double[] x = PlainInference.normalize(m, data.images()[i]);
+      double[] want = run(stages, x);
+      double[] got = run(eq, x);
+      for (int o = 0; o < want.length; o++) {
+        assertEquals(want[o], got[o], 1e-9 * (1 + Math.abs(want[o])), "image " + i);
+      }
+    }
+    // after equalization each hidden unit's row (first map) and column (second map) have the
+    // same largest |weight|; the last pair is the last one touched, a depth-1 net has only one
+    assertBalanced((LinearStage) eq.get(2), (LinearStage) eq.get(4));
+    List<Stage> one = Quantizer.equalize(Lowering.lower(TinyNets.model(3, 8), false).stages());
+    assertBalanced((LinearStage) one.get(0), (LinearStage) one.get(2));
+    assertTrue(stages.get(0) != eq.get(0), "the given stages are left alone");
+  }
+
+  private static void assertBalanced(LinearStage a, LinearStage b) {
+    for (int r = 0; r < a.rows(); r++) {
+      double row = 0;
+      double col = 0;
+      for (int c = 0; c < a.cols(); c++) {
+        row = Math.max(row, Math.abs(a.at(r, c)));
+      }
+      for (int o = 0; o < b.rows(); o++) {
+        col = Math.max(col, Math.abs(b.at(o, r)));
+      }
+      assertEquals(row, col, 1e-9 * row, a.label() + " unit " + r);
+    }
+  }
+
+  @Test
+  void unbalancedRowsQuantizeAsWellAsTheBalancedOriginal() {
+    // the same function with and without the 10^3.5 spread: after equalization both integer
+    // networks agree with the float network alike (without it, the small rows round to zero and
+    // the unbalanced net's logits are off by far more)
+    Model balanced = TinyNets.model(8, 8, 6);
+    Model skewed = unbalanced(8);
+    ImageDataset data = TinyNets.images(10, 100);
+    double eb = DryRun.run(balanced, Quantizer.quantize(Lowering.lower(balanced, false).stages(),
+        4.0, 5), data, 0, 100).maxLogitError();
+    double es = DryRun.run(skewed, Quantizer.quantize(Lowering.lower(skewed, false).stages(),
+        4.0, 5), data, 0, 100).maxLogitError();
+    assertTrue(es < 2 * eb + 1e-3, "skewed " + es + " vs balanced " + eb);
   }
 }

@@ -86,7 +86,13 @@ final class BenchInferCommand implements Callable<Integer> {
       System.err.println("privmed bench infer: unknown --scheme '" + scheme + "'; use ckks or bfv");
       return 2;
     }
-    HeProgram prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);
+    HeProgram prog;
+    try {
+      prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);
+    } catch (IllegalArgumentException e) {
+      System.err.println("privmed bench infer: " + e.getMessage());
+      return 2;
+    }
     int n = images != null ? images : (p == Packing.LATENCY ? 10 : prog.imagesPerBatch());
     if (offset < 0 || offset >= test.size()) {
       System.err.println("privmed bench infer: --offset must be in [0, " + test.size() + "), got "

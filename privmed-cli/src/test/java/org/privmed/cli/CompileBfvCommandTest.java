@@ -29,6 +29,17 @@ class CompileBfvCommandTest {
   }
 
   @Test
+  void shippedCryptoNetsAllCalibratesOnItsRecordedPaddedDataAndHasDepthTwo() {
+    // no --data: the model's metadata names bloodmnist-pbc@pad32, which must load as 32x32x3 again
+    String text = run(0, "compile", "--model", CliRun.shippedModel("cryptonets-all.pm").toString(),
+        "--scheme", "bfv", "--packing", "throughput", "--calibration-images", "64", "--explain");
+    assertTrue(text.contains("bloodmnist-pbc@pad32/val"), text);
+    assertTrue(text.contains("3072 input ciphertexts"), text);
+    assertTrue(text.contains("1344 squarings"), text);
+    assertEquals(2, text.split("square\\R", -1).length - 1, text);
+  }
+
+  @Test
   void bfvRefusesTheLatencyPackingAndUnknownSchemes() {
     assertTrue(run(2, "compile", "--model", model(), "--scheme", "bfv", "--packing", "latency",
         "--data", "mnist").contains("throughput"));

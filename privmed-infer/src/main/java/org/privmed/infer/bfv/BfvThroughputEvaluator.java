@@ -163,7 +163,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
           new RnsPoly(ctx.ringDegree(), level + 1, true), new RnsPoly(ctx.ringDegree(), level + 1, true)},
           ctx.paramsId());
     }
-    long b = lin.bias()[r];
+    long b = lin.biasMod(r, ctx.params().plainModulus());
     return b == 0 ? y : evaluator.addConstant(y, b);
   }
 

@@ -1,5 +1,7 @@
 package org.privmed.infer.quant;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +20,14 @@ import org.privmed.nn.model.Model;
  * calibrated |input| to 2^(b-1) - 1, and each linear stage's weight scale maps its largest |weight|
  * there too; biases take the scale of their stage's products so they add exactly. A square squares
  * the scale, which is why b stays small: the output grows to about 4·(2b + log2 fan-in) bits
- * through two squares.
+ * through two squares, each extra bit of b costing about eleven bits of plaintext in a depth-2 net.
  *
  * <p>{@link #choose} tries b = min … max and keeps the smallest b whose integer network has the
  * float network's argmax on every calibration image (a smaller b means fewer or smaller plaintext
  * primes, and so fewer BFV evaluations).
  */
 public final class Quantizer {
-  /** Magnitudes above this are refused: the exact evaluator needs headroom below 2^63. */
+  /** Inputs above this are refused: they are held in longs, with headroom below 2^63. */
   static final double LIMIT = 0x1p62;
 
   private Quantizer() {}
@@ -36,6 +38,18 @@ public final class Quantizer {
       throw new ArithmeticException(what + " = " + v + " does not fit 62 bits after scaling");
     }
     return Math.round(v);
+  }
+
+  /**
+   * round(v) of any size: {@link Math#round} below 2^62 (so networks that fit longs quantize as
+   * they always did), and above it v itself, since a double that large is already an integer.
+   */
+  static BigInteger roundBig(double v, String what) {
+    if (!Double.isFinite(v)) {
+      throw new ArithmeticException(what + " = " + v + " is not finite after scaling");
+    }
+    return Math.abs(v) < LIMIT ? BigInteger.valueOf(Math.round(v))
+        : new BigDecimal(v).toBigIntegerExact();
   }
 
   /**
@@ -80,9 +94,9 @@ public final class Quantizer {
       for (int i = 0; i < w.length; i++) {
         w[i] = Math.round(l.matrix()[i] * ws);
       }
-      long[] b = new long[l.rows()];
+      BigInteger[] b = new BigInteger[l.rows()];
       for (int r = 0; r < b.length; r++) {
-        b[r] = roundExact(l.bias()[r] * scale * ws, l.label() + " bias " + r);
+        b[r] = roundBig(l.bias()[r] * scale * ws, l.label() + " bias " + r);
       }
       layers.add(new QuantizedNetwork.Linear(l.label(), l.rows(), l.cols(), w, b, ws, scale));
       scale *= ws;
@@ -145,10 +159,12 @@ public final class Quantizer {
 
   /**
    * The smallest b in [minBits, maxBits] whose integer network agrees with the float network's
-   * argmax on all calibration images; if none does, the b with the best agreement.
+   * argmax on all calibration images; if none does, the b with the best agreement (the smallest
+   * among equals). A b whose values need more than {@code maxValueBits} bits (log2(2·max|v| + 1))
+   * ends the search: the plaintext primes could not hold it, nor any larger b.
    */
   public static Choice choose(Model model, Lowering.Lowered low, ImageDataset calibration,
-      int images, int minBits, int maxBits) {
+      int images, int minBits, int maxBits, int maxValueBits) {
     if (!"identity".equals(low.layout().kind())) {
       throw new IllegalArgumentException("quantization needs the throughput lowering (identity input layout)");
     }
@@ -165,13 +181,11 @@ public final class Quantizer {
     StringBuilder tried = new StringBuilder();
     Choice best = null;
     for (int bits = minBits; bits <= maxBits; bits++) {
-      QuantizedNetwork net;
-      DryRun.Result r;
-      try {
-        net = quantize(low.stages(), inMax, bits);
-        r = DryRun.run(model, net, calibration, 0, n);
-      } catch (ArithmeticException overflow) {
-        tried.append(String.format(Locale.ROOT, " b=%d: overflows 63 bits;", bits));
+      QuantizedNetwork net = quantize(low.stages(), inMax, bits);
+      DryRun.Result r = DryRun.run(model, net, calibration, 0, n);
+      if (r.bitsNeeded(0) > maxValueBits) {
+        tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, needs %d bits > cap %d;", bits,
+            r.agree(), r.images(), r.bitsNeeded(0), maxValueBits));
         break;
       }
       tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, %d bits;", bits, r.agree(),
@@ -188,10 +202,10 @@ public final class Quantizer {
       for (Stage s : low.stages()) {
         depth += s instanceof PolynomialStage ? 1 : 0;
       }
-      throw new IllegalArgumentException("model " + model.name() + " overflows 63 bits even at "
-          + minBits + "-bit quantization: each of its " + depth + " squares doubles the bits of the"
-          + " values (BFV cannot rescale between layers as CKKS does), and the exact integer path holds"
-          + " every value in a signed long; evaluate this model with CKKS");
+      throw new IllegalArgumentException("model " + model.name() + " needs more than " + maxValueBits
+          + " bits of plaintext even at " + minBits + "-bit quantization (" + tried.toString().trim()
+          + "): each of its " + depth + " squares doubles the bits of the values (BFV cannot rescale"
+          + " between layers as CKKS does); evaluate this model with CKKS");
     }
     return new Choice(best.network(), best.dryRun(), tried.toString().trim());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,9 +62,9 @@ class CryptoNetsAllBfvTest {
         }
       }
       assertTrue(client.noiseBudget(out) > 0, "noise budget exhausted");
-      long[][] got = client.decrypt(out, images.length);
+      BigInteger[][] got = client.decrypt(out, images.length);
       for (int b = 0; b < images.length; b++) {
-        long[] want = net.evaluate(net.quantizeInput(PlainInference.normalize(m, images[b])));
+        BigInteger[] want = net.evaluate(net.quantizeInput(PlainInference.normalize(m, images[b])));
         assertArrayEquals(want, got[b], "image " + b);
       }
     } finally {

@@ -214,7 +214,7 @@ public final class QuantizedNetwork {
       return small.length;
     }
 
-    /** Stage s as longs, or null when it needed more than 63 bits. */
+    /** Stage s as longs, or null from the first stage that overflowed a long on. */
     public long[] longs(int s) {
       return small[s] == null ? null : small[s].clone();
     }

@@ -1,5 +1,6 @@
 package org.privmed.cli;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,7 +69,10 @@ final class BenchInferBfv {
     long c0 = System.nanoTime();
     BfvProgram prog;
     try {
-      prog = BfvCompiler.compile(model, train, BfvCompiler.Options.defaults());
+      BfvCompiler.Options d = BfvCompiler.Options.defaults();
+      prog = BfvCompiler.compile(model, train, opts.bfvBits == null ? d
+          : new BfvCompiler.Options(d.calibrationImages(), opts.bfvBits, opts.bfvBits,
+              d.marginBits(), d.minBudget(), d.minLogN()));
     } catch (IllegalArgumentException e) {
       System.err.println("privmed bench infer: " + e.getMessage());
       return 2;
@@ -116,17 +120,48 @@ final class BenchInferBfv {
             ? new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p), 1)
             : new BfvThroughputEvaluator(prog, p, contexts.get(p), client.relinearizationKey(p), pool));
       }
+      // all primes' inputs of a batch at once, unless they would fill half the heap: then prime after
+      // prime, holding one prime's inputs at a time (same operations, same results)
+      long inputBytes = (long) k * net.inputSize() * 2 * (prog.plan().levels()[0] + 1) * batch * Long.BYTES;
+      boolean primeByPrime = inputBytes > Runtime.getRuntime().maxMemory() / 2;
+      if (primeByPrime) {
+        System.err.printf(Locale.ROOT, "[bench infer bfv] all primes' inputs would take %.1f GB: encrypting"
+            + " and evaluating one prime at a time%n", inputBytes / 1e9);
+      }
       try {
         for (int start = 0; start < n; start += batch) {
           int count = Math.min(batch, n - start);
           float[][] imgs = Arrays.copyOfRange(test.images(), opts.offset + start,
               opts.offset + start + count);
-          long t0 = System.nanoTime();
-          BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
-          long t1 = System.nanoTime();
-          long cpu1 = processCpuNanos();
-          BfvCiphertext[][] out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
-          evalCpuNs += processCpuNanos() - cpu1;
+          long encBatch = 0;
+          long evalBatch = 0;
+          BfvCiphertext[][] out;
+          if (primeByPrime) {
+            out = new BfvCiphertext[k][];
+            for (int p = 0; p < k; p++) {
+              long e0 = System.nanoTime();
+              BfvCiphertext[] in = client.encrypt(imgs, p, opts.threads);
+              long e1 = System.nanoTime();
+              long cpu1 = processCpuNanos();
+              out[p] = servers.get(p).evaluate(in);
+              evalCpuNs += processCpuNanos() - cpu1;
+              encBatch += e1 - e0;
+              evalBatch += System.nanoTime() - e1;
+              upload += uploadBytes(serializers.get(p), in);
+            }
+          } else {
+            long e0 = System.nanoTime();
+            BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
+            long e1 = System.nanoTime();
+            long cpu1 = processCpuNanos();
+            out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
+            evalCpuNs += processCpuNanos() - cpu1;
+            encBatch = e1 - e0;
+            evalBatch = System.nanoTime() - e1;
+            for (int p = 0; p < k; p++) {
+              upload += uploadBytes(serializers.get(p), in[p]);
+            }
+          }
           StringBuilder layerTimes = new StringBuilder();
           StringBuilder layerCpu = new StringBuilder();
           for (int p = 0; p < k; p++) {
@@ -142,25 +177,22 @@ final class BenchInferBfv {
               }
             }
           }
-          long t2 = System.nanoTime();
-          long[][] logits = client.decrypt(out, count);
-          long t3 = System.nanoTime();
-          encNs += t1 - t0;
-          evalNs += t2 - t1;
-          decNs += t3 - t2;
+          long d0 = System.nanoTime();
+          BigInteger[][] logits = client.decrypt(out, count);
+          long decBatch = System.nanoTime() - d0;
+          encNs += encBatch;
+          evalNs += evalBatch;
+          decNs += decBatch;
           batches++;
           minBudget = Math.min(minBudget, client.noiseBudget(out));
           for (int p = 0; p < k; p++) {
-            for (BfvCiphertext c : in[p]) {
-              upload += serializers.get(p).write(c).length;
-            }
             for (BfvCiphertext c : out[p]) {
               download += serializers.get(p).write(c).length;
             }
           }
           long[][] q = client.quantize(imgs);
           for (int b = 0; b < count; b++) {
-            long[] reference = net.evaluate(q[b]);
+            BigInteger[] reference = net.evaluate(q[b]);
             exact += Arrays.equals(reference, logits[b]) ? 1 : 0;
             double[] plain = PlainInference.logits(model, imgs[b]);
             int pa = PlainInference.argmax(plain);
@@ -178,8 +210,8 @@ final class BenchInferBfv {
           long done = start + count;
           System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
               + " batch of %d: encrypt %.1f s, evaluate %.1f s (process CPU so far %.1f s), decrypt %.1f s%n",
-              done, n, exact, agree, count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, evalCpuNs / 1e9,
-              (t3 - t2) / 1e9);
+              done, n, exact, agree, count, encBatch / 1e9, evalBatch / 1e9, evalCpuNs / 1e9,
+              decBatch / 1e9);
           System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
           if (layerCpu.length() > 0) {
             System.err.println("[bench infer bfv] CPU seconds per layer under each prime: " + layerCpu);
@@ -233,5 +265,13 @@ final class BenchInferBfv {
           keyBytes);
     }
     return 0;
+  }
+
+  private static long uploadBytes(BfvSerializer ser, BfvCiphertext[] in) {
+    long bytes = 0;
+    for (BfvCiphertext c : in) {
+      bytes += ser.write(c).length;
+    }
+    return bytes;
   }
 }

@@ -55,6 +55,12 @@ final class BenchInferCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--bfv-bits",
+      description = "BFV only: quantize inputs and weights to exactly this many bits instead of the"
+          + " smallest precision whose integer argmax matches the float model on every calibration"
+          + " image (fewer bits: fewer plaintext primes, faster, a few argmaxes may differ).")
+  Integer bfvBits;
+
   @Option(names = "--scheme", defaultValue = "ckks",
       description = "ckks (default) or bfv (exact integers, CRT plaintext primes; throughput only).")
   String scheme;
@@ -82,11 +88,21 @@ final class BenchInferCommand implements Callable<Integer> {
     if ("bfv".equalsIgnoreCase(scheme)) {
       return new BenchInferBfv(this, m, p, train, test).run();
     }
+    if (bfvBits != null) {
+      System.err.println("privmed bench infer: --bfv-bits applies to --scheme bfv only");
+      return 2;
+    }
     if (!"ckks".equalsIgnoreCase(scheme)) {
       System.err.println("privmed bench infer: unknown --scheme '" + scheme + "'; use ckks or bfv");
       return 2;
     }
-    HeProgram prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);
+    HeProgram prog;
+    try {
+      prog = HeCompiler.compile(m, p, CompileOptions.defaults(), train);
+    } catch (IllegalArgumentException e) {
+      System.err.println("privmed bench infer: " + e.getMessage());
+      return 2;
+    }
     int n = images != null ? images : (p == Packing.LATENCY ? 10 : prog.imagesPerBatch());
     if (offset < 0 || offset >= test.size()) {
       System.err.println("privmed bench infer: --offset must be in [0, " + test.size() + "), got "

@@ -39,8 +39,9 @@ final class CompileCommand implements Callable<Integer> {
       + " the model's training data, from its metadata, as privmed serve; random images for zoo names).")
   String data;
 
-  @Option(names = "--calibration-images", defaultValue = "256",
-      description = "Calibration images (default ${DEFAULT-VALUE}).")
+  @Option(names = "--calibration-images", defaultValue = "0",
+      description = "Calibration images (default: what privmed serve uses — 256 validation images"
+          + " for CKKS, 1000 training images for BFV).")
   int calibrationImages;
 
   @Option(names = "--explain", description = "Print the plan.")
@@ -61,11 +62,13 @@ final class CompileCommand implements Callable<Integer> {
       ImageDataset cal = data == null ? null : Datasets.load(data, Split.TRAIN);
       Model m = loadModel(model, cal);
       String trained = ServeCommand.trainingData(m);
+      boolean bfv = "bfv".equalsIgnoreCase(scheme);
       if (cal == null && trained != null) {
-        // the ranges privmed serve will calibrate with, so the plan shown is the plan served
-        cal = Datasets.load(trained, Split.VAL);
+        // the images privmed serve calibrates with (BFV: training split, CKKS: validation split),
+        // so that the plan shown is the plan served
+        cal = Datasets.load(trained, bfv ? Split.TRAIN : Split.VAL);
       }
-      if ("bfv".equalsIgnoreCase(scheme)) {
+      if (bfv) {
         return compileBfv(p, m, cal);
       }
       if (!"ckks".equalsIgnoreCase(scheme)) {
@@ -73,7 +76,8 @@ final class CompileCommand implements Callable<Integer> {
       }
       CompileOptions opts = CompileOptions.defaults();
       opts = new CompileOptions(opts.minLogN(), opts.maxLogN(), opts.maxScaleBits(),
-          opts.minScaleBits(), opts.targetError(), calibrationImages);
+          opts.minScaleBits(), opts.targetError(),
+          calibrationImages > 0 ? calibrationImages : opts.calibrationImages());
       HeProgram prog = HeCompiler.compile(m, p, opts, cal);
       if (explain || out == null) {
         System.out.print(prog.explain());
@@ -103,7 +107,8 @@ final class CompileCommand implements Callable<Integer> {
           + " give --data (or a model whose metadata names its training data)");
     }
     BfvCompiler.Options d = BfvCompiler.Options.defaults();
-    BfvProgram prog = BfvCompiler.compile(m, cal, new BfvCompiler.Options(calibrationImages,
+    BfvProgram prog = BfvCompiler.compile(m, cal, new BfvCompiler.Options(
+        calibrationImages > 0 ? calibrationImages : d.calibrationImages(),
         d.minBits(), d.maxBits(), d.marginBits(), d.minBudget(), d.minLogN()));
     System.out.print(prog.explain());
     return 0;

@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,7 +189,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       PhaseTimer timer = new PhaseTimer();
       SessionOpened session = ring.openSession(client);
-      long[][] logits = ring.classify(client, session.getSessionId(), in.pixels(), threads, timer);
+      BigInteger[][] logits = ring.classify(client, session.getSessionId(), in.pixels(), threads, timer);
       client.closeSession(session.getSessionId());
       List<String> classNames = program.classNames();
       int correct = 0;
@@ -202,7 +203,7 @@ final class PredictCommand implements Callable<Integer> {
           correct++;
         }
         if (reference != null) {
-          long[] want = reference.evaluate(program.quantize(in.pixels()[i]));
+          BigInteger[] want = reference.evaluate(program.quantize(in.pixels()[i]));
           exact += Arrays.equals(want, logits[i]) ? 1 : 0;
           sameArgmax += QuantizedNetwork.argmax(want) == c ? 1 : 0;
         }

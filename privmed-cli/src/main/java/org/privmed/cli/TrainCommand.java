@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true,
       description = "Shipped dataset name (mnist, pneumoniamnist, breastmnist, bloodmnist-pbc,"
-          + " brain-mri) or a path to a MedMNIST .npz / IDX folder / image folder.")
+          + " brain-mri) or a path to a MedMNIST .npz / IDX folder / image folder; NAME@padS"
+          + " zero-pads every image to SxS (e.g. bloodmnist-pbc@pad32 for cryptonets-all).")
   String data;
 
   @Option(names = "--out", description = "Output model file (default: models/<model>-<data>.pm).")

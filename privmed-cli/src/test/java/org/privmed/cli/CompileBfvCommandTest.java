@@ -29,6 +29,26 @@ class CompileBfvCommandTest {
   }
 
   @Test
+  void shippedCryptoNetsAllCalibratesOnItsRecordedPaddedDataAndHasDepthTwo() {
+    // no --data: the model's metadata names bloodmnist-pbc@pad32, which must load as 32x32x3 again
+    String text = run(0, "compile", "--model", CliRun.shippedModel("cryptonets-all.pm").toString(),
+        "--scheme", "bfv", "--packing", "throughput", "--calibration-images", "64", "--explain");
+    // BFV calibrates on the training split, as privmed serve does, so the plan shown is the one served
+    assertTrue(text.contains("bloodmnist-pbc@pad32/train"), text);
+    assertTrue(text.contains("3072 input ciphertexts"), text);
+    assertTrue(text.contains("1344 squarings"), text);
+    assertEquals(2, text.split("square\\R", -1).length - 1, text);
+  }
+
+  @Test
+  void benchInferTakesBfvBitsForBfvOnly() {
+    assertTrue(run(2, "bench", "infer", "--model", model(), "--packing", "throughput",
+        "--bfv-bits", "5").contains("--bfv-bits applies to --scheme bfv only"));
+    assertTrue(run(2, "bench", "infer", "--model", model(), "--packing", "throughput",
+        "--scheme", "bfv", "--bfv-bits", "17").contains("quantization bits must lie in [2, 16]"));
+  }
+
+  @Test
   void bfvRefusesTheLatencyPackingAndUnknownSchemes() {
     assertTrue(run(2, "compile", "--model", model(), "--scheme", "bfv", "--packing", "latency",
         "--data", "mnist").contains("throughput"));

@@ -70,6 +70,37 @@ public record ImageDataset(
     return channels * height * width;
   }
 
+  /**
+   * Every image zero-padded (pixel value 0 in every channel) to {@code height}×{@code width},
+   * centred: the extra rows and columns are split evenly, the odd one going to the bottom/right.
+   * 28×28 to 32×32 adds two pixels per side, as LeCun et al. 1998 (Proc. IEEE 86(11), §III.B)
+   * padded MNIST for LeNet-5's 32×32 input; no pixel is interpolated, so the original image is
+   * still there bit for bit.
+   *
+   * @throws IllegalArgumentException if the target is smaller than the images in either direction
+   */
+  public ImageDataset zeroPadded(String paddedName, int height, int width) {
+    if (height < this.height || width < this.width) {
+      throw new IllegalArgumentException("dataset " + name + ": cannot pad " + this.height + "x"
+          + this.width + " images to " + height + "x" + width + " (padding only grows an image)");
+    }
+    int top = (height - this.height) / 2;
+    int left = (width - this.width) / 2;
+    float[][] padded = new float[images.length][];
+    for (int i = 0; i < images.length; i++) {
+      float[] out = new float[channels * height * width];
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < this.height; y++) {
+          System.arraycopy(images[i], (c * this.height + y) * this.width, out,
+              (c * height + y + top) * width + left, this.width);
+        }
+      }
+      padded[i] = out;
+    }
+    return new ImageDataset(paddedName, channels, height, width, padded, labels.clone(),
+        classNames);
+  }
+
   /** A new dataset holding the given rows of this one, in that order (arrays shared, not copied). */
   public ImageDataset subset(String subsetName, int[] rows) {
     float[][] imgs = new float[rows.length][];

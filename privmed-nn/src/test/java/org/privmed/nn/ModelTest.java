@@ -51,6 +51,15 @@ class ModelTest {
         ZooOptions.defaults());
     assertEquals(3, all.layers().stream().filter(l -> l instanceof Conv2d).count());
     assertNull(all.firstNonPolynomialLayer());
+    // depth 2 as CryptoNets: 5 maps of 16x16 (1,280 values) squared, everything else linear up
+    // to the one square after the 64-unit dense layer
+    assertEquals(new TensorShape(5, 16, 16), all.layerShapes().get(0));
+    assertEquals(2, activations(all.layers()));
+    assertTrue(all.layers().get(1) instanceof Square);
+    assertEquals(new TensorShape(20, 4, 4), all.layerShapes().get(5));
+    assertEquals(64, ((Dense) all.layers().get(7)).outFeatures());
+    assertTrue(all.layers().get(8) instanceof Square);
+    assertEquals(23_334, all.parameterCount());
     Model deep = ModelZoo.build("reacthe-deep", mnist, List.of("a", "b"), ZooOptions.defaults());
     assertTrue(activations(deep.layers()) >= 6, "reacthe-deep has " + activations(deep.layers()));
     assertNull(deep.firstNonPolynomialLayer());

@@ -100,7 +100,8 @@ public final class DataCatalog {
 
   /** The shipped dataset called {@code name}, or an exception listing the valid names. */
   public static DatasetInfo info(String name) {
-    return shippedOrThrow(name).info();
+    DatasetSpec spec = DatasetSpec.parse(name);
+    return spec.apply(shippedOrThrow(spec.base()).info());
   }
 
   /** Loads one split with the default image-folder options. See {@link Datasets#load}. */
@@ -110,11 +111,12 @@ public final class DataCatalog {
 
   /** Loads one split; {@code folderOptions} applies to image folders only. */
   public ImageDataset load(String nameOrPath, Split split, FolderOptions folderOptions) {
-    Shipped shipped = Shipped.byName(nameOrPath);
+    DatasetSpec spec = DatasetSpec.parse(nameOrPath);
+    Shipped shipped = Shipped.byName(spec.base());
     if (shipped != null) {
-      return loadShipped(shipped, split, folderOptions);
+      return spec.apply(loadShipped(shipped, split, folderOptions));
     }
-    return loadPath(resolveUserPath(nameOrPath), split, folderOptions);
+    return spec.apply(loadPath(resolveUserPath(spec.base()), split, folderOptions));
   }
 
   /**
@@ -122,6 +124,11 @@ public final class DataCatalog {
    * 60,000 training then 10,000 test images; .npz files as train, val, test concatenated.
    */
   public ImageDataset loadAll(String nameOrPath, FolderOptions folderOptions) {
+    DatasetSpec spec = DatasetSpec.parse(nameOrPath);
+    return spec.apply(loadAllStored(spec.base(), folderOptions));
+  }
+
+  private ImageDataset loadAllStored(String nameOrPath, FolderOptions folderOptions) {
     Shipped shipped = Shipped.byName(nameOrPath);
     if (shipped == Shipped.BRAIN_MRI) {
       ImageFolder.Listing listing = verifiedListing(shipped);

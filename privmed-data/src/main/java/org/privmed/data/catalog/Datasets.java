@@ -10,7 +10,9 @@ import org.privmed.data.folder.FolderOptions;
  * The one call every pipeline uses to get data: {@code Datasets.load("pneumoniamnist",
  * Split.TEST)}. A name is either a shipped dataset ({@code mnist}, {@code pneumoniamnist}, {@code
  * breastmnist}, {@code bloodmnist-pbc}, {@code brain-mri}) or a path to a MedMNIST .npz file, a
- * folder of MNIST IDX files, or an image folder (one subfolder per class).
+ * folder of MNIST IDX files, or an image folder (one subfolder per class); either may end in
+ * {@code @padS} to zero-pad every image to S×S ({@link DatasetSpec}), e.g. {@code
+ * bloodmnist-pbc@pad32} for the 32×32×3 input of {@code cryptonets-all}.
  *
  * <p>The {@code data/} folder is found through {@link DataCatalog#locate()} on every call, so a
  * {@code privmed.home} property set after start-up is honoured. Nothing is ever downloaded.

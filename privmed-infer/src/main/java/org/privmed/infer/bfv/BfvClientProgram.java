@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,7 @@ import org.privmed.he.serial.HeFormatException;
 import org.privmed.infer.compile.ClientProgram;
 import org.privmed.infer.compile.DigestTrailer;
 import org.privmed.infer.compile.ProgramFormatException;
+import org.privmed.infer.quant.QuantizedNetwork;
 import org.privmed.infer.quant.Quantizer;
 import org.privmed.nn.model.TensorShape;
 
@@ -115,12 +117,8 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
   }
 
   /** The float logits integer logits stand for. */
-  public double[] dequantize(long[] logits) {
-    double[] d = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      d[i] = logits[i] / outputScale;
-    }
-    return d;
+  public double[] dequantize(BigInteger[] logits) {
+    return QuantizedNetwork.dequantize(logits, outputScale);
   }
 
   public byte[] toBytes() {

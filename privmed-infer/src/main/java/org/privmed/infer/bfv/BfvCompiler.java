@@ -54,7 +54,7 @@ public final class BfvCompiler {
     }
     Lowering.Lowered low = Lowering.lower(model, false);
     Quantizer.Choice q = Quantizer.choose(model, low, calibration, opts.calibrationImages(),
-        opts.minBits(), opts.maxBits());
+        opts.minBits(), opts.maxBits(), CrtPlan.MAX_PRODUCT_BITS - opts.marginBits());
     DryRun.Result dry = q.dryRun();
     CrtPlan plan = CrtPlan.choose(q.network(), dry.bitsNeeded(opts.marginBits()), opts.minBudget(),
         opts.minLogN());

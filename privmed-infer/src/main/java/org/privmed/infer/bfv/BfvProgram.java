@@ -1,5 +1,6 @@
 package org.privmed.infer.bfv;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import org.privmed.he.bfv.BfvParameters;
@@ -69,12 +70,12 @@ public record BfvProgram(Model model, QuantizedNetwork network, DryRun.Result dr
         calibrationSource, dryRun.agree(), dryRun.images(),
         (double) dryRun.correctFloat() / dryRun.images(),
         (double) dryRun.correctInteger() / dryRun.images(), dryRun.maxLogitError()));
-    long[] max = dryRun.maxAbs();
+    BigInteger[] max = dryRun.maxAbs();
     int[] levels = plan.levels();
     sb.append(String.format(Locale.ROOT, "  %-3s %-44s %8s %10s %22s %6s %5s%n", "#", "layer", "in→out",
         "scale", "max |value| (bits)", "level", ""));
     sb.append(String.format(Locale.ROOT, "  %-3s %-44s %8d %10.3g %15d (%2d)%n", "in", "input",
-        network.inputSize(), network.inputScale(), max[0], bits(max[0])));
+        network.inputSize(), network.inputScale(), max[0], max[0].bitLength()));
     double scale = network.inputScale();
     for (int i = 0; i < layers.size(); i++) {
       QuantizedNetwork.Layer l = layers.get(i);
@@ -83,7 +84,7 @@ public record BfvProgram(Model model, QuantizedNetwork network, DryRun.Result dr
       String kind = l instanceof QuantizedNetwork.Linear lin
           ? String.format(Locale.ROOT, "w×%.3g", lin.weightScale()) : "square";
       sb.append(String.format(Locale.ROOT, "  %-3d %-44s %8s %10.3g %15d (%2d) %6d  %s%n", i, label,
-          l.inputSize() + "→" + l.outputSize(), scale, max[i + 1], bits(max[i + 1]), levels[i], kind));
+          l.inputSize() + "→" + l.outputSize(), scale, max[i + 1], max[i + 1].bitLength(), levels[i], kind));
     }
     sb.append(String.format(Locale.ROOT, "  bits needed: log2(2·max|value|) = %d + margin %d = %d%n",
         dryRun.valueBits() + 1, marginBits, plan.bitsNeeded()));

@@ -233,7 +233,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
   private static final int CHUNK_ROWS = 32;
 
   private BfvCiphertext addBias(BfvCiphertext y, QuantizedNetwork.Linear lin, int r) {
-    long b = lin.bias()[r];
+    long b = lin.biasMod(r, ctx.params().plainModulus());
     return b == 0 ? y : evaluator.addConstant(y, b);
   }
 

@@ -70,6 +70,13 @@ public record CrtPlan(int logN, long[] plainPrimes, int bitsNeeded, List<BfvPara
   /** More primes than this and the k-fold evaluation is not worth running. */
   static final int MAX_PRIMES = 8;
 
+  /**
+   * The widest values a quantization may reach: {@link #MAX_PRIMES} primes of 20 bits. Primes that
+   * small leave a noise budget after two squares at N = 8192 (up to 30 bits do when the weighted
+   * sums are small), so a network within this many bits finds a plan.
+   */
+  public static final int MAX_PRODUCT_BITS = MAX_PRIMES * 20;
+
   public CrtPlan {
     plainPrimes = plainPrimes.clone();
     parameters = List.copyOf(parameters);

@@ -3,41 +3,50 @@ package org.privmed.infer.bfv;
 import java.math.BigInteger;
 
 /**
- * Joins residues modulo pairwise-coprime t_1 … t_k into the integer x with |x| &lt; T/2,
- * T = Π t_i (the Chinese Remainder Theorem in Gauss's form: x = Σ r_i·M_i·(M_i⁻¹ mod t_i) mod T,
- * M_i = T/t_i, then centred). The inverse of CryptoNets' splitting of the plaintext space over
- * several primes (Gilad-Bachrach et al., ICML 2016, Sec. 4.2).
+ * Joins residues modulo pairwise-coprime t_1 … t_k into the integer x with |x| &lt;= T/2,
+ * T = Π t_i: the inverse of CryptoNets' splitting of the plaintext space over several primes
+ * (Gilad-Bachrach et al., ICML 2016, Sec. 4.2), for values of any width.
+ *
+ * <p>Garner's mixed-radix conversion (H. L. Garner, "The Residue Number System", IRE Trans.
+ * Electronic Computers EC-8, 1959; Knuth, TAOCP vol. 2, 3rd ed., §4.3.2, Eq. (24)–(25)): the digits
+ * v_1 = r_1, v_j = (r_j − (v_1 + v_2·t_1 + … + v_{j−1}·t_1⋯t_{j−2}))·(t_1⋯t_{j−1})⁻¹ mod t_j are
+ * computed in longs modulo the small primes, then x = v_1 + t_1·(v_2 + t_2·(v_3 + …)) in
+ * {@link BigInteger} lies in [0, T), and the signed value is x − T when x &gt; T/2 (every integer
+ * network value v has |v| &lt; T/2 by the choice of the primes).
  */
 public final class CrtRecombiner {
   private final long[] primes;
+  private final BigInteger[] bigPrimes;
   private final BigInteger product;
   private final BigInteger half;
-  private final BigInteger[] basis; // M_i·(M_i⁻¹ mod t_i)
+  // inverse[j] = (t_1⋯t_{j−1})⁻¹ mod t_j
+  private final long[] inverse;
 
   public CrtRecombiner(long[] primes) {
     if (primes.length == 0) {
       throw new IllegalArgumentException("CRT needs at least one modulus");
     }
     this.primes = primes.clone();
+    this.bigPrimes = new BigInteger[primes.length];
+    this.inverse = new long[primes.length];
     BigInteger t = BigInteger.ONE;
-    for (long p : primes) {
-      if (p < 2) {
-        throw new IllegalArgumentException("CRT modulus must be >= 2, got " + p);
+    for (int j = 0; j < primes.length; j++) {
+      long p = primes[j];
+      if (p < 2 || p > Integer.MAX_VALUE) {
+        // below 2^31 the digit arithmetic's products fit a long
+        throw new IllegalArgumentException("CRT modulus must lie in [2, 2^31), got " + p);
       }
-      t = t.multiply(BigInteger.valueOf(p));
+      BigInteger tj = BigInteger.valueOf(p);
+      if (!t.gcd(tj).equals(BigInteger.ONE)) {
+        throw new IllegalArgumentException("CRT moduli must be pairwise coprime; " + p
+            + " shares a factor with an earlier one");
+      }
+      inverse[j] = t.mod(tj).modInverse(tj).longValueExact();
+      bigPrimes[j] = tj;
+      t = t.multiply(tj);
     }
     this.product = t;
     this.half = t.shiftRight(1);
-    this.basis = new BigInteger[primes.length];
-    for (int i = 0; i < primes.length; i++) {
-      BigInteger ti = BigInteger.valueOf(primes[i]);
-      BigInteger m = t.divide(ti);
-      if (!m.gcd(ti).equals(BigInteger.ONE)) {
-        throw new IllegalArgumentException("CRT moduli must be pairwise coprime; " + primes[i]
-            + " shares a factor with another");
-      }
-      basis[i] = m.multiply(m.mod(ti).modInverse(ti));
-    }
   }
 
   public BigInteger product() {
@@ -46,19 +55,25 @@ public final class CrtRecombiner {
 
   /** The centred x ≡ residues[i] (mod t_i), |x| &lt;= T/2. */
   public BigInteger combine(long[] residues) {
-    if (residues.length != primes.length) {
-      throw new IllegalArgumentException(residues.length + " residues for " + primes.length + " moduli");
+    int k = primes.length;
+    if (residues.length != k) {
+      throw new IllegalArgumentException(residues.length + " residues for " + k + " moduli");
     }
-    BigInteger x = BigInteger.ZERO;
-    for (int i = 0; i < primes.length; i++) {
-      x = x.add(basis[i].multiply(BigInteger.valueOf(Math.floorMod(residues[i], primes[i]))));
+    long[] v = new long[k];
+    for (int j = 0; j < k; j++) {
+      long tj = primes[j];
+      // the partial value v_1 + v_2·t_1 + … + v_{j−1}·t_1⋯t_{j−2}, reduced mod t_j by Horner
+      long partial = 0;
+      for (int i = j - 1; i >= 0; i--) {
+        partial = (partial * (primes[i] % tj) + v[i]) % tj;
+      }
+      long diff = Math.floorMod(Math.floorMod(residues[j], tj) - partial, tj);
+      v[j] = diff * inverse[j] % tj;
     }
-    x = x.mod(product);
+    BigInteger x = BigInteger.valueOf(v[k - 1]);
+    for (int j = k - 2; j >= 0; j--) {
+      x = x.multiply(bigPrimes[j]).add(BigInteger.valueOf(v[j]));
+    }
     return x.compareTo(half) > 0 ? x.subtract(product) : x;
-  }
-
-  /** {@link #combine} as a long; the caller's values are known to fit. */
-  public long combineLong(long[] residues) {
-    return combine(residues).longValueExact();
   }
 }

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -239,7 +240,7 @@ public final class BfvKeyring implements AutoCloseable {
     }
 
     /** Parses one answer (every prime's outputs, prime 0 first), decrypts and joins: [image][class]. */
-    public long[][] decrypt(List<ByteString> answer, int images) {
+    public BigInteger[][] decrypt(List<ByteString> answer, int images) {
         int classes = program.classes();
         int k = program.primeCount();
         if (answer.size() != k * classes) {
@@ -261,9 +262,9 @@ public final class BfvKeyring implements AutoCloseable {
     }
 
     /** Classifies every image over the session, batch by batch: one row of integer logits per image. */
-    public long[][] classify(InferenceClient transport, String sessionId, float[][] images, int threads, PhaseTimer timer) {
+    public BigInteger[][] classify(InferenceClient transport, String sessionId, float[][] images, int threads, PhaseTimer timer) {
         int perBatch = program.imagesPerBatch();
-        long[][] logits = new long[images.length][];
+        BigInteger[][] logits = new BigInteger[images.length][];
         for (int from = 0; from < images.length; from += perBatch) {
             float[][] batch = Arrays.copyOfRange(images, from, Math.min(images.length, from + perBatch));
             List<List<ByteString>> in;
@@ -276,7 +277,7 @@ public final class BfvKeyring implements AutoCloseable {
             }
             timer.add(Phase.EVALUATE, answers.get(0).evaluateNanos());
             try (PhaseTimer.Lap lap = timer.start(Phase.DECRYPT)) {
-                long[][] rows = decrypt(answers.get(0).ciphertexts(), batch.length);
+                BigInteger[][] rows = decrypt(answers.get(0).ciphertexts(), batch.length);
                 System.arraycopy(rows, 0, logits, from, rows.length);
             }
         }

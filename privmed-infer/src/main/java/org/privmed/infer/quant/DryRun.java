@@ -1,5 +1,7 @@
 package org.privmed.infer.quant;
 
+import java.math.BigInteger;
+import java.util.Arrays;
 import org.privmed.data.ImageDataset;
 import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.Model;
@@ -17,24 +19,29 @@ public final class DryRun {
    * @param agree images whose integer argmax equals the float network's
    * @param maxLogitError largest |dequantized integer logit − float logit|
    */
-  public record Result(long[] maxAbs, int images, int agree, int correctFloat, int correctInteger,
-      double maxLogitError) {
+  public record Result(BigInteger[] maxAbs, int images, int agree, int correctFloat,
+      int correctInteger, double maxLogitError) {
     public Result {
       maxAbs = maxAbs.clone();
     }
 
+    @Override
+    public BigInteger[] maxAbs() {
+      return maxAbs.clone();
+    }
+
     /** Largest |value| anywhere in the network. */
-    public long overallMaxAbs() {
-      long m = 0;
-      for (long v : maxAbs) {
-        m = Math.max(m, v);
+    public BigInteger overallMaxAbs() {
+      BigInteger m = BigInteger.ZERO;
+      for (BigInteger v : maxAbs) {
+        m = m.max(v);
       }
       return m;
     }
 
     /** Bits of the largest |value| (its magnitude, no sign). */
     public int valueBits() {
-      return 64 - Long.numberOfLeadingZeros(overallMaxAbs());
+      return overallMaxAbs().bitLength();
     }
 
     /**
@@ -53,20 +60,19 @@ public final class DryRun {
       throw new IllegalArgumentException("images [" + from + ", " + (from + count) + ") outside [0, "
           + data.size() + ")");
     }
-    long[] max = new long[net.layers().size() + 1];
+    BigInteger[] max = new BigInteger[net.layers().size() + 1];
+    Arrays.fill(max, BigInteger.ZERO);
     int agree = 0;
     int okFloat = 0;
     int okInt = 0;
     double err = 0;
     for (int i = from; i < from + count; i++) {
       float[] img = data.images()[i];
-      long[][] t = net.trace(net.quantizeInput(PlainInference.normalize(model, img)));
-      for (int s = 0; s < t.length; s++) {
-        for (long v : t[s]) {
-          max[s] = Math.max(max[s], Math.abs(v));
-        }
+      QuantizedNetwork.Trace t = net.trace(net.quantizeInput(PlainInference.normalize(model, img)));
+      for (int s = 0; s < t.stages(); s++) {
+        max[s] = max[s].max(t.maxAbs(s));
       }
-      long[] logits = t[t.length - 1];
+      BigInteger[] logits = t.output();
       double[] fl = PlainInference.logits(model, img);
       int fa = PlainInference.argmax(fl);
       int ia = QuantizedNetwork.argmax(logits);

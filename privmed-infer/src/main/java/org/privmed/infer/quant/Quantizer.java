@@ -1,5 +1,7 @@
 package org.privmed.infer.quant;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +20,14 @@ import org.privmed.nn.model.Model;
  * calibrated |input| to 2^(b-1) - 1, and each linear stage's weight scale maps its largest |weight|
  * there too; biases take the scale of their stage's products so they add exactly. A square squares
  * the scale, which is why b stays small: the output grows to about 4·(2b + log2 fan-in) bits
- * through two squares.
+ * through two squares, each extra bit of b costing about eleven bits of plaintext in a depth-2 net.
  *
  * <p>{@link #choose} tries b = min … max and keeps the smallest b whose integer network has the
  * float network's argmax on every calibration image (a smaller b means fewer or smaller plaintext
  * primes, and so fewer BFV evaluations).
  */
 public final class Quantizer {
-  /** Magnitudes above this are refused: the exact evaluator needs headroom below 2^63. */
+  /** Inputs above this are refused: they are held in longs, with headroom below 2^63. */
   static final double LIMIT = 0x1p62;
 
   private Quantizer() {}
@@ -36,6 +38,18 @@ public final class Quantizer {
       throw new ArithmeticException(what + " = " + v + " does not fit 62 bits after scaling");
     }
     return Math.round(v);
+  }
+
+  /**
+   * round(v) of any size: {@link Math#round} below 2^62 (so networks that fit longs quantize as
+   * they always did), and above it v itself, since a double that large is already an integer.
+   */
+  static BigInteger roundBig(double v, String what) {
+    if (!Double.isFinite(v)) {
+      throw new ArithmeticException(what + " = " + v + " is not finite after scaling");
+    }
+    return Math.abs(v) < LIMIT ? BigInteger.valueOf(Math.round(v))
+        : new BigDecimal(v).toBigIntegerExact();
   }
 
   /**
@@ -56,7 +70,7 @@ public final class Quantizer {
     double scale = top / inputMaxAbs;
     double inputScale = scale;
     List<QuantizedNetwork.Layer> layers = new ArrayList<>();
-    for (Stage s : stages) {
+    for (Stage s : equalize(stages)) {
       if (s instanceof PolynomialStage p) {
         if (!(p.isBarePower() && p.degree() == 2)) {
           throw new IllegalArgumentException("stage " + p.label() + " is a degree-" + p.degree()
@@ -80,9 +94,9 @@ public final class Quantizer {
       for (int i = 0; i < w.length; i++) {
         w[i] = Math.round(l.matrix()[i] * ws);
       }
-      long[] b = new long[l.rows()];
+      BigInteger[] b = new BigInteger[l.rows()];
       for (int r = 0; r < b.length; r++) {
-        b[r] = roundExact(l.bias()[r] * scale * ws, l.label() + " bias " + r);
+        b[r] = roundBig(l.bias()[r] * scale * ws, l.label() + " bias " + r);
       }
       layers.add(new QuantizedNetwork.Linear(l.label(), l.rows(), l.cols(), w, b, ws, scale));
       scale *= ws;
@@ -90,15 +104,67 @@ public final class Quantizer {
     return new QuantizedNetwork(bits, inputScale, layers);
   }
 
+  /**
+   * Cross-layer equalization through the squares (after Nagel, van Baalen, Blankevoort and
+   * Welling, "Data-Free Quantization Through Weight Equalization and Bias Correction", ICCV 2019,
+   * Sec. 4.1, there for ReLU): for linear → square → linear, row r of the first map (and its bias)
+   * is multiplied by α_r and column r of the second by 1/α_r², which leaves the function unchanged
+   * since (α·h)² = α²·h². One weight scale per stage means a row whose weights are much smaller
+   * than the stage's largest is quantized with few levels (in the folded layers of {@code
+   * cryptonets-all} most rows round to a handful of values); with α_r³ = c_r / r_r (r_r the
+   * largest |weight| of the row, c_r of the column) both become (r_r²·c_r)^(1/3), so every hidden
+   * value keeps the same relative precision in both maps, the analogue of the paper's choice.
+   * Returns new stages; the given ones are not modified.
+   */
+  static List<Stage> equalize(List<Stage> stages) {
+    List<Stage> out = new ArrayList<>(stages);
+    for (int i = 0; i + 2 < out.size(); i++) {
+      if (!(out.get(i) instanceof LinearStage a && out.get(i + 1) instanceof PolynomialStage sq
+          && sq.isBarePower() && sq.degree() == 2 && out.get(i + 2) instanceof LinearStage b)) {
+        continue;
+      }
+      double[] m1 = a.matrix().clone();
+      double[] b1 = a.bias().clone();
+      double[] m2 = b.matrix().clone();
+      for (int r = 0; r < a.rows(); r++) {
+        double rowMax = 0;
+        for (int c = 0; c < a.cols(); c++) {
+          rowMax = Math.max(rowMax, Math.abs(m1[r * a.cols() + c]));
+        }
+        double colMax = 0;
+        for (int o = 0; o < b.rows(); o++) {
+          colMax = Math.max(colMax, Math.abs(m2[o * b.cols() + r]));
+        }
+        if (rowMax == 0 || colMax == 0) {
+          continue; // a dead unit: nothing to balance
+        }
+        double alpha = Math.cbrt(colMax / rowMax);
+        for (int c = 0; c < a.cols(); c++) {
+          m1[r * a.cols() + c] *= alpha;
+        }
+        b1[r] *= alpha;
+        double inv = 1 / (alpha * alpha);
+        for (int o = 0; o < b.rows(); o++) {
+          m2[o * b.cols() + r] *= inv;
+        }
+      }
+      out.set(i, new LinearStage(a.label(), a.rows(), a.cols(), m1, b1));
+      out.set(i + 2, new LinearStage(b.label(), b.rows(), b.cols(), m2, b.bias()));
+    }
+    return out;
+  }
+
   /** The chosen network, its dry run on the calibration images, and what was tried. */
   public record Choice(QuantizedNetwork network, DryRun.Result dryRun, String tried) {}
 
   /**
    * The smallest b in [minBits, maxBits] whose integer network agrees with the float network's
-   * argmax on all calibration images; if none does, the b with the best agreement.
+   * argmax on all calibration images; if none does, the b with the best agreement (the smallest
+   * among equals). A b whose values need more than {@code maxValueBits} bits (log2(2·max|v| + 1))
+   * ends the search: the plaintext primes could not hold it, nor any larger b.
    */
   public static Choice choose(Model model, Lowering.Lowered low, ImageDataset calibration,
-      int images, int minBits, int maxBits) {
+      int images, int minBits, int maxBits, int maxValueBits) {
     if (!"identity".equals(low.layout().kind())) {
       throw new IllegalArgumentException("quantization needs the throughput lowering (identity input layout)");
     }
@@ -115,13 +181,11 @@ public final class Quantizer {
     StringBuilder tried = new StringBuilder();
     Choice best = null;
     for (int bits = minBits; bits <= maxBits; bits++) {
-      QuantizedNetwork net;
-      DryRun.Result r;
-      try {
-        net = quantize(low.stages(), inMax, bits);
-        r = DryRun.run(model, net, calibration, 0, n);
-      } catch (ArithmeticException overflow) {
-        tried.append(String.format(Locale.ROOT, " b=%d: overflows 63 bits;", bits));
+      QuantizedNetwork net = quantize(low.stages(), inMax, bits);
+      DryRun.Result r = DryRun.run(model, net, calibration, 0, n);
+      if (r.bitsNeeded(0) > maxValueBits) {
+        tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, needs %d bits > cap %d;", bits,
+            r.agree(), r.images(), r.bitsNeeded(0), maxValueBits));
         break;
       }
       tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, %d bits;", bits, r.agree(),
@@ -138,10 +202,10 @@ public final class Quantizer {
       for (Stage s : low.stages()) {
         depth += s instanceof PolynomialStage ? 1 : 0;
       }
-      throw new IllegalArgumentException("model " + model.name() + " overflows 63 bits even at "
-          + minBits + "-bit quantization: each of its " + depth + " squares doubles the bits of the"
-          + " values (BFV cannot rescale between layers as CKKS does), and the exact integer path holds"
-          + " every value in a signed long; evaluate this model with CKKS");
+      throw new IllegalArgumentException("model " + model.name() + " needs more than " + maxValueBits
+          + " bits of plaintext even at " + minBits + "-bit quantization (" + tried.toString().trim()
+          + "): each of its " + depth + " squares doubles the bits of the values (BFV cannot rescale"
+          + " between layers as CKKS does); evaluate this model with CKKS");
     }
     return new Choice(best.network(), best.dryRun(), tried.toString().trim());
   }

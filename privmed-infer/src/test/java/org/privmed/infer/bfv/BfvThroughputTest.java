@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ class BfvThroughputTest {
   }
 
   /** Encrypts, evaluates under every prime, decrypts; returns [image][class] and checks the budget. */
-  private static long[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
+  private static BigInteger[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
     List<BfvContext> ctx = contexts(prog);
     BfvClient client = new BfvClient(prog, ctx);
     BfvCiphertext[][] in = client.encrypt(images, threads);
@@ -59,10 +60,10 @@ class BfvThroughputTest {
     return client.decrypt(out, images.length);
   }
 
-  private static void assertExact(BfvProgram prog, float[][] images, long[][] got) {
+  private static void assertExact(BfvProgram prog, float[][] images, BigInteger[][] got) {
     QuantizedNetwork net = prog.network();
     for (int b = 0; b < images.length; b++) {
-      long[] want = net.evaluate(net.quantizeInput(
+      BigInteger[] want = net.evaluate(net.quantizeInput(
           org.privmed.nn.infer.PlainInference.normalize(prog.model(), images[b])));
       assertArrayEquals(want, got[b], "image " + b);
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,9 +70,9 @@ class BfvServiceTest {
         server.close();
     }
 
-    private static long[][] integerLogits(float[][] x) {
+    private static BigInteger[][] integerLogits(float[][] x) {
         QuantizedNetwork net = program.network();
-        long[][] out = new long[x.length][];
+        BigInteger[][] out = new BigInteger[x.length][];
         for (int b = 0; b < x.length; b++) {
             out[b] = net.evaluate(net.quantizeInput(org.privmed.nn.infer.PlainInference.normalize(model, x[b])));
         }
@@ -93,8 +94,8 @@ class BfvServiceTest {
             try (BfvKeyring ring = BfvKeyring.load(new ClientKeyDirectory(keys), 1)) {
                 SessionOpened s = ring.openSession(c);
                 assertTrue(s.getStoredKeyBytes() > 0);
-                long[][] got = ring.classify(c, s.getSessionId(), x, 2, new PhaseTimer());
-                long[][] want = integerLogits(x);
+                BigInteger[][] got = ring.classify(c, s.getSessionId(), x, 2, new PhaseTimer());
+                BigInteger[][] want = integerLogits(x);
                 for (int b = 0; b < x.length; b++) {
                     assertArrayEquals(want[b], got[b], "image " + b);
                 }
@@ -135,8 +136,8 @@ class BfvServiceTest {
 
             // the same session still classifies correctly
             InferenceClient.Result ok = c.classifyBfv(session, ids, List.of(in)).get(0);
-            long[][] got = ring.decrypt(ok.ciphertexts(), x.length);
-            long[][] want = integerLogits(x);
+            BigInteger[][] got = ring.decrypt(ok.ciphertexts(), x.length);
+            BigInteger[][] want = integerLogits(x);
             for (int b = 0; b < x.length; b++) {
                 assertArrayEquals(want[b], got[b], "image " + b);
             }

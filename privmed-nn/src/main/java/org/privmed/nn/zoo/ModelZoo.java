@@ -34,9 +34,19 @@ import org.privmed.nn.model.TensorShape;
  *   <li>{@code cryptonets-all} — Khilji, Saha, Shonon and Hossain, "Application of Homomorphic
  *       Encryption on Neural Network in Prediction of Acute Lymphoid Leukemia", IJACSA 11(6),
  *       2020 (DOI 10.14569/IJACSA.2020.0110646): a CryptoNets-style network on 32×32×3 cell images
- *       with three convolutions, mean pooling, two dense layers and square activations. The
- *       paper's text was not available to us in full, so the channel counts (w, 2w, 4w with
- *       w = 8), 3×3 kernels and the 64-unit hidden layer are our choices within that structure.
+ *       with three convolutions, mean pooling, two dense layers and square activations. Its full
+ *       text was not available to us, so the layout follows the CryptoNets pattern it builds on
+ *       (Gilad-Bachrach et al., ICML 2016, Table 1: conv → square → scaled mean pool → conv →
+ *       mean pool → dense → square → dense), with squares after the first convolution and the
+ *       first dense layer only: conv 5×5, stride 2, padding 2, w maps (16×16 each on 32×32) →
+ *       square → avgpool 2×2 → conv 3×3, padding 1, 2w maps → avgpool 2×2 → conv 3×3, padding 1,
+ *       4w maps → dense 64 → square → dense → classes, w = 5 by default (CryptoNets' 5 maps: 1,280
+ *       first-layer values on 32×32). Why: everything between the two squares is linear and folds
+ *       into one 1,280 → 64 map for HE, so the network has multiplicative depth 2 like {@code
+ *       cryptonets-mnist} and its encrypted cost is about one squaring per first-layer value. An
+ *       earlier version of ours squared after every convolution (five squares): its integer values
+ *       grew past 63 bits even at 2-bit quantization, so exact BFV could not run it. The channel
+ *       counts, kernels and the 64-unit hidden layer are our choices.
  *   <li>{@code reacthe-shallow} (4 activations) and {@code reacthe-deep} (8 activations) —
  *       residue-activation networks (see {@link ResidueActivation}) for 28×28 inputs with any
  *       channel count (1 for grayscale MedMNIST, 3 for RGB); convolutions are followed by
@@ -99,7 +109,7 @@ public final class ModelZoo {
           layers = tensealMnist(init, input, k);
           break;
         case "cryptonets-all":
-          layers = cryptonetsAll(init, input, k, options.widthOr(8));
+          layers = cryptonetsAll(init, input, k, options.widthOr(5));
           break;
         case "reacthe-shallow":
           layers = reactheShallow(init, input, k, options.widthOr(16));
@@ -164,13 +174,12 @@ public final class ModelZoo {
 
   private static List<Layer> cryptonetsAll(Initializer init, TensorShape in, int k, int w) {
     List<Layer> l = new ArrayList<>();
-    int c = in.channels();
-    for (int widthFactor : new int[] {1, 2, 4}) {
-      l.add(init.conv(c, w * widthFactor, 3, 1, 1));
-      l.add(new Square());
-      l.add(new AvgPool2d(2, 2));
-      c = w * widthFactor;
-    }
+    l.add(init.conv(in.channels(), w, 5, 2, 2));
+    l.add(new Square());
+    l.add(new AvgPool2d(2, 2));
+    l.add(init.conv(w, 2 * w, 3, 1, 1));
+    l.add(new AvgPool2d(2, 2));
+    l.add(init.conv(2 * w, 4 * w, 3, 1, 1));
     head(l, init, in, 64, true, k);
     return l;
   }

@@ -4,7 +4,7 @@ package org.privmed.nn.zoo;
  * Knobs shared by the zoo builders.
  *
  * @param width base channel count; 0 means the model's own default (64 for dpresnet, 16 for
- *     polycnn and reacthe-*, 8 for cryptonets-all; ignored by the fixed MNIST networks)
+ *     polycnn and reacthe-*, 5 for cryptonets-all; ignored by the fixed MNIST networks)
  * @param seed seed of the weight initialiser
  */
 public record ZooOptions(int width, long seed) {

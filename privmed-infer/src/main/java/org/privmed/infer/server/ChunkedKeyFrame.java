@@ -81,6 +81,9 @@ final class ChunkedKeyFrame {
 
     /** The whole frame, once every declared byte has arrived. */
     byte[] complete() {
+        if (buffer == null) {
+            throw invalid(what + " was refused");
+        }
         if (received != total) {
             throw invalid("the upload of " + what + " ended after " + received + " of its declared " + total + " bytes");
         }

@@ -29,10 +29,6 @@ import org.privmed.infer.keys.EvaluationKeyStore;
 import org.privmed.infer.proto.BfvPrime;
 import org.privmed.infer.proto.ClassifyRequest;
 import org.privmed.infer.proto.ClassifyResponse;
-import org.privmed.infer.proto.CloseSessionRequest;
-import org.privmed.infer.proto.CloseSessionResponse;
-import org.privmed.infer.proto.EncryptedDiagnosisGrpc;
-import org.privmed.infer.proto.GetProgramRequest;
 import org.privmed.infer.proto.KeyChunk;
 import org.privmed.infer.proto.KeyKind;
 import org.privmed.infer.proto.ProgramInfo;
@@ -49,8 +45,7 @@ import org.privmed.infer.proto.SessionOpened;
  * the same status codes as the CKKS service. A CKKS message (no scheme) is refused with a status
  * saying this server runs BFV.
  */
-final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
-        implements DiagnosisEndpoint {
+final class BfvDiagnosisService extends DiagnosisService<List<BfvThroughputEvaluator>> {
 
     static final String SCHEME = "bfv";
 
@@ -62,8 +57,6 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     private final long programId;
     private final int heThreads;
     private final EvaluationKeyStore store;
-    private final ProgramInfo info;
-    private final SessionCache<List<BfvThroughputEvaluator>> sessions;
     /** Shared by every session's evaluators: the primes of a request run at once on its workers. */
     private final ForkJoinPool pool;
 
@@ -94,9 +87,9 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                     .setOutputLevel(client.outputLevel()));
         }
         this.programId = client.programId();
-        this.sessions = new SessionCache<>(store, programId, "this BFV program",
+        SessionCache<List<BfvThroughputEvaluator>> sessions = new SessionCache<>(store, programId, "this BFV program",
                 st -> bind(st.relinearizationKey()), BfvDiagnosisService::close);
-        this.info = b.setBfvProgramId(programId).setExplain(explainForClients(b.getModelName())).build();
+        serve(b.setBfvProgramId(programId).setExplain(explainForClients(b.getModelName())).build(), sessions);
     }
 
     /** The plan in words, without the network's scales or value ranges. */
@@ -109,16 +102,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                 client.inputLevel(), client.outputLevel(), client.inputSize(), client.classes());
     }
 
-    @Override
-    public ProgramInfo info() {
-        return info;
-    }
 
-    @Override
-    public void getProgram(GetProgramRequest request, StreamObserver<ProgramInfo> out) {
-        out.onNext(info);
-        out.onCompleted();
-    }
 
     // ------------------------------------------------------------------ OpenSession
 
@@ -165,7 +149,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
                 all.writeBytes(frames[p].complete());
             }
             byte[] joined = all.toByteArray();
-            EvaluationKeyStore.StoredSession stored = sessions.open(joined, null, bind(joined));
+            EvaluationKeyStore.StoredSession stored = sessions().open(joined, null, bind(joined));
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -224,7 +208,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     /** Checks one part's ciphertexts and adds them to its prime's set of the request being assembled. */
     private void accept(ClassifyRequest r, List<List<BfvCiphertext>> pending) {
         checkScheme(r.getScheme(), "classify request");
-        sessions.get(r.getSessionId());
+        sessions().get(r.getSessionId());
         int p = checkPrime(r.getPrime(), r.getParametersId(), "classify request");
         int expected = client.inputSize();
         // the prime being filled: the last one started, or the next when it is full
@@ -268,7 +252,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
     }
 
     private ClassifyResponse evaluate(ClassifyRequest r, List<List<BfvCiphertext>> in) {
-        List<BfvThroughputEvaluator> evaluators = sessions.get(r.getSessionId());
+        List<BfvThroughputEvaluator> evaluators = sessions().get(r.getSessionId());
         long t0 = System.nanoTime();
         BfvCiphertext[][] inputs = new BfvCiphertext[in.size()][];
         for (int p = 0; p < inputs.length; p++) {
@@ -292,15 +276,7 @@ final class BfvDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosi
 
     // ------------------------------------------------------------------ CloseSession
 
-    @Override
-    public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
-        sessions.close(r, out);
-    }
 
-    @Override
-    public void closeSessions() {
-        sessions.closeAll();
-    }
 
     @Override
     public void close() {

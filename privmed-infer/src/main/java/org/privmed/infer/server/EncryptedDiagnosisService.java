@@ -18,10 +18,6 @@ import org.privmed.he.serial.HeSerializer;
 import org.privmed.infer.keys.EvaluationKeyStore;
 import org.privmed.infer.proto.ClassifyRequest;
 import org.privmed.infer.proto.ClassifyResponse;
-import org.privmed.infer.proto.CloseSessionRequest;
-import org.privmed.infer.proto.CloseSessionResponse;
-import org.privmed.infer.proto.EncryptedDiagnosisGrpc;
-import org.privmed.infer.proto.GetProgramRequest;
 import org.privmed.infer.proto.KeyChunk;
 import org.privmed.infer.proto.KeyKind;
 import org.privmed.infer.proto.ProgramInfo;
@@ -42,16 +38,13 @@ import org.privmed.infer.service.ServedProgram;
  * The validation order follows SEAL's habit of checking the parameter id of every object on
  * load ({@code is_valid_for}) before touching its payload.
  */
-final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDiagnosisImplBase
-        implements DiagnosisEndpoint {
+final class EncryptedDiagnosisService extends DiagnosisService<ServedProgram.KeyedEvaluator> {
 
 
     private final ServedProgram program;
     private final CkksContext ctx;
     private final HeSerializer serializer;
     private final EvaluationKeyStore store;
-    private final ProgramInfo info;
-    private final SessionCache<ServedProgram.KeyedEvaluator> sessions;
 
     /** Parsed and checked keys, before they are bound to the program. */
     private record ParsedKeys(RelinearizationKey relinearizationKey, GaloisKeys galoisKeys) {
@@ -62,7 +55,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         this.ctx = ctx;
         this.serializer = new HeSerializer(ctx);
         this.store = store;
-        this.sessions = new SessionCache<>(store, program.parameters().id(), "this server",
+        SessionCache<ServedProgram.KeyedEvaluator> sessions = new SessionCache<>(store, program.parameters().id(), "this server",
                 st -> bind(parse(st.relinearizationKey(), st.galoisKeys())), ServedProgram.KeyedEvaluator::close);
         ProgramInfo.Builder b = ProgramInfo.newBuilder()
                 .setScheme("ckks")
@@ -83,19 +76,10 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
         for (int g : program.galoisElements()) {
             b.addGaloisElements(g);
         }
-        this.info = b.build();
+        serve(b.build(), sessions);
     }
 
-    @Override
-    public ProgramInfo info() {
-        return info;
-    }
 
-    @Override
-    public void getProgram(GetProgramRequest request, StreamObserver<ProgramInfo> out) {
-        out.onNext(info);
-        out.onCompleted();
-    }
 
     // ------------------------------------------------------------------ OpenSession
 
@@ -144,7 +128,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
             byte[] rlk = complete(KeyKind.RELINEARIZATION_KEY, program.needsRelinearizationKey());
             byte[] gk = complete(KeyKind.GALOIS_KEYS, program.galoisElements().length > 0);
             ServedProgram.KeyedEvaluator evaluator = bind(parse(rlk, gk));
-            EvaluationKeyStore.StoredSession stored = sessions.open(rlk, gk, evaluator);
+            EvaluationKeyStore.StoredSession stored = sessions().open(rlk, gk, evaluator);
             return SessionOpened.newBuilder().setSessionId(stored.sessionId())
                     .setExpiresAtEpochMs(stored.expiresAtEpochMs()).setStoredKeyBytes(stored.bytes()).build();
         }
@@ -217,7 +201,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     /** Checks one message's ciphertexts and adds them to the request being assembled. */
     private void accept(ClassifyRequest r, java.util.List<Ciphertext> pending) {
         checkScheme(r.getScheme(), "classify request");
-        sessions.get(r.getSessionId());
+        sessions().get(r.getSessionId());
         checkParametersId(r.getParametersId(), "classify request");
         int expected = program.inputCiphertexts();
         if (pending.size() + r.getCiphertextsCount() > expected) {
@@ -247,7 +231,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
     }
 
     private ClassifyResponse evaluate(ClassifyRequest r, Ciphertext[] in) {
-        ServedProgram.KeyedEvaluator evaluator = sessions.get(r.getSessionId());
+        ServedProgram.KeyedEvaluator evaluator = sessions().get(r.getSessionId());
         long t0 = System.nanoTime();
         Ciphertext[] outCts;
         try {
@@ -265,15 +249,7 @@ final class EncryptedDiagnosisService extends EncryptedDiagnosisGrpc.EncryptedDi
 
     // ------------------------------------------------------------------ CloseSession
 
-    @Override
-    public void closeSession(CloseSessionRequest r, StreamObserver<CloseSessionResponse> out) {
-        sessions.close(r, out);
-    }
 
-    @Override
-    public void closeSessions() {
-        sessions.closeAll();
-    }
 
     // ------------------------------------------------------------------ checks
 

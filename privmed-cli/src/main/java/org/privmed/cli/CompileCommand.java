@@ -59,14 +59,15 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() {
     try {
       Packing p = Packing.parse(packing);
-      ImageDataset cal = data == null ? null : Datasets.load(data, Split.TRAIN);
+      boolean bfv = "bfv".equalsIgnoreCase(scheme);
+      // the split privmed serve calibrates with (BFV: training, CKKS: validation), so that the
+      // plan shown is the plan served
+      Split split = bfv ? Split.TRAIN : Split.VAL;
+      ImageDataset cal = data == null ? null : Datasets.load(data, split);
       Model m = loadModel(model, cal);
       String trained = ServeCommand.trainingData(m);
-      boolean bfv = "bfv".equalsIgnoreCase(scheme);
       if (cal == null && trained != null) {
-        // the images privmed serve calibrates with (BFV: training split, CKKS: validation split),
-        // so that the plan shown is the plan served
-        cal = Datasets.load(trained, bfv ? Split.TRAIN : Split.VAL);
+        cal = Datasets.load(trained, split);
       }
       if (bfv) {
         return compileBfv(p, m, cal);

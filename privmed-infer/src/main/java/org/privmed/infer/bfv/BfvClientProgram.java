@@ -1,11 +1,7 @@
 package org.privmed.infer.bfv;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -13,14 +9,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.privmed.data.Normalization;
 import org.privmed.he.bfv.BfvParameters;
 import org.privmed.he.serial.BfvSerializer;
 import org.privmed.he.serial.HeFormatException;
-import org.privmed.infer.compile.ClientProgram;
-import org.privmed.infer.compile.DigestTrailer;
+import org.privmed.infer.compile.InputBlock;
 import org.privmed.infer.compile.ProgramFormatException;
+import org.privmed.infer.compile.SealedForm;
 import org.privmed.infer.quant.QuantizedNetwork;
 import org.privmed.infer.quant.Quantizer;
+import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.TensorShape;
 
 /**
@@ -29,10 +27,11 @@ import org.privmed.nn.model.TensorShape;
  * logits), each plaintext prime's parameter set with the levels of inputs and outputs, the batch
  * size and the class names. It holds no weight, bias or per-layer scale of the network: those
  * stay in the owner's {@link BfvProgram}, as the weights of a CKKS program stay in its
- * {@code HeProgram} and clients get its {@code ClientProgram}. Sealed with the same SHA-256
- * trailer, and every field range-checked on reading.
+ * {@code HeProgram} and clients get its {@code ClientProgram}. Sealed the same way ({@link
+ * SealedForm}: magic, version, SHA-256 trailer), with the same {@link InputBlock}, and every field
+ * range-checked on reading.
  */
-public record BfvClientProgram(String modelName, TensorShape inputShape, double[] mean, double[] std,
+public record BfvClientProgram(String modelName, TensorShape inputShape, Normalization normalization,
     double inputScale, double outputScale, List<String> classNames, List<BfvParameters> parameters,
     int inputLevel, int outputLevel) {
 
@@ -40,28 +39,16 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
   private static final int VERSION = 1;
 
   public BfvClientProgram {
-    mean = mean.clone();
-    std = std.clone();
     classNames = List.copyOf(classNames);
     parameters = List.copyOf(parameters);
-    validate(inputShape, mean, std, inputScale, outputScale, classNames, parameters, inputLevel, outputLevel);
+    validate(inputShape, normalization, inputScale, outputScale, classNames, parameters, inputLevel, outputLevel);
   }
 
   /** The client's part of an owner's program. */
   public static BfvClientProgram of(BfvProgram p) {
-    return new BfvClientProgram(p.model().name(), p.model().inputShape(), p.model().normalization().mean(),
-        p.model().normalization().std(), p.network().inputScale(), p.network().outputScale(),
+    return new BfvClientProgram(p.model().name(), p.model().inputShape(), p.model().normalization(),
+        p.network().inputScale(), p.network().outputScale(),
         p.model().classNames(), p.plan().parameters(), p.plan().levels()[0], p.plan().outputLevel());
-  }
-
-  @Override
-  public double[] mean() {
-    return mean.clone();
-  }
-
-  @Override
-  public double[] std() {
-    return std.clone();
   }
 
   public int primeCount() {
@@ -108,7 +95,7 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
 
   /** {@code (x − mean_c) / std_c}, then round(x·s_in): exactly what the owner's integer network reads. */
   public long[] quantize(float[] pixels) {
-    double[] x = ClientProgram.normalize(modelName, inputShape, mean, std, pixels);
+    double[] x = PlainInference.normalize(modelName, inputShape, normalization, pixels);
     long[] q = new long[x.length];
     for (int i = 0; i < x.length; i++) {
       q[i] = Quantizer.roundExact(x[i] * inputScale, "input value " + i);
@@ -122,19 +109,9 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
   }
 
   public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bos);
-      out.write(MAGIC);
-      out.writeInt(VERSION);
+    return SealedForm.write(MAGIC, VERSION, out -> {
       out.writeUTF(modelName);
-      out.writeInt(inputShape.channels());
-      out.writeInt(inputShape.height());
-      out.writeInt(inputShape.width());
-      for (int c = 0; c < mean.length; c++) {
-        out.writeDouble(mean[c]);
-        out.writeDouble(std[c]);
-      }
+      InputBlock.write(out, inputShape, normalization);
       out.writeDouble(inputScale);
       out.writeDouble(outputScale);
       out.writeInt(inputLevel);
@@ -149,36 +126,20 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
       for (String n : classNames) {
         out.writeUTF(n);
       }
-      out.flush();
-      return DigestTrailer.seal(bos.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
   }
 
   /**
    * @throws ProgramFormatException for truncated, altered, inconsistent or unknown bytes
    */
   public static BfvClientProgram fromBytes(byte[] data) {
-    byte[] body = DigestTrailer.open(data, "BFV client program", MAGIC.length + 4);
+    DataInputStream in = SealedForm.open(data, "BFV client program", MAGIC, VERSION, 0);
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
-      require(Arrays.equals(in.readNBytes(MAGIC.length), MAGIC), "bad magic, not a PrivMed BFV client program");
-      int version = in.readInt();
-      require(version == VERSION, "version " + version + " unsupported (expected " + VERSION + ")");
       String name = in.readUTF();
-      int ch = in.readInt();
-      int h = in.readInt();
-      int w = in.readInt();
-      require(ch >= 1 && ch <= 16 && h >= 1 && h <= 4096 && w >= 1 && w <= 4096,
-          "input shape " + ch + "×" + h + "×" + w + " is implausible");
-      TensorShape shape = new TensorShape(ch, h, w);
-      double[] mean = new double[ch];
-      double[] std = new double[ch];
-      for (int c = 0; c < ch; c++) {
-        mean[c] = in.readDouble();
-        std[c] = in.readDouble();
-      }
+      TensorShape shape = InputBlock.readShape(in);
+      require(shape.channels() <= 16 && shape.height() <= 4096 && shape.width() <= 4096,
+          "input shape " + shape + " is implausible");
+      Normalization normalization = InputBlock.readNormalization(in, shape.channels());
       double inScale = in.readDouble();
       double outScale = in.readDouble();
       int inLevel = in.readInt();
@@ -203,7 +164,7 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
         names.add(in.readUTF());
       }
       require(in.available() == 0, in.available() + " unexpected bytes after the class names");
-      return new BfvClientProgram(name, shape, mean, std, inScale, outScale, names, params, inLevel, outLevel);
+      return new BfvClientProgram(name, shape, normalization, inScale, outScale, names, params, inLevel, outLevel);
     } catch (IOException e) {
       throw new ProgramFormatException("BFV client program: truncated (" + e.getMessage() + ")");
     } catch (IllegalArgumentException e) {
@@ -212,14 +173,10 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, double[
     }
   }
 
-  private static void validate(TensorShape shape, double[] mean, double[] std, double inScale, double outScale,
+  private static void validate(TensorShape shape, Normalization normalization, double inScale, double outScale,
       List<String> names, List<BfvParameters> params, int inLevel, int outLevel) {
-    require(mean.length == shape.channels() && std.length == shape.channels(),
-        "normalisation has " + mean.length + "/" + std.length + " values for " + shape.channels() + " channels");
-    for (int c = 0; c < std.length; c++) {
-      require(Double.isFinite(mean[c]) && Double.isFinite(std[c]) && std[c] > 0,
-          "channel " + c + " normalisation mean " + mean[c] + ", std " + std[c]);
-    }
+    require(normalization.channels() == shape.channels(), "normalisation of " + normalization.channels()
+        + " channels for " + shape.channels() + " channels");
     require(Double.isFinite(inScale) && inScale > 0 && Double.isFinite(outScale) && outScale > 0,
         "scales must be finite and positive, got input " + inScale + ", output " + outScale);
     require(names.size() >= 2, names.size() + " classes");

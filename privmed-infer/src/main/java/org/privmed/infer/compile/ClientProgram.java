@@ -1,19 +1,16 @@
 package org.privmed.infer.compile;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import org.privmed.data.Normalization;
 import org.privmed.he.ckks.CkksParameters;
 import org.privmed.he.serial.HeFormatException;
 import org.privmed.he.serial.HeSerializer;
 import org.privmed.infer.plan.InputLayout;
+import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.TensorShape;
 
 /**
@@ -25,8 +22,9 @@ import org.privmed.nn.model.TensorShape;
  * stay on the server, which keeps the full HeProgram. The server sends this form in
  * {@code ProgramInfo.client_program}.
  *
- * <p>Wire form: magic {@code PMHECLNT}, version, parameter id, fields, each size checked against
- * the parameters on reading, and a SHA-256 trailer over everything before it.
+ * <p>Wire form ({@link SealedForm}): magic {@code PMHECLNT}, version, parameter id, fields (the
+ * input shape and normalisation as an {@link InputBlock}), each size checked against the
+ * parameters on reading, and a SHA-256 trailer over everything before it.
  *
  * @param outputCiphertext per class, the output ciphertext holding its score
  * @param outputSlot per class, the slot of image 0's score in that ciphertext
@@ -34,7 +32,7 @@ import org.privmed.nn.model.TensorShape;
  *     holds one image)
  */
 public record ClientProgram(String modelName, Packing packing, CkksParameters parameters,
-    TensorShape inputShape, double[] mean, double[] std, InputLayout layout, int inputPeriod,
+    TensorShape inputShape, Normalization normalization, InputLayout layout, int inputPeriod,
     int inputLevel, double inputScale, int imagesPerBatch, int inputCiphertexts,
     int outputCiphertexts, int[] outputCiphertext, int[] outputSlot, int imageStride,
     List<String> classNames) {
@@ -45,12 +43,10 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
 
   /** @throws ProgramFormatException naming the first field that does not fit the parameters */
   public ClientProgram {
-    mean = mean.clone();
-    std = std.clone();
     outputCiphertext = outputCiphertext.clone();
     outputSlot = outputSlot.clone();
     classNames = List.copyOf(classNames);
-    validate(packing, parameters, inputShape, mean, std, layout, inputPeriod, inputLevel, inputScale,
+    validate(packing, parameters, inputShape, normalization, layout, inputPeriod, inputLevel, inputScale,
         imagesPerBatch, inputCiphertexts, outputCiphertexts, outputCiphertext, outputSlot,
         imageStride, classNames);
   }
@@ -69,20 +65,10 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
     }
     CkksParameters params = p.parameters();
     return new ClientProgram(p.model().name(), p.packing(), params, p.model().inputShape(),
-        p.model().normalization().mean(), p.model().normalization().std(), p.inputLayout(),
+        p.model().normalization(), p.inputLayout(),
         latency ? p.inputPeriod() : 1, params.maxLevel(), params.defaultScale(), p.imagesPerBatch(),
         p.inputCiphertexts(), p.outputCiphertexts(), ct, slot, latency ? 0 : 1,
         p.model().classNames());
-  }
-
-  @Override
-  public double[] mean() {
-    return mean.clone();
-  }
-
-  @Override
-  public double[] std() {
-    return std.clone();
   }
 
   @Override
@@ -101,48 +87,18 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
 
   /** One image's model input: {@code (x − mean_c) / std_c} per channel, as the plaintext model. */
   public double[] normalize(float[] pixels) {
-    return normalize(modelName, inputShape, mean, std, pixels);
-  }
-
-  /**
-   * {@code (x − mean_c) / std_c} per channel with the same floating-point steps as the plaintext
-   * model, for every client program (CKKS and BFV) so that both read exactly what the owner's
-   * network reads; refuses a wrong pixel count or a non-finite pixel, naming it.
-   */
-  public static double[] normalize(String modelName, TensorShape inputShape, double[] mean,
-      double[] std, float[] pixels) {
-    if (pixels.length != inputShape.size()) {
-      throw new IllegalArgumentException("model " + modelName + " expects " + inputShape + " = "
-          + inputShape.size() + " values per image, got " + pixels.length);
-    }
-    int plane = inputShape.height() * inputShape.width();
-    double[] out = new double[pixels.length];
-    for (int c = 0, i = 0; c < inputShape.channels(); c++) {
-      double inv = 1.0 / std[c];
-      for (int k = 0; k < plane; k++, i++) {
-        if (!Float.isFinite(pixels[i])) {
-          throw new IllegalArgumentException("input value " + i + " is " + pixels[i]
-              + " (images must hold finite pixels)");
-        }
-        out[i] = (pixels[i] - mean[c]) * inv;
-      }
-    }
-    return out;
+    return PlainInference.normalize(modelName, inputShape, normalization, pixels);
   }
 
   private static void validate(Packing packing, CkksParameters params, TensorShape shape,
-      double[] mean, double[] std, InputLayout layout, int period, int level, double scale,
+      Normalization normalization, InputLayout layout, int period, int level, double scale,
       int images, int inCts, int outCts, int[] outCt, int[] outSlot, int stride,
       List<String> names) {
     int slots = params.slots();
-    require(packing != null && shape != null && layout != null, "packing, shape and layout are required");
-    require(mean.length == shape.channels() && std.length == shape.channels(),
-        "normalisation has " + mean.length + "/" + std.length + " values for " + shape.channels()
-            + " channels");
-    for (int c = 0; c < std.length; c++) {
-      require(Double.isFinite(mean[c]) && std[c] > 0 && Double.isFinite(std[c]),
-          "normalisation of channel " + c + " is mean " + mean[c] + ", std " + std[c]);
-    }
+    require(packing != null && shape != null && normalization != null && layout != null,
+        "packing, shape, normalisation and layout are required");
+    require(normalization.channels() == shape.channels(), "normalisation of "
+        + normalization.channels() + " channels for " + shape.channels() + " channels");
     for (int i = 0; i < layout.size(); i++) {
       int s = layout.source()[i];
       require(s >= -1 && s < shape.size(), "layout value " + i + " reads pixel " + s + " of "
@@ -182,24 +138,14 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
   // ------------------------------------------------------------------ serialization
 
   public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bos);
-      out.write(MAGIC);
-      out.writeInt(VERSION);
+    return SealedForm.write(MAGIC, VERSION, out -> {
       out.writeLong(parameters.id());
       byte[] p = HeSerializer.writeParameters(parameters);
       out.writeInt(p.length);
       out.write(p);
       out.writeUTF(modelName);
       out.writeUTF(packing.name());
-      out.writeInt(inputShape.channels());
-      out.writeInt(inputShape.height());
-      out.writeInt(inputShape.width());
-      for (int c = 0; c < mean.length; c++) {
-        out.writeDouble(mean[c]);
-        out.writeDouble(std[c]);
-      }
+      InputBlock.write(out, inputShape, normalization);
       out.writeUTF(layout.kind());
       out.writeInt(layout.size());
       for (int s : layout.source()) {
@@ -218,11 +164,7 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
         out.writeInt(outputSlot[c]);
         out.writeUTF(classNames.get(c));
       }
-      out.flush();
-      return DigestTrailer.seal(bos.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
   }
 
   /**
@@ -230,12 +172,8 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
    * @throws ProgramFormatException for truncated, altered, inconsistent or unknown bytes
    */
   public static ClientProgram fromBytes(byte[] data, boolean allowInsecureParameters) {
-    byte[] body = DigestTrailer.open(data, "client program", MAGIC.length + 12);
+    DataInputStream in = SealedForm.open(data, "client program", MAGIC, VERSION, Long.BYTES);
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
-      require(Arrays.equals(in.readNBytes(MAGIC.length), MAGIC), "bad magic, not a PrivMed client program");
-      int version = in.readInt();
-      require(version == VERSION, "version " + version + " unsupported (expected " + VERSION + ")");
       long id = in.readLong();
       int plen = in.readInt();
       require(plen > 0 && plen <= in.available(), "parameters block of " + plen + " bytes, "
@@ -245,14 +183,9 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
           + "to %016x", id, params.id()));
       String name = in.readUTF();
       Packing packing = Packing.valueOf(in.readUTF());
-      TensorShape shape = new TensorShape(in.readInt(), in.readInt(), in.readInt());
+      TensorShape shape = InputBlock.readShape(in);
       require(shape.size() <= params.slots() * 64L, "input shape " + shape + " is implausible");
-      double[] mean = new double[shape.channels()];
-      double[] std = new double[shape.channels()];
-      for (int c = 0; c < mean.length; c++) {
-        mean[c] = in.readDouble();
-        std[c] = in.readDouble();
-      }
+      Normalization normalization = InputBlock.readNormalization(in, shape.channels());
       String kind = in.readUTF();
       int size = in.readInt();
       require(size >= 1 && size <= params.slots() * 64 && size * 4L <= in.available(),
@@ -280,7 +213,7 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
         names.add(in.readUTF());
       }
       require(in.available() == 0, in.available() + " trailing bytes");
-      return new ClientProgram(name, packing, params, shape, mean, std, new InputLayout(kind, source),
+      return new ClientProgram(name, packing, params, shape, normalization, new InputLayout(kind, source),
           period, level, scale, images, inCts, outCts, ct, slot, stride, names);
     } catch (HeFormatException e) {
       throw new ProgramFormatException("client program: bad parameters: " + e.getMessage(), e);

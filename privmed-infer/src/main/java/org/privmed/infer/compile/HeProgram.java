@@ -1,11 +1,7 @@
 package org.privmed.infer.compile;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -415,11 +411,7 @@ public final class HeProgram {
   // ------------------------------------------------------------------ serialization
 
   public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bos);
-      out.write(MAGIC);
-      out.writeInt(VERSION);
+    return SealedForm.write(MAGIC, VERSION, out -> {
       out.writeUTF(packing.name());
       byte[] p = HeSerializer.writeParameters(params);
       out.writeInt(p.length);
@@ -432,29 +424,15 @@ public final class HeProgram {
         out.writeDouble(v);
       }
       out.writeUTF(calibrationSource);
-      out.flush();
-      return DigestTrailer.seal(bos.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
   }
 
   /**
    * @throws ProgramFormatException for truncated, altered or unknown bytes
    */
   public static HeProgram fromBytes(byte[] data) {
-    byte[] body = DigestTrailer.open(data, "HE program", MAGIC.length + 4);
+    DataInputStream in = SealedForm.open(data, "HE program", MAGIC, VERSION, 0);
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
-      byte[] magic = in.readNBytes(MAGIC.length);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw new ProgramFormatException("HE program: bad magic, not a PrivMed HE program");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new ProgramFormatException("HE program: version " + version + " unsupported (expected "
-            + VERSION + ")");
-      }
       Packing packing = Packing.valueOf(in.readUTF());
       CkksParameters params = HeSerializer.readParameters(readBlock(in, "parameters"));
       Model model = ModelFile.fromBytes(readBlock(in, "model"), "HE program");

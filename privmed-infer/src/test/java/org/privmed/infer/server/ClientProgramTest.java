@@ -109,7 +109,7 @@ class ClientProgramTest {
     // a consistent digest does not make inconsistent content acceptable
     ProgramFormatException slots = assertThrows(ProgramFormatException.class,
         () -> new ClientProgram(back.modelName(), back.packing(), back.parameters(), back.inputShape(),
-            back.mean(), back.std(), back.layout(), 1, back.inputLevel(), back.inputScale(),
+            back.normalization(), back.layout(), 1, back.inputLevel(), back.inputScale(),
             back.parameters().slots() + 1, back.inputCiphertexts(), back.outputCiphertexts(),
             back.outputCiphertext(), back.outputSlot(), 1, back.classNames()));
     assertTrue(slots.getMessage().contains("images per batch"), slots.getMessage());

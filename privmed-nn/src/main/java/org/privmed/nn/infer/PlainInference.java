@@ -3,6 +3,7 @@ package org.privmed.nn.infer;
 import java.util.ArrayList;
 import java.util.List;
 import org.privmed.data.ImageDataset;
+import org.privmed.data.Normalization;
 import org.privmed.nn.model.AvgPool2d;
 import org.privmed.nn.model.BatchNorm;
 import org.privmed.nn.model.Conv2d;
@@ -45,20 +46,29 @@ public final class PlainInference {
    * (the values an HE client encodes and encrypts).
    */
   public static double[] normalize(Model model, float[] pixels) {
-    TensorShape in = model.inputShape();
+    return normalize(model.name(), model.inputShape(), model.normalization(), pixels);
+  }
+
+  /**
+   * The same for whoever holds a model's input shape and normalisation but not its weights (the
+   * CKKS and BFV client programs), so that an HE client encodes exactly what the model reads;
+   * refuses a wrong pixel count or a non-finite pixel, naming it.
+   */
+  public static double[] normalize(String modelName, TensorShape in, Normalization normalization,
+      float[] pixels) {
     if (pixels.length != in.size()) {
-      throw new IllegalArgumentException("model " + model.name() + " expects " + in + " = "
+      throw new IllegalArgumentException("model " + modelName + " expects " + in + " = "
           + in.size() + " values per image, got " + pixels.length);
     }
-    double[] mean = model.normalization().mean();
-    double[] std = model.normalization().std();
+    double[] mean = normalization.mean();
+    double[] std = normalization.std();
     int plane = in.height() * in.width();
     double[] out = new double[pixels.length];
     for (int c = 0, i = 0; c < in.channels(); c++) {
       double inv = 1.0 / std[c];
       for (int p = 0; p < plane; p++, i++) {
         if (!Float.isFinite(pixels[i])) {
-          throw new IllegalArgumentException("model " + model.name() + ": input value " + i
+          throw new IllegalArgumentException("model " + modelName + ": input value " + i
               + " is " + pixels[i] + " (images must hold finite pixels)");
         }
         out[i] = (pixels[i] - mean[c]) * inv;

@@ -1,7 +1,5 @@
 package org.privmed.infer.bfv;
 
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -133,8 +131,7 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, Normali
    * @throws ProgramFormatException for truncated, altered, inconsistent or unknown bytes
    */
   public static BfvClientProgram fromBytes(byte[] data) {
-    DataInputStream in = SealedForm.open(data, "BFV client program", MAGIC, VERSION, 0);
-    try {
+    return SealedForm.read(data, "BFV client program", MAGIC, VERSION, 0, in -> {
       String name = in.readUTF();
       TensorShape shape = InputBlock.readShape(in);
       require(shape.channels() <= 16 && shape.height() <= 4096 && shape.width() <= 4096,
@@ -165,12 +162,7 @@ public record BfvClientProgram(String modelName, TensorShape inputShape, Normali
       }
       require(in.available() == 0, in.available() + " unexpected bytes after the class names");
       return new BfvClientProgram(name, shape, normalization, inScale, outScale, names, params, inLevel, outLevel);
-    } catch (IOException e) {
-      throw new ProgramFormatException("BFV client program: truncated (" + e.getMessage() + ")");
-    } catch (IllegalArgumentException e) {
-      throw e instanceof ProgramFormatException pf ? pf
-          : new ProgramFormatException("BFV client program: " + e.getMessage());
-    }
+    });
   }
 
   private static void validate(TensorShape shape, Normalization normalization, double inScale, double outScale,

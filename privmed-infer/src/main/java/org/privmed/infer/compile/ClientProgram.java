@@ -1,13 +1,10 @@
 package org.privmed.infer.compile;
 
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.privmed.data.Normalization;
 import org.privmed.he.ckks.CkksParameters;
-import org.privmed.he.serial.HeFormatException;
 import org.privmed.he.serial.HeSerializer;
 import org.privmed.infer.plan.InputLayout;
 import org.privmed.nn.infer.PlainInference;
@@ -172,8 +169,7 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
    * @throws ProgramFormatException for truncated, altered, inconsistent or unknown bytes
    */
   public static ClientProgram fromBytes(byte[] data, boolean allowInsecureParameters) {
-    DataInputStream in = SealedForm.open(data, "client program", MAGIC, VERSION, Long.BYTES);
-    try {
+    return SealedForm.read(data, "client program", MAGIC, VERSION, Long.BYTES, in -> {
       long id = in.readLong();
       int plen = in.readInt();
       require(plen > 0 && plen <= in.available(), "parameters block of " + plen + " bytes, "
@@ -215,14 +211,6 @@ public record ClientProgram(String modelName, Packing packing, CkksParameters pa
       require(in.available() == 0, in.available() + " trailing bytes");
       return new ClientProgram(name, packing, params, shape, normalization, new InputLayout(kind, source),
           period, level, scale, images, inCts, outCts, ct, slot, stride, names);
-    } catch (HeFormatException e) {
-      throw new ProgramFormatException("client program: bad parameters: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ProgramFormatException("client program: unreadable (" + e.getMessage() + ")", e);
-    } catch (ProgramFormatException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ProgramFormatException("client program: invalid content: " + e.getMessage(), e);
-    }
+    });
   }
 }

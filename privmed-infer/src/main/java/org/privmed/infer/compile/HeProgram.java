@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.privmed.he.ckks.CkksParameters;
-import org.privmed.he.serial.HeFormatException;
 import org.privmed.he.serial.HeSerializer;
 import org.privmed.infer.packing.DiagonalPlan;
 import org.privmed.infer.packing.SlotLayout;
@@ -431,8 +430,7 @@ public final class HeProgram {
    * @throws ProgramFormatException for truncated, altered or unknown bytes
    */
   public static HeProgram fromBytes(byte[] data) {
-    DataInputStream in = SealedForm.open(data, "HE program", MAGIC, VERSION, 0);
-    try {
+    return SealedForm.read(data, "HE program", MAGIC, VERSION, 0, in -> {
       Packing packing = Packing.valueOf(in.readUTF());
       CkksParameters params = HeSerializer.readParameters(readBlock(in, "parameters"));
       Model model = ModelFile.fromBytes(readBlock(in, "model"), "HE program");
@@ -452,15 +450,7 @@ public final class HeProgram {
         throw new ProgramFormatException("HE program: " + in.available() + " trailing bytes");
       }
       return new HeProgram(model, packing, params, maxAbs, source);
-    } catch (HeFormatException e) {
-      throw new ProgramFormatException("HE program: bad parameters: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ProgramFormatException("HE program: unreadable (" + e.getMessage() + ")", e);
-    } catch (ProgramFormatException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ProgramFormatException("HE program: invalid content: " + e.getMessage(), e);
-    }
+    });
   }
 
   private static byte[] readBlock(DataInputStream in, String what) throws IOException {

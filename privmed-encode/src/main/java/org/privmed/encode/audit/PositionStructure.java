@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.privmed.data.split.Shuffle;
 
 /**
  * Which aligned cluster is which grid position, found without any image pairs. Carlini et al.
@@ -51,7 +52,7 @@ final class PositionStructure {
     List<int[]> found = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (int s = 0; s < STARTS; s++) {
-      int[] pi = randomPermutation(p, rng);
+      int[] pi = Shuffle.permutation(p, rng);
       double v = climb(a, b, u, pi);
       boolean seen = false;
       for (int[] f : found) {
@@ -258,20 +259,6 @@ final class PositionStructure {
       }
     }
     return out;
-  }
-
-  private static int[] randomPermutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   private static void normalise(double[] v) {

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.privmed.data.split.Shuffle;
 import org.privmed.eval.metrics.Auroc;
 import org.privmed.nn.train.LearningRateSchedule;
 
@@ -116,7 +117,7 @@ public final class PatchSetTrainer {
         int bestEpoch = 0;
         double bestAuroc = Double.NEGATIVE_INFINITY;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-          int[] order = permutation(n, shuffle);
+          int[] order = Shuffle.permutation(n, shuffle);
           double lossSum = 0;
           for (int from = 0; from < n; from += config.batchSize()) {
             int m = Math.min(config.batchSize(), n - from);
@@ -245,21 +246,10 @@ public final class PatchSetTrainer {
     return (double) correct / labels.length;
   }
 
-  /**
-   * AUROC with the probability column of the class it scores: in a binary task, class 1's column
-   * ranks class 1 against class 0 (BreastMNIST's minority class is 0, so taking column 0 here would
-   * read as an AUROC below 0.5).
-   */
+  /** {@link Auroc#ofScores} (class 1's column in a binary task); NaN when undefined. */
   static double auroc(int[] labels, double[][] probs) {
     try {
-      if (probs[0].length == 2) {
-        double[] pos = new double[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-          pos[i] = probs[i][1];
-        }
-        return Auroc.binary(labels, pos, 1);
-      }
-      return Auroc.oneVsRestMacro(labels, probs);
+      return Auroc.ofScores(labels, probs);
     } catch (IllegalArgumentException e) {
       return Double.NaN; // one class only in this set
     }
@@ -276,20 +266,6 @@ public final class PatchSetTrainer {
     for (var p : block.getParameters().values()) {
       saved.get(i++).copyTo(p.getArray());
     }
-  }
-
-  private static int[] permutation(int n, Random r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   private static List<PatchSet> concat(List<PatchSet> a, PatchSet b, PatchSet c) {

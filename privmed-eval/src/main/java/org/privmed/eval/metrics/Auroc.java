@@ -86,6 +86,21 @@ public final class Auroc {
         return macroOfDefined(oneVsRest(labels, scores));
     }
 
+    /**
+     * The one AUROC figure of an n x k score (probability) matrix: with two classes, class 1's
+     * column ranking class 1 against class 0 (column 0 would read as an area below 0.5 on a set
+     * whose minority class is 0, as BreastMNIST's); with more, {@link #oneVsRestMacro}. What
+     * {@link ClassificationMetrics#auroc()} reports and what the trainers keep checkpoints by.
+     */
+    public static double ofScores(int[] labels, double[][] scores) {
+        return fromOneVsRest(oneVsRest(labels, scores));
+    }
+
+    /** {@link #ofScores} from the one-vs-rest areas: class 1's for two classes, else their macro mean. */
+    static double fromOneVsRest(double[] perClass) {
+        return perClass.length == 2 ? perClass[1] : macroOfDefined(perClass);
+    }
+
     static double macroOfDefined(double[] perClass) {
         double sum = 0;
         int defined = 0;

@@ -74,17 +74,7 @@ public final class ClassificationMetrics {
         Inputs.classCount(k);
         ConfusionMatrix cm = ConfusionMatrix.of(k, labels, predicted);
         double[] perClass = Auroc.oneVsRest(labels, scores);
-        double area;
-        if (k == 2) {
-            double[] positiveColumn = new double[labels.length];
-            for (int i = 0; i < labels.length; i++) {
-                positiveColumn[i] = scores[i][1];
-            }
-            area = Auroc.rankArea(flags(labels, 1), positiveColumn);
-        } else {
-            area = Auroc.macroOfDefined(perClass);
-        }
-        return new ClassificationMetrics(cm, area, perClass);
+        return new ClassificationMetrics(cm, Auroc.fromOneVsRest(perClass), perClass);
     }
 
     /** Metrics where the prediction is the argmax of each score row (first index on ties). */

@@ -25,6 +25,22 @@ class AurocTest {
     }
 
     @Test
+    void ofScoresRanksClassOnesColumnInABinaryTaskAndTakesTheMacroOtherwise() {
+        // class 1 is scored by column 1 (4 of 6 pairs ordered); column 0 would give 2 of 6
+        int[] y = {0, 0, 1, 1, 0};
+        double[][] two = {{0.9, 0.1}, {0.2, 0.3}, {0.1, 0.7}, {0.8, 0.2}, {0.5, 0.6}};
+        double[] col1 = {0.1, 0.3, 0.7, 0.2, 0.6};
+        assertEquals(Auroc.binary(y, col1, 1), Auroc.ofScores(y, two), EPS);
+        assertEquals(4.0 / 6, Auroc.ofScores(y, two), EPS);
+        assertEquals(2.0 / 6, Auroc.binary(y, new double[] {0.9, 0.2, 0.1, 0.8, 0.5}, 1), EPS);
+        int[] y3 = {0, 1, 2, 2, 1, 0};
+        double[][] three = {{0.7, 0.2, 0.1}, {0.1, 0.6, 0.3}, {0.2, 0.2, 0.6}, {0.5, 0.1, 0.4},
+            {0.3, 0.4, 0.3}, {0.2, 0.5, 0.3}};
+        assertEquals(Auroc.oneVsRestMacro(y3, three), Auroc.ofScores(y3, three), EPS);
+        assertEquals(ClassificationMetrics.fromScores(y, two).auroc(), Auroc.ofScores(y, two), EPS);
+    }
+
+    @Test
     void tiesCountOneHalf() {
         boolean[] pos = {false, true, false, true};
         double[] s = {0.5, 0.5, 0.2, 0.9};

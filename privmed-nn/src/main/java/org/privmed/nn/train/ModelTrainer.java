@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.privmed.data.ImageDataset;
+import org.privmed.data.split.Shuffle;
 import org.privmed.eval.metrics.Auroc;
 import org.privmed.nn.infer.PlainInference;
 import org.privmed.nn.model.Model;
@@ -108,7 +109,7 @@ public final class ModelTrainer {
         int retries = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
           long t0 = System.nanoTime();
-          int[] order = permutation(n, shuffle);
+          int[] order = Shuffle.permutation(n, shuffle);
           double lossSum = 0;
           long correct = 0;
           ProgressBar bar = config.progress()
@@ -454,20 +455,6 @@ public final class ModelTrainer {
     return out;
   }
 
-  private static int[] permutation(int n, Random r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
   /** Softmax probabilities of the trainer's network in inference mode. */
   private static double[][] predict(Trainer trainer, float[][] x, TensorShape s, int batch) {
     double[][] out = new double[x.length][];
@@ -508,17 +495,10 @@ public final class ModelTrainer {
     return new double[] {loss / labels.length, (double) correct / labels.length};
   }
 
-  /** Binary AUROC on class 1's probability, or one-vs-rest macro; NaN when undefined. */
+  /** {@link Auroc#ofScores}; NaN when undefined. */
   private static double auroc(int[] labels, double[][] probs) {
     try {
-      if (probs[0].length == 2) {
-        double[] pos = new double[probs.length];
-        for (int i = 0; i < pos.length; i++) {
-          pos[i] = probs[i][1];
-        }
-        return Auroc.binary(labels, pos, 1);
-      }
-      return Auroc.oneVsRestMacro(labels, probs);
+      return Auroc.ofScores(labels, probs);
     } catch (IllegalArgumentException e) {
       return Double.NaN; // e.g. a validation set holding one class only
     }

@@ -5,19 +5,10 @@
 package org.privmed.bench.jmh;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.privmed.he.bfv.BatchEncoder;
 import org.privmed.he.bfv.BfvCiphertext;
 import org.privmed.he.bfv.BfvContext;
@@ -34,13 +25,7 @@ import org.privmed.he.rlwe.KeyGenerator;
  * thread, fresh operands. Keys and operands are built once per trial, so only the operation is
  * timed. Results are average times in milliseconds.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class BfvOpsJmhBenchmark {
+public class BfvOpsJmhBenchmark extends HeOpsMeasurement {
   private BfvContext ctx;
   private BatchEncoder encoder;
   private BfvEncryptor encryptor;

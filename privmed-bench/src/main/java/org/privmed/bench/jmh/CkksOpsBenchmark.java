@@ -5,20 +5,11 @@
 package org.privmed.bench.jmh;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.privmed.he.ckks.Ciphertext;
 import org.privmed.he.ckks.CkksContext;
 import org.privmed.he.ckks.CkksDecryptor;
@@ -40,13 +31,7 @@ import org.privmed.he.rlwe.SecretKey;
  * <p>Results are average times in milliseconds. The two NTT benchmarks transform one limb in place,
  * again and again: both transforms map [0, q) to [0, q), so every call gets a valid input.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class CkksOpsBenchmark {
+public class CkksOpsBenchmark extends HeOpsMeasurement {
   private static final int[] HOISTED_STEPS = {1, 2, 3, 4, 5, 6, 7, 8};
 
   /** Parameter set name: A or B, as in {@code privmed bench he --set}. */

@@ -149,7 +149,20 @@ class QuantizerTest {
   }
 
   @Test
-  void chooseTakesTheSmallestPrecisionThatAgreesEverywhere() {
+  void fixedBitsQuantizeEveryLayerAlike() {
+    Model m = TinyNets.model(6, 8);
+    ImageDataset data = TinyNets.images(7, 200);
+    Lowering.Lowered low = Lowering.lower(m, false);
+    Quantizer.Choice c = Quantizer.choose(m, low, data, 200, 6, 6, 160);
+    assertEquals(6, c.network().bits());
+    for (int b : c.network().weightBits()) {
+      assertEquals(6, b, c.tried());
+    }
+    assertEquals("6-bit inputs and weights", c.network().precision());
+  }
+
+  @Test
+  void chooseNeedsNoMoreBitsThanTheSmallestUniformPrecisionThatAgreesEverywhere() {
     Model m = TinyNets.model(6, 8);
     ImageDataset data = TinyNets.images(7, 200);
     Lowering.Lowered low = Lowering.lower(m, false);
@@ -157,17 +170,54 @@ class QuantizerTest {
     DryRun.Result r = c.dryRun();
     assertEquals(200, r.images());
     assertEquals(200, r.agree(), c.tried());
-    int b = c.network().bits();
-    if (b > 2) {
-      // one bit less must have disagreed somewhere, or it would have been chosen
-      double inMax = c.network().inputScale() == 0 ? 0 : ((1L << (b - 1)) - 1) / c.network().inputScale();
-      QuantizedNetwork smaller = Quantizer.quantize(low.stages(), inMax, b - 1);
-      assertTrue(DryRun.run(m, smaller, data, 0, 200).agree() < 200, c.tried());
-    }
+    int uniformBits = smallestUniformValueBits(m, low, data, c.network());
+    assertTrue(uniformBits > 0, c.tried());
+    assertTrue(r.valueBits() <= uniformBits, r.valueBits() + " > " + uniformBits + ": " + c.tried());
     BigInteger[] max = r.maxAbs();
     assertEquals(c.network().layers().size() + 1, max.length);
     assertTrue(r.bitsNeeded(2) >= max[max.length - 1].bitLength() + 3);
     assertArrayEquals(max, r.maxAbs());
+  }
+
+  @Test
+  void eachLayerTakesItsOwnPrecision() {
+    Model m = TinyNets.model(6, 8);
+    List<Stage> stages = Lowering.lower(m, false).stages();
+    QuantizedNetwork q = Quantizer.quantize(stages, 2.0, 5, new int[] {4, 9});
+    assertEquals(5, q.bits());
+    assertArrayEquals(new int[] {4, 9}, q.weightBits());
+    assertEquals("5-bit inputs, weights 4/9 bits by layer", q.precision());
+    assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(stages, 2.0, 5, new int[] {4}));
+    assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(stages, 2.0, 5, new int[] {4, 17}));
+  }
+
+  @Test
+  void aPerLayerPrecisionCanNeedFewerBitsThanAnyUniformOne() {
+    // The bits of the first layer count twice through the square, the last layer's once, so a
+    // network whose first layer tolerates coarse weights gains from giving the last layer more.
+    Model m = TinyNets.model(11, 8);
+    ImageDataset data = TinyNets.images(12, 300);
+    Lowering.Lowered low = Lowering.lower(m, false);
+    Quantizer.Choice c = Quantizer.choose(m, low, data, 300, 2, 14, 160);
+    assertEquals(300, c.dryRun().agree(), c.tried());
+    int uniformBits = smallestUniformValueBits(m, low, data, c.network());
+    assertTrue(c.dryRun().valueBits() < uniformBits, c.dryRun().valueBits() + " vs uniform "
+        + uniformBits + ": " + c.tried());
+    assertTrue(Arrays.stream(c.network().weightBits()).anyMatch(b -> b != c.network().bits()),
+        c.network().precision());
+  }
+
+  /** Value bits of the smallest uniform precision agreeing on every image, -1 if none up to 14. */
+  private static int smallestUniformValueBits(Model m, Lowering.Lowered low, ImageDataset data,
+      QuantizedNetwork chosen) {
+    double inMax = ((1L << (chosen.bits() - 1)) - 1) / chosen.inputScale();
+    for (int b = 2; b <= 14; b++) {
+      DryRun.Result u = DryRun.run(m, Quantizer.quantize(low.stages(), inMax, b), data, 0, data.size());
+      if (u.agree() == data.size()) {
+        return u.valueBits();
+      }
+    }
+    return -1;
   }
 
   /** Float evaluation of lowered stages, to see that equalization keeps the function. */

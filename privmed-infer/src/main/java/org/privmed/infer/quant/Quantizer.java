@@ -187,32 +187,26 @@ public final class Quantizer {
     return n;
   }
 
-  /** The chosen network, its dry run on the calibration images, and what was tried. */
+  /**
+   * The chosen network, its dry run on the calibration images, and what was tried (network and
+   * dry run null when a {@link #perLayer} search found nothing).
+   */
   public record Choice(QuantizedNetwork network, DryRun.Result dryRun, String tried) {}
 
   /**
-   * The precision of the integer network: the smallest uniform b in [minBits, maxBits] whose integer
-   * network agrees with the float network's argmax on all calibration images, then — when the search
-   * is open (minBits &lt; maxBits) — a precision per layer that needs fewer plaintext bits and still
-   * agrees everywhere ({@link #allocate}). If no b agrees everywhere, the b with the best agreement
-   * (the smallest among equals). A b whose values need more than {@code maxValueBits} bits
-   * (log2(2·max|v| + 1)) ends the search: the plaintext primes could not hold it, nor any larger b.
+   * The smallest b in [minBits, maxBits] whose integer network agrees with the float network's
+   * argmax on all calibration images; if none does, the b with the best agreement (the smallest
+   * among equals). A b whose values need more than {@code maxValueBits} bits (log2(2·max|v| + 1))
+   * ends the search: the plaintext primes could not hold it, nor any larger b.
    */
   public static Choice choose(Model model, Lowering.Lowered low, ImageDataset calibration,
       int images, int minBits, int maxBits, int maxValueBits) {
-    if (!"identity".equals(low.layout().kind())) {
-      throw new IllegalArgumentException("quantization needs the throughput lowering (identity input layout)");
-    }
-    int n = Math.min(images, calibration.size());
-    if (n < 1) {
-      throw new IllegalArgumentException("calibration needs at least one image");
-    }
-    Calibration cal = new Calibration(model, calibration, n);
+    int n = calibrationImages(low, calibration, images);
+    double inMax = inputMaxAbs(model, calibration, n);
     StringBuilder tried = new StringBuilder();
     Choice best = null;
-    int uniform = -1;
     for (int bits = minBits; bits <= maxBits; bits++) {
-      QuantizedNetwork net = quantize(low.stages(), cal.inMax, bits);
+      QuantizedNetwork net = quantize(low.stages(), inMax, bits);
       DryRun.Result r = DryRun.run(model, net, calibration, 0, n);
       if (r.bitsNeeded(0) > maxValueBits) {
         tried.append(String.format(Locale.ROOT, " b=%d: %d/%d agree, needs %d bits > cap %d;", bits,
@@ -225,7 +219,6 @@ public final class Quantizer {
         best = new Choice(net, r, null);
       }
       if (r.agree() == r.images()) {
-        uniform = bits;
         break;
       }
     }
@@ -239,40 +232,70 @@ public final class Quantizer {
           + "): each of its " + depth + " squares doubles the bits of the values (BFV cannot rescale"
           + " between layers as CKKS does); evaluate this model with CKKS");
     }
-    if (uniform > 0 && minBits < maxBits) {
-      int[] mixed = allocate(low.stages(), cal, uniform, best.dryRun().valueBits(), tried);
-      if (mixed != null) {
-        QuantizedNetwork net = quantize(low.stages(), cal.inMax, mixed[0],
-            Arrays.copyOfRange(mixed, 1, mixed.length));
-        best = new Choice(net, DryRun.run(model, net, calibration, 0, n), null);
+    return new Choice(best.network(), best.dryRun(), tried.toString().trim());
+  }
+
+  /**
+   * A precision per layer ({@link #allocate}) that needs fewer plaintext bits than {@code uniform}
+   * (a {@link #choose} result agreeing on all its images) and still agrees on every one of them, or
+   * null when none is found or {@code uniform} does not agree everywhere.
+   */
+  public static Choice perLayer(Model model, Lowering.Lowered low, ImageDataset calibration,
+      int images, Choice uniform) {
+    DryRun.Result u = uniform.dryRun();
+    if (u.agree() != u.images()) {
+      return null;
+    }
+    int n = calibrationImages(low, calibration, images);
+    Calibration cal = new Calibration(model, calibration, n);
+    StringBuilder tried = new StringBuilder();
+    int[] mixed = allocate(low.stages(), cal, uniform.network().bits(), u.valueBits(), tried);
+    if (mixed == null) {
+      return new Choice(null, null, tried.toString().trim());
+    }
+    QuantizedNetwork net = quantize(low.stages(), cal.inMax, mixed[0],
+        Arrays.copyOfRange(mixed, 1, mixed.length));
+    return new Choice(net, DryRun.run(model, net, calibration, 0, n), tried.toString().trim());
+  }
+
+  private static int calibrationImages(Lowering.Lowered low, ImageDataset calibration, int images) {
+    if (!"identity".equals(low.layout().kind())) {
+      throw new IllegalArgumentException("quantization needs the throughput lowering (identity input layout)");
+    }
+    int n = Math.min(images, calibration.size());
+    if (n < 1) {
+      throw new IllegalArgumentException("calibration needs at least one image");
+    }
+    return n;
+  }
+
+  private static double inputMaxAbs(Model model, ImageDataset calibration, int n) {
+    double m = 0;
+    for (int i = 0; i < n; i++) {
+      for (double v : PlainInference.normalize(model, calibration.images()[i])) {
+        m = Math.max(m, Math.abs(v));
       }
     }
-    return new Choice(best.network(), best.dryRun(), tried.toString().trim());
+    return m;
   }
 
   /** The calibration images' normalised inputs and float argmax, computed once for a search. */
   private static final class Calibration {
-    final Model model;
     final double[][] inputs;
     final int[] argmax;
     final double[][] logits;
     final double inMax;
 
     Calibration(Model model, ImageDataset data, int n) {
-      this.model = model;
       inputs = new double[n][];
       argmax = new int[n];
       logits = new double[n][];
-      double m = 0;
       for (int i = 0; i < n; i++) {
         inputs[i] = PlainInference.normalize(model, data.images()[i]);
-        for (double v : inputs[i]) {
-          m = Math.max(m, Math.abs(v));
-        }
         logits[i] = PlainInference.logits(model, data.images()[i]);
         argmax[i] = PlainInference.argmax(logits[i]);
       }
-      inMax = m;
+      inMax = inputMaxAbs(model, data, n);
     }
 
     /** Bits of the largest |value| if the network agrees on every image, else -1 (stops early). */

@@ -1,5 +1,6 @@
 package org.privmed.infer.bfv;
 
+import java.util.Locale;
 import org.privmed.data.ImageDataset;
 import org.privmed.infer.plan.Lowering;
 import org.privmed.infer.quant.DryRun;
@@ -9,9 +10,9 @@ import org.privmed.nn.model.Model;
 /**
  * Compiles a square-activation model to an exact BFV throughput program: the throughput lowering
  * (one value per ciphertext, no rotations), fixed-point quantization with the smallest precision
- * whose integer argmax matches the float network on the calibration images ({@link Quantizer}),
- * a dry run for the largest intermediate value, then the plaintext primes, ring degree and levels
- * ({@link CrtPlan}).
+ * whose integer argmax matches the float network on the calibration images ({@link Quantizer}) —
+ * uniform, or per layer when that plan is estimated cheaper — a dry run for the largest
+ * intermediate value, then the plaintext primes, ring degree and levels ({@link CrtPlan}).
  */
 public final class BfvCompiler {
   private BfvCompiler() {}
@@ -55,10 +56,41 @@ public final class BfvCompiler {
     Lowering.Lowered low = Lowering.lower(model, false);
     Quantizer.Choice q = Quantizer.choose(model, low, calibration, opts.calibrationImages(),
         opts.minBits(), opts.maxBits(), CrtPlan.MAX_PRODUCT_BITS - opts.marginBits());
+    CrtPlan plan = plan(q, opts);
+    String tried = q.tried();
+    if (opts.minBits() < opts.maxBits()) {
+      // the per-layer precision is taken only when its plan is clearly cheaper (by more than the
+      // work estimate can resolve): with the same primes and chain the uniform one keeps more
+      // precision for the images beyond the calibration set
+      Quantizer.Choice p = Quantizer.perLayer(model, low, calibration, opts.calibrationImages(), q);
+      if (p != null) {
+        tried += " " + p.tried();
+        if (p.network() != null) {
+          CrtPlan pp = plan(p, opts);
+          double uniformWork = CrtPlan.work(q.network(), plan);
+          double perLayerWork = CrtPlan.work(p.network(), pp);
+          tried += String.format(Locale.ROOT, " estimated work %.0f per layer against %.0f uniform:"
+              + " %s;", perLayerWork, uniformWork, clearlyCheaper(perLayerWork, uniformWork)
+              ? "per layer taken" : "uniform kept");
+          if (clearlyCheaper(perLayerWork, uniformWork)) {
+            q = p;
+            plan = pp;
+          }
+        }
+      }
+    }
     DryRun.Result dry = q.dryRun();
-    CrtPlan plan = CrtPlan.choose(q.network(), dry.bitsNeeded(opts.marginBits()), opts.minBudget(),
-        opts.minLogN());
-    return new BfvProgram(model, q.network(), dry, q.tried(), plan, opts.marginBits(),
+    return new BfvProgram(model, q.network(), dry, tried, plan, opts.marginBits(),
         dry.images() + " images of " + calibration.name());
+  }
+
+  /** 5 %: about the error of {@link CrtPlan#work} against measured times. */
+  static boolean clearlyCheaper(double work, double than) {
+    return work < 0.95 * than;
+  }
+
+  private static CrtPlan plan(Quantizer.Choice q, Options opts) {
+    return CrtPlan.choose(q.network(), q.dryRun().bitsNeeded(opts.marginBits()), opts.minBudget(),
+        opts.minLogN());
   }
 }

@@ -63,8 +63,8 @@ public record BfvProgram(Model model, QuantizedNetwork network, DryRun.Result dr
     List<QuantizedNetwork.Layer> layers = network.layers();
     sb.append(String.format(Locale.ROOT, "BFV program for %s (throughput packing, exact integers)%n",
         model.name()));
-    sb.append(String.format(Locale.ROOT, "  quantization: %d-bit inputs and weights, input scale %.4g; "
-        + "tried:%s%n", network.bits(), network.inputScale(), " " + quantizationTried));
+    sb.append(String.format(Locale.ROOT, "  quantization: %s, input scale %.4g; "
+        + "tried:%s%n", network.precision(), network.inputScale(), " " + quantizationTried));
     sb.append(String.format(Locale.ROOT, "  dry run on %s: integer argmax = float argmax on %d/%d; "
         + "accuracy float %.4f, integer %.4f; max |dequantized - float logit| %.3g%n",
         calibrationSource, dryRun.agree(), dryRun.images(),

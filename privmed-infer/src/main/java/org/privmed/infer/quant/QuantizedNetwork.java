@@ -80,6 +80,15 @@ public final class QuantizedNetwork {
       return java.util.Arrays.copyOfRange(weights, r * cols, (r + 1) * cols);
     }
 
+    /** Bits of the largest |weight|, sign included: the precision the stage was quantized to. */
+    public int weightBits() {
+      long max = 0;
+      for (long w : weights) {
+        max = Math.max(max, Math.abs(w));
+      }
+      return 64 - Long.numberOfLeadingZeros(max) + 1;
+    }
+
     /** Largest Σ_c W[r][c]² over the rows: how much the stage amplifies the noise variance. */
     public double maxRowSquareSum() {
       double best = 0;
@@ -146,9 +155,24 @@ public final class QuantizedNetwork {
     return out;
   }
 
-  /** Bits of the quantized inputs and weights (sign included). */
+  /** Bits of the quantized inputs (sign included); {@link #weightBits} gives the weights'. */
   public int bits() {
     return bits;
+  }
+
+  /** Bits of each linear stage's weights (sign included), in stage order. */
+  public int[] weightBits() {
+    return layers.stream().filter(l -> l instanceof Linear).mapToInt(l -> ((Linear) l).weightBits())
+        .toArray();
+  }
+
+  /** "8-bit inputs and weights", or the precision of each when they differ. */
+  public String precision() {
+    int[] w = weightBits();
+    boolean uniform = java.util.Arrays.stream(w).allMatch(b -> b == bits);
+    return uniform ? bits + "-bit inputs and weights"
+        : bits + "-bit inputs, weights " + java.util.Arrays.stream(w).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining("/")) + " bits by layer";
   }
 
   public double inputScale() {

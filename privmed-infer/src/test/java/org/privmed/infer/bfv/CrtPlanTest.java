@@ -1,5 +1,6 @@
 package org.privmed.infer.bfv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,33 @@ class CrtPlanTest {
     ImageDataset data = TinyNets.images(seed + 100, 60);
     return BfvCompiler.compile(TinyNets.model(seed, hidden), data,
         new BfvCompiler.Options(60, 5, 5, 2, 10, 13));
+  }
+
+  @Test
+  void fixedBitsQuantizeEveryLayerAlike() {
+    BfvProgram prog = program(11, 8);
+    assertEquals(5, prog.network().bits());
+    assertArrayEquals(new int[] {5, 5}, prog.network().weightBits());
+    assertFalse(prog.quantizationTried().contains("per layer"), prog.quantizationTried());
+  }
+
+  @Test
+  void aPerLayerPrecisionIsTakenOnlyWhenItsPlanIsCheaper() {
+    ImageDataset data = TinyNets.images(12, 300);
+    var model = TinyNets.model(11, 8);
+    BfvProgram open = BfvCompiler.compile(model, data, new BfvCompiler.Options(300, 2, 14, 2, 10, 13));
+    Quantizer.Choice uniform = Quantizer.choose(model, Lowering.lower(model, false), data, 300, 2, 14,
+        CrtPlan.MAX_PRODUCT_BITS - 2);
+    CrtPlan uniformPlan = CrtPlan.choose(uniform.network(), uniform.dryRun().bitsNeeded(2), 10, 13);
+    double chosen = CrtPlan.work(open.network(), open.plan());
+    double uniformWork = CrtPlan.work(uniform.network(), uniformPlan);
+    assertTrue(chosen <= uniformWork, chosen + " > " + uniformWork);
+    assertEquals(300, open.dryRun().agree(), open.quantizationTried());
+    boolean perLayer = Arrays.stream(open.network().weightBits())
+        .anyMatch(b -> b != open.network().bits());
+    assertEquals(perLayer, BfvCompiler.clearlyCheaper(chosen, uniformWork), open.quantizationTried());
+    assertTrue(open.quantizationTried().contains(perLayer ? "per layer taken" : "uniform kept"),
+        open.quantizationTried());
   }
 
   @Test

@@ -157,10 +157,11 @@ class QuantizerTest {
     DryRun.Result r = c.dryRun();
     assertEquals(200, r.images());
     assertEquals(200, r.agree(), c.tried());
+    assertEquals(smallestUniformValueBits(m, low, data, c.network()), r.valueBits(), c.tried());
     int b = c.network().bits();
     if (b > 2) {
       // one bit less must have disagreed somewhere, or it would have been chosen
-      double inMax = c.network().inputScale() == 0 ? 0 : ((1L << (b - 1)) - 1) / c.network().inputScale();
+      double inMax = ((1L << (b - 1)) - 1) / c.network().inputScale();
       QuantizedNetwork smaller = Quantizer.quantize(low.stages(), inMax, b - 1);
       assertTrue(DryRun.run(m, smaller, data, 0, 200).agree() < 200, c.tried());
     }
@@ -168,6 +169,58 @@ class QuantizerTest {
     assertEquals(c.network().layers().size() + 1, max.length);
     assertTrue(r.bitsNeeded(2) >= max[max.length - 1].bitLength() + 3);
     assertArrayEquals(max, r.maxAbs());
+  }
+
+  @Test
+  void noPerLayerSearchFromAPrecisionThatDisagrees() {
+    Model m = TinyNets.model(11, 8);
+    ImageDataset data = TinyNets.images(12, 300);
+    Lowering.Lowered low = Lowering.lower(m, false);
+    Quantizer.Choice u = Quantizer.choose(m, low, data, 300, 3, 3, 160);
+    assertTrue(u.dryRun().agree() < 300, u.tried());
+    assertNull(Quantizer.perLayer(m, low, data, 300, u));
+  }
+
+  @Test
+  void eachLayerTakesItsOwnPrecision() {
+    Model m = TinyNets.model(6, 8);
+    List<Stage> stages = Lowering.lower(m, false).stages();
+    QuantizedNetwork q = Quantizer.quantize(stages, 2.0, 5, new int[] {4, 9});
+    assertEquals(5, q.bits());
+    assertArrayEquals(new int[] {4, 9}, q.weightBits());
+    assertEquals("5-bit inputs, weights 4/9 bits by layer", q.precision());
+    assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(stages, 2.0, 5, new int[] {4}));
+    assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(stages, 2.0, 5, new int[] {4, 17}));
+  }
+
+  @Test
+  void aPerLayerPrecisionCanNeedFewerBitsThanAnyUniformOne() {
+    // The bits of the first layer count twice through the square, the last layer's once, so a
+    // network whose first layer tolerates coarse weights gains from giving the last layer more.
+    Model m = TinyNets.model(11, 8);
+    ImageDataset data = TinyNets.images(12, 300);
+    Lowering.Lowered low = Lowering.lower(m, false);
+    Quantizer.Choice u = Quantizer.choose(m, low, data, 300, 2, 14, 160);
+    Quantizer.Choice c = Quantizer.perLayer(m, low, data, 300, u);
+    assertEquals(300, c.dryRun().agree(), c.tried());
+    int uniformBits = smallestUniformValueBits(m, low, data, c.network());
+    assertTrue(c.dryRun().valueBits() < uniformBits, c.dryRun().valueBits() + " vs uniform "
+        + uniformBits + ": " + c.tried());
+    assertTrue(Arrays.stream(c.network().weightBits()).anyMatch(b -> b != c.network().bits()),
+        c.network().precision());
+  }
+
+  /** Value bits of the smallest uniform precision agreeing on every image, -1 if none up to 14. */
+  private static int smallestUniformValueBits(Model m, Lowering.Lowered low, ImageDataset data,
+      QuantizedNetwork chosen) {
+    double inMax = ((1L << (chosen.bits() - 1)) - 1) / chosen.inputScale();
+    for (int b = 2; b <= 14; b++) {
+      DryRun.Result u = DryRun.run(m, Quantizer.quantize(low.stages(), inMax, b), data, 0, data.size());
+      if (u.agree() == data.size()) {
+        return u.valueBits();
+      }
+    }
+    return -1;
   }
 
   /** Float evaluation of lowered stages, to see that equalization keeps the function. */

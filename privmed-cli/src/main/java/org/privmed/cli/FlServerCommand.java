@@ -63,6 +63,8 @@ final class FlServerCommand implements Callable<Integer> {
       FederatedSettings s = round.settings(10_000, seed);
       Model initial = round.initialModel(val, seed);
       CoordinatorStore store = round.store(round.stem("fl-server-", data));
+      // Checked before listening, so hospitals are not kept waiting for a run that cannot continue.
+      if (round.resume && store.exists()) store.loadFor(s);
       int rounds = round.rounds;
       try (FederatedServer server = FederatedServer.start(port, clients, rounds, roundTimeout * 1000, tlsFiles)) {
         System.out.printf(Locale.ROOT, "coordinator listening on port %d (%s%s), waiting for %d clients%n", server.port(),

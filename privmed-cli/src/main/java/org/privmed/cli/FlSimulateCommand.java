@@ -106,6 +106,7 @@ final class FlSimulateCommand implements Callable<Integer> {
         hospitals.add(h);
       }
       FederatedSettings s = round.settings(exampleCap, seed).withDropouts(dropouts());
+      if (round.resume && store.exists()) refuseExtendingTargetedDpSgd(store.loadFor(s), s, sgd);
       DpMode dp = s.dp();
       double delta = s.delta();
       boolean secAgg = s.secAgg();
@@ -199,6 +200,18 @@ final class FlSimulateCommand implements Callable<Integer> {
     } finally {
       if (pool != null) pool.shutdownNow();
     }
+  }
+
+  /**
+   * Each hospital's DP-SGD sigma under --dp-sgd-target-epsilon was calibrated so that the planned
+   * rounds spend its budget; like a coordinator-side target, that plan cannot be stretched.
+   */
+  private static void refuseExtendingTargetedDpSgd(CoordinatorStore.State checkpoint, FederatedSettings s, DpSgdSettings sgd) {
+    if (sgd == null || !sgd.hasTarget() || checkpoint.plannedRounds() >= s.rounds()) return;
+    throw new IllegalArgumentException(String.format(Locale.ROOT, "cannot extend the run from %d to %d rounds: each hospital's DP-SGD"
+        + " sigma was calibrated by --dp-sgd-target-epsilon %s to spend that budget over exactly %d rounds; resume with --rounds %d,"
+        + " or start a new run planned for %d rounds", checkpoint.plannedRounds(), s.rounds(), sgd.targetEpsilon(),
+        checkpoint.plannedRounds(), checkpoint.plannedRounds(), s.rounds()));
   }
 
   /** The injected dropouts, checked: they need SecAgg+ and a fraction in [0, 1). */

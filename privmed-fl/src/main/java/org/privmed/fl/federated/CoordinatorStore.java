@@ -37,7 +37,12 @@ public final class CoordinatorStore {
 
     /** The persisted coordinator state. */
     public record State(int completedRounds, String settings, double noiseMultiplier, String modelFile,
-                        String accountant, List<RoundRecord> records) {}
+                        String accountant, List<RoundRecord> records) {
+        /** The rounds R the checkpointed run was planned for. */
+        public int plannedRounds() {
+            return FederatedSettings.plannedRounds(settings);
+        }
+    }
 
     private record StateJson(String format, int completedRounds, String settings, double noiseMultiplier,
                              String modelFile, String accountant, List<RoundRecord> records) {}
@@ -93,6 +98,36 @@ public final class CoordinatorStore {
             throw new IOException("coordinator checkpoint " + p + " is incomplete (round " + s.completedRounds() + ")");
         }
         return new State(s.completedRounds(), s.settings(), s.noiseMultiplier(), s.modelFile(), s.accountant(), s.records());
+    }
+
+    /**
+     * The last committed state, checked against the settings of the run that wants to continue it.
+     * Every setting must match, except that R may grow, which extends the run from its last
+     * completed round: without DP, or with DP at a fixed noise multiplier z, since the ledger in the
+     * state keeps composing each further round's spending onto what was already spent. A z that
+     * {@code --target-epsilon} calibrated cannot be extended: it was chosen so that exactly the
+     * planned R rounds spend the budget, and a later round would either overspend it or be refused.
+     *
+     * @throws IllegalArgumentException naming why the checkpoint cannot be continued with these settings
+     */
+    public State loadFor(FederatedSettings settings) throws IOException {
+        State s = load();
+        String mine = settings.fingerprint();
+        if (s.settings().equals(mine)) return s;
+        int planned = s.plannedRounds();
+        boolean onlyRoundsDiffer = s.settings().equals(settings.withRounds(planned).fingerprint());
+        if (onlyRoundsDiffer && planned < settings.rounds()) {
+            if (settings.dp() != DpMode.NONE && !Double.isNaN(settings.targetEpsilon())) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "cannot extend the run in %s from %d to %d rounds: its"
+                        + " noise multiplier z=%.4f was calibrated by --target-epsilon %s (delta %s) to spend that budget over"
+                        + " exactly %d rounds, so further rounds would exceed it; resume with --rounds %d, or start a new run"
+                        + " planned for %d rounds", dir, planned, settings.rounds(), s.noiseMultiplier(), settings.targetEpsilon(),
+                        settings.delta(), planned, planned, settings.rounds()));
+            }
+            return s;
+        }
+        throw new IllegalArgumentException("checkpoint in " + dir + " was made with settings [" + s.settings() + "], not [" + mine + "]"
+                + (onlyRoundsDiffer ? "; a run can be extended to more rounds, never shortened" : ""));
     }
 
     /** The global model a state names. */

@@ -1,10 +1,13 @@
 package org.privmed.fl.federated;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything that fixes a federated run. A resumed run must be given the same settings; {@link
- * #fingerprint()} is stored in the checkpoint to catch a mismatch.
+ * #fingerprint()} is stored in the checkpoint to catch a mismatch. The one exception is a larger
+ * R, which extends a run where privacy allows it ({@link CoordinatorStore#loadFor}).
  *
  * @param rounds planned rounds R (the DP calibration spends the budget over exactly these)
  * @param fraction share of clients sampled per round, in (0, 1]
@@ -89,6 +92,12 @@ public record FederatedSettings(int rounds, double fraction, int localEpochs, in
                 targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads, d);
     }
 
+    /** The same settings planned for {@code r} rounds. */
+    public FederatedSettings withRounds(int r) {
+        return new FederatedSettings(r, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
+                targetEpsilon, delta, secAgg, numShares, threshold, seed, trainThreads, unmaskThreads, dropouts);
+    }
+
     /** The coordinator's unmasking threads: as given, or the available processors for 0. */
     public int effectiveUnmaskThreads() {
         return unmaskThreads > 0 ? unmaskThreads : Runtime.getRuntime().availableProcessors();
@@ -104,5 +113,18 @@ public record FederatedSettings(int rounds, double fraction, int localEpochs, in
         return String.format(Locale.ROOT, "R=%d q=%s E=%d B=%d lr=%s cap=%d dp=%s C=%s z=%s eps=%s delta=%s secagg=%s k=%d t=%d seed=%d",
                 rounds, fraction, localEpochs, batchSize, learningRate, exampleCap, dp, clipNorm, noiseMultiplier,
                 targetEpsilon, delta, secAgg, numShares, threshold, seed) + dropouts.fingerprint();
+    }
+
+    private static final Pattern PLANNED_ROUNDS = Pattern.compile("^R=(\\d+) ");
+
+    /** The planned rounds R written at the start of a {@link #fingerprint()}. */
+    static int plannedRounds(String fingerprint) {
+        Matcher m = PLANNED_ROUNDS.matcher(fingerprint == null ? "" : fingerprint);
+        if (!m.find()) throw new IllegalArgumentException("settings fingerprint names no planned rounds: [" + fingerprint + "]");
+        try {
+            return Integer.parseInt(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("settings fingerprint has an out-of-range round count: [" + fingerprint + "]", e);
+        }
     }
 }

@@ -91,7 +91,8 @@ public final class FederatedTrainer {
     /**
      * Runs rounds up to {@code lastRound} (≤ planned rounds). With {@code resume} and a
      * checkpoint in the store, starts after its last completed round with its model and ledger;
-     * the settings must match the checkpoint's.
+     * the settings must match the checkpoint's, except for more planned rounds where privacy
+     * allows extending the run ({@link CoordinatorStore#loadFor}).
      */
     public Run run(Model initial, int lastRound, boolean resume) throws IOException {
         if (lastRound < 1 || lastRound > settings.rounds()) {
@@ -103,15 +104,15 @@ public final class FederatedTrainer {
         double z = noiseMultiplier();
         int start = 1;
         if (resume && store != null && store.exists()) {
-            CoordinatorStore.State s = store.load();
-            if (!s.settings().equals(settings.fingerprint())) {
-                throw new IllegalArgumentException("checkpoint in " + store.dir() + " was made with settings [" + s.settings()
-                        + "], not [" + settings.fingerprint() + "]");
-            }
+            CoordinatorStore.State s = store.loadFor(settings);
             global = store.model(s);
             accountant = RdpAccountant.fromJson(s.accountant());
             records.addAll(s.records());
             z = s.noiseMultiplier();
+            if (s.plannedRounds() < settings.rounds()) {
+                say("extending run from %d to %d rounds (%s)", s.plannedRounds(), settings.rounds(), settings.dp() == DpMode.NONE
+                        ? "no DP" : String.format(Locale.ROOT, "fixed noise multiplier z=%.4f; the privacy ledger keeps composing", z));
+            }
             start = s.completedRounds() + 1;
             say("resuming after round %d of %d from %s (epsilon spent %.4f)", s.completedRounds(), settings.rounds(),
                     store.dir(), accountant.totalSteps() == 0 ? 0.0 : accountant.epsilon(settings.delta()));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,6 +126,80 @@ class FederatedTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FederatedTrainer(other, clients, validation, store, pool, null).run(initial, 2, true));
         assertTrue(e.getMessage().contains("E=2"), e.getMessage());
+    }
+
+    @Test
+    void moreRoundsExtendAFinishedRunFromItsLastRound(@TempDir Path dir) throws Exception {
+        FederatedTrainer.Run whole = new FederatedTrainer(base(3), clients, validation, null, pool, null).run(initial, 3, false);
+        CoordinatorStore store = new CoordinatorStore(dir);
+        new FederatedTrainer(base(2), clients, validation, store, pool, null).run(initial, 2, true);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        FederatedTrainer.Run extended = new FederatedTrainer(base(3), clients, validation, store, pool,
+                new PrintStream(said, true, StandardCharsets.UTF_8)).run(initial, 3, true);
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("extending run from 2 to 3 rounds"), said.toString(StandardCharsets.UTF_8));
+        assertEquals(2, extended.resumedFrom());
+        assertEquals(List.of(1, 2, 3), extended.rounds().stream().map(RoundRecord::round).toList());
+        // The rounds seed sampling and training by (seed, round, client), not by R: an extended run is the longer run.
+        assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(extended.model()));
+        CoordinatorStore.State after = store.load();
+        assertEquals(3, after.completedRounds());
+        assertEquals(3, after.plannedRounds());
+        assertEquals(base(3).fingerprint(), after.settings());
+    }
+
+    @Test
+    void extendingWithAFixedNoiseMultiplierKeepsComposingTheLedger(@TempDir Path dir) throws Exception {
+        FederatedSettings three = base(3).withDp(DpMode.CENTRAL, 1.0, 1.1, Double.NaN, 1e-3);
+        FederatedTrainer.Run whole = new FederatedTrainer(three, clients, validation, null, pool, null).run(initial, 3, false);
+        CoordinatorStore store = new CoordinatorStore(dir);
+        FederatedTrainer.Run first = new FederatedTrainer(base(2).withDp(DpMode.CENTRAL, 1.0, 1.1, Double.NaN, 1e-3), clients,
+                validation, store, pool, null).run(initial, 2, true);
+        FederatedTrainer.Run extended = new FederatedTrainer(three, clients, validation, store, pool, null).run(initial, 3, true);
+        // One step per round, each recorded once: the extended ledger is the uninterrupted 3-round ledger.
+        assertEquals(3, extended.accountant().totalSteps());
+        assertEquals(whole.accountant().toJson(), extended.accountant().toJson());
+        assertEquals(whole.epsilon(1e-3), extended.epsilon(1e-3), 0.0);
+        assertEquals(first.rounds().get(1).epsilon(), extended.rounds().get(1).epsilon(), 0.0);
+        assertTrue(extended.rounds().get(2).epsilon() > first.epsilon(1e-3));
+        assertEquals(3, RdpAccountant.fromJson(Files.readString(dir.resolve("accountant.json"))).totalSteps());
+    }
+
+    @Test
+    void aBudgetCalibratedForRRoundsCannotBeExtended(@TempDir Path dir) throws Exception {
+        CoordinatorStore store = new CoordinatorStore(dir);
+        FederatedSettings one = base(1).withDp(DpMode.CENTRAL, 1.0, 0, 4.0, 1e-3);
+        new FederatedTrainer(one, clients, validation, store, pool, null).run(initial, 1, true);
+        String ledger = Files.readString(dir.resolve("accountant.json"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FederatedTrainer(base(2).withDp(DpMode.CENTRAL, 1.0, 0, 4.0, 1e-3), clients, validation, store, pool, null)
+                        .run(initial, 2, true));
+        assertTrue(e.getMessage().contains("cannot extend the run in " + dir + " from 1 to 2 rounds"), e.getMessage());
+        assertTrue(e.getMessage().contains("calibrated by --target-epsilon 4.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("over exactly 1 rounds"), e.getMessage());
+        // Refused before anything ran: the checkpoint is as the 1-round run left it.
+        assertEquals(1, store.load().completedRounds());
+        assertEquals(ledger, Files.readString(dir.resolve("accountant.json")));
+    }
+
+    @Test
+    void onlyMoreRoundsAreAcceptedAsADifference(@TempDir Path dir) throws Exception {
+        CoordinatorStore store = new CoordinatorStore(dir);
+        new FederatedTrainer(base(2), clients, validation, store, pool, null).run(initial, 1, true);
+        IllegalArgumentException fewer = assertThrows(IllegalArgumentException.class,
+                () -> new FederatedTrainer(base(1), clients, validation, store, pool, null).run(initial, 1, true));
+        assertTrue(fewer.getMessage().contains("never shortened"), fewer.getMessage());
+        FederatedSettings longerAndOther = base(3).withTraining(1.0, 1, 16, 1e-3, 9);
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> new FederatedTrainer(longerAndOther, clients, validation, store, pool, null).run(initial, 3, true));
+        assertTrue(other.getMessage().contains("lr=0.001") && !other.getMessage().contains("never shortened"), other.getMessage());
+        assertEquals(1, store.load().completedRounds());
+    }
+
+    @Test
+    void plannedRoundsAreReadFromTheFingerprint() {
+        assertEquals(30, FederatedSettings.plannedRounds(base(30).fingerprint()));
+        assertThrows(IllegalArgumentException.class, () -> FederatedSettings.plannedRounds("q=1.0 E=1"));
+        assertThrows(IllegalArgumentException.class, () -> FederatedSettings.plannedRounds("R=99999999999 q=1.0"));
     }
 
     @Test

@@ -118,6 +118,42 @@ class LoopbackTransportTest {
         assertArrayEquals(ModelVector.flatten(uninterrupted.model()), ModelVector.flatten(resumed.model()));
     }
 
+    /**
+     * A coordinator finishes a 2-round run; a new one planned for 3 rounds extends it from the
+     * checkpoint, with the hospitals joining afresh, and trains only round 3. The weights equal an
+     * uninterrupted 3-round run's.
+     */
+    @Test
+    void aFinishedRunIsExtendedByACoordinatorPlannedForMoreRounds(@TempDir Path dir) throws Exception {
+        FederatedTrainer.Run uninterrupted = new FederatedTrainer(settings().withRounds(3), clients, validation, null, pool, null)
+                .run(initial, 3, false);
+        CoordinatorStore store = new CoordinatorStore(dir);
+        assertEquals(List.of(2, 2, 2), coordinate(settings(), store).hospitalRounds());
+        Coordinated extended = coordinate(settings().withRounds(3), store);
+        assertEquals(List.of(1, 1, 1), extended.hospitalRounds(), "rounds trained by each hospital in the extension");
+        assertEquals(2, extended.run().resumedFrom());
+        assertEquals(List.of(1, 2, 3), extended.run().rounds().stream().map(RoundRecord::round).toList());
+        assertArrayEquals(ModelVector.flatten(uninterrupted.model()), ModelVector.flatten(extended.run().model()));
+        assertEquals(3, store.load().plannedRounds());
+    }
+
+    private record Coordinated(FederatedTrainer.Run run, List<Integer> hospitalRounds) {}
+
+    /** A coordinator on a free port running {@code s.rounds()} rounds (resuming from {@code store}) with the three hospitals. */
+    private static Coordinated coordinate(FederatedSettings s, CoordinatorStore store) throws Exception {
+        List<Future<Integer>> hospitals = new ArrayList<>();
+        try (FederatedServer server = FederatedServer.start(0, 3, s.rounds(), 60_000, null)) {
+            String target = "localhost:" + server.port();
+            for (FederatedClient c : clients) hospitals.add(pool.submit(() -> FederatedClientRunner.run(target, c, null, null)));
+            FederatedTrainer.Run run = new FederatedTrainer(s, server.awaitClients(60_000), validation, store, pool, null)
+                    .run(initial, s.rounds(), true);
+            server.finish();
+            List<Integer> trained = new ArrayList<>();
+            for (Future<Integer> h : hospitals) trained.add(h.get(60, TimeUnit.SECONDS));
+            return new Coordinated(run, trained);
+        }
+    }
+
     @Test
     void aSilentClientIsDroppedAndTheRoundCompletes() throws Exception {
         List<Future<Integer>> hospitals = new ArrayList<>();

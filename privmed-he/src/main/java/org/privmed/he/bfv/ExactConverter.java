@@ -59,14 +59,29 @@ final class ExactConverter {
     }
 
     /**
+     * Per-thread intermediates of {@link #convert}: they are consumed before the caller's next
+     * conversion (the target limbs run on a plain pool whose waiting never runs another task on the
+     * caller), and reusing them spares an allocation of |A| + 2 limbs per call.
+     */
+    private final class Scratch {
+        final long[][] y = new long[from.size()][from.ringDegree()];
+        final double[] sum = new double[from.ringDegree()];
+        final long[] v = new long[from.ringDegree()];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /**
      * @param in  |A| coefficient-form limbs with residues in [0, a_i)
      * @param out |B| limbs receiving residues in [0, b_j)
      */
     void convert(long[][] in, long[][] out) {
         int k = from.size();
         int n = from.ringDegree();
-        long[][] y = new long[k][n];
-        double[] sum = new double[n];
+        Scratch s = scratch.get();
+        long[][] y = s.y;
+        double[] sum = s.sum;
+        java.util.Arrays.fill(sum, 0);
         for (int i = 0; i < k; i++) {
             long ai = from.modulus(i).value();
             long w = hatInv[i], ws = hatInvShoup[i];
@@ -79,30 +94,33 @@ final class ExactConverter {
                 sum[c] += r * f;
             }
         }
-        long[] v = new long[n];
+        long[] v = s.v;
         for (int c = 0; c < n; c++) v[c] = Math.round(sum[c]);
         from.parallelism().forEach(to.size(), j -> accumulate(y, v, j, out[j], n));
     }
 
     private void accumulate(long[][] y, long[] v, int j, long[] z, int n) {
-        long b = to.modulus(j).value();
+        Modulus bj = to.modulus(j);
+        long b = bj.value();
         long twoB = 2 * b;
         long[] w = hatMod[j], ws = hatModShoup[j];
         long am = aMod[j], ams = aModShoup[j];
         // start from 2b - [v·A]_lazy, in (0, 2b]: the subtraction of v·A never goes negative
         for (int c = 0; c < n; c++) z[c] = twoB - Modulus.mulShoupLazy(v[c], am, ams, b);
+        // every term is below 2b, so `group` of them can be added to a value below 2b before the
+        // sum nears 2^63; one Barrett reduction per group instead of a correction per term
+        long group = (Long.MAX_VALUE - twoB) / twoB;
+        long pending = 0;
         for (int i = 0; i < y.length; i++) {
+            if (pending == group) {
+                bj.reduce(z);
+                pending = 0;
+            }
             long wi = w[i], wsi = ws[i];
             long[] yi = y[i];
-            for (int c = 0; c < n; c++) {
-                long s = z[c] + Modulus.mulShoupLazy(yi[c], wi, wsi, b);
-                z[c] = s - (twoB & ((twoB - 1 - s) >> 63));
-            }
+            for (int c = 0; c < n; c++) z[c] += Modulus.mulShoupLazy(yi[c], wi, wsi, b);
+            pending++;
         }
-        for (int c = 0; c < n; c++) {
-            long s = z[c];
-            s -= twoB & ((twoB - 1 - s) >> 63);
-            z[c] = s - (b & ((b - 1 - s) >> 63));
-        }
+        bj.reduce(z);
     }
 }

@@ -57,10 +57,18 @@ public final class Modulus {
     public long reduce(long x) {
         long est = Math.multiplyHigh(x, ratio64);
         long r = x - est * q;
-        // the estimate is at most 2 below the true quotient
-        if (r >= q) r -= q;
-        if (r >= q) r -= q;
-        return r;
+        // the estimate is at most 2 below the true quotient; branch-free, as the corrections are
+        // taken about as often as not on uniform residues
+        r -= q & ((q - 1 - r) >> 63);
+        return r - (q & ((q - 1 - r) >> 63));
+    }
+
+    /**
+     * Every value of {@code x} in [0, 2^63) brought to [0, q) in place: the end of a lazy sum whose
+     * terms were added without a correction each.
+     */
+    public void reduce(long[] x) {
+        for (int c = 0; c < x.length; c++) x[c] = reduce(x[c]);
     }
 
     /** x mod q for any signed x, result in [0, q). */
@@ -82,9 +90,8 @@ public final class Modulus {
         long t = shift == 0 ? lo : (hi << (64 - shift)) | (lo >>> shift);
         long est = Math.multiplyHigh(t, barrettMu);
         long r = lo - est * q;
-        if (r >= q) r -= q;
-        if (r >= q) r -= q;
-        return r;
+        r -= q & ((q - 1 - r) >> 63);
+        return r - (q & ((q - 1 - r) >> 63));
     }
 
     /** floor((2^64 - 1) / q), the Barrett constant of {@link #reduce}; for callers that inline it. */

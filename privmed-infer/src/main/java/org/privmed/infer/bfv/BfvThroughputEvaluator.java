@@ -216,14 +216,15 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
   }
 
   /**
-   * Chunk boundaries: at most {@link #CHUNK_ROWS} rows each, and one chunk per worker on a pool.
-   * Every chunk rereads its inputs from memory (CryptoNets' dense layer: 845 products of 384 KiB),
-   * which is what the sums wait on, so chunks are few: one chunk of 100 rows instead of four of 25
-   * took the dense layer from 1.44 to 1.23 CPU seconds per prime (1 thread), although its
-   * accumulators then take shorter coefficient blocks.
+   * Chunk boundaries: at most {@link #CHUNK_ROWS} rows each, so that a chunk's accumulators take
+   * long coefficient blocks in the cache, and at least two chunks per worker on a pool, so that a
+   * worker held up by other jobs leaves chunks to the others. Each chunk rereads its inputs from
+   * memory, which is not free (one chunk of all 100 rows took CryptoNets' dense layer from 1.44 to
+   * 1.23 CPU seconds per prime on one thread), but one chunk per worker made the layer 2.3 times
+   * slower at two threads on the shared machine (one run, load average 2.5–3), so the balance wins.
    */
   private int[] rowChunks(int rows) {
-    int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, pool == null ? 1 : pool.getParallelism());
+    int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, pool == null ? 1 : 2 * pool.getParallelism());
     chunks = Math.min(rows, chunks);
     int[] bounds = new int[chunks + 1];
     for (int c = 0; c <= chunks; c++) {
@@ -232,7 +233,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
     return bounds;
   }
 
-  private static final int CHUNK_ROWS = 128;
+  private static final int CHUNK_ROWS = 32;
 
   private BfvCiphertext addBias(BfvCiphertext y, QuantizedNetwork.Linear lin, int r) {
     long b = lin.biasMod(r, ctx.params().plainModulus());

@@ -99,9 +99,8 @@ final class WeightedSums {
                 lo[r] = new long[block];
                 hi[r] = split ? new long[block] : null;
             }
-            // the split block of two columns at a time: see addScaled2
-            long[][] cLo = {new long[block], new long[block]};
-            long[][] cHi = split ? new long[][] {new long[block], new long[block]} : null;
+            long[] cLo = new long[block];
+            long[] cHi = split ? new long[block] : null;
             long unit = split ? 1L << SPLIT_BITS : m.value();
             long twoToSplit = m.reduce(1L << SPLIT_BITS);
             long twoToSplitShoup = m.shoup(twoToSplit);
@@ -114,26 +113,28 @@ final class WeightedSums {
                         if (split) java.util.Arrays.fill(hi[r], 0);
                     }
                     java.util.Arrays.fill(bound, 0);
-                    for (int j = 0; j < cols; j += 2) {
-                        int ea = colStart[j], eaEnd = colStart[j + 1];
-                        int eb = eaEnd, ebEnd = j + 1 < cols ? colStart[j + 2] : eaEnd;
-                        if (ea == ebEnd) continue;
-                        if (ea < eaEnd) loadBlock(x[j][p].limb(l), k0, len, cLo[0], split ? cHi[0] : null);
-                        if (eb < ebEnd) loadBlock(x[j + 1][p].limb(l), k0, len, cLo[1], split ? cHi[1] : null);
-                        // both columns' entries are sorted by row: merge them, pairing a row's two weights
-                        while (ea < eaEnd || eb < ebEnd) {
-                            int ra = ea < eaEnd ? entryRow[ea] : Integer.MAX_VALUE;
-                            int rb = eb < ebEnd ? entryRow[eb] : Integer.MAX_VALUE;
-                            int r = Math.min(ra, rb);
-                            long wa = ra == r ? entryWeight[ea++] : 0;
-                            long wb = rb == r ? entryWeight[eb++] : 0;
-                            long step = (Math.abs(wa) + Math.abs(wb)) * unit;
+                    for (int j = 0; j < cols; j++) {
+                        if (colStart[j] == colStart[j + 1]) continue;
+                        long[] c = x[j][p].limb(l);
+                        if (split) {
+                            for (int k = 0; k < len; k++) {
+                                long v = c[k0 + k];
+                                cLo[k] = v & LOW_MASK;
+                                cHi[k] = v >>> SPLIT_BITS;
+                            }
+                        } else {
+                            System.arraycopy(c, k0, cLo, 0, len);
+                        }
+                        for (int e = colStart[j]; e < colStart[j + 1]; e++) {
+                            int r = entryRow[e];
+                            long w = entryWeight[e];
+                            long step = Math.abs(w) * unit;
                             if (bound[r] > Long.MAX_VALUE - step) {
                                 bound[r] = reduceRow(m, lo[r], hi[r], len);
                             }
                             bound[r] += step;
-                            accumulate(lo[r], cLo, wa, wb, len);
-                            if (split) accumulate(hi[r], cHi, wa, wb, len);
+                            addScaled(lo[r], cLo, w, len);
+                            if (split) addScaled(hi[r], cHi, w, len);
                         }
                     }
                     for (int r = 0; r < rows; r++) {
@@ -155,43 +156,9 @@ final class WeightedSums {
         return out;
     }
 
-    /** The block [k0, k0 + len) of a limb, whole into lo or split into its 32-bit halves. */
-    private static void loadBlock(long[] c, int k0, int len, long[] lo, long[] hi) {
-        if (hi == null) {
-            System.arraycopy(c, k0, lo, 0, len);
-            return;
-        }
-        for (int k = 0; k < len; k++) {
-            long v = c[k0 + k];
-            lo[k] = v & LOW_MASK;
-            hi[k] = v >>> SPLIT_BITS;
-        }
-    }
-
-    /** acc += wa·c[0] + wb·c[1] over the first len entries; a zero weight's column is skipped. */
-    private static void accumulate(long[] acc, long[][] c, long wa, long wb, int len) {
-        if (wb == 0) {
-            addScaled(acc, c[0], wa, len);
-        } else if (wa == 0) {
-            addScaled(acc, c[1], wb, len);
-        } else {
-            addScaled2(acc, c[0], wa, c[1], wb, len);
-        }
-    }
-
     /** acc[k] += w·c[k] for k &lt; len. */
     private static void addScaled(long[] acc, long[] c, long w, int len) {
         for (int k = 0; k < len; k++) acc[k] += w * c[k];
-    }
-
-    /**
-     * acc[k] += wa·a[k] + wb·b[k]: two columns per pass over the accumulators, whose loads and
-     * stores (from L2) bound the one-column loop; 25% less time per multiply-add (0.10 against
-     * 0.13 ns, 25 rows × 845 columns, microbenchmark on this machine). Four columns per pass were
-     * slower (0.29 ns): the JIT no longer vectorised the loop.
-     */
-    private static void addScaled2(long[] acc, long[] a, long wa, long[] b, long wb, int len) {
-        for (int k = 0; k < len; k++) acc[k] += wa * a[k] + wb * b[k];
     }
 
     /**

@@ -57,10 +57,10 @@ public final class Modulus {
     public long reduce(long x) {
         long est = Math.multiplyHigh(x, ratio64);
         long r = x - est * q;
-        // the estimate is at most 2 below the true quotient; branch-free, as the corrections are
-        // taken about as often as not on uniform residues
-        r -= q & ((q - 1 - r) >> 63);
-        return r - (q & ((q - 1 - r) >> 63));
+        // the estimate is at most 2 below the true quotient
+        if (r >= q) r -= q;
+        if (r >= q) r -= q;
+        return r;
     }
 
     /**
@@ -90,8 +90,9 @@ public final class Modulus {
         long t = shift == 0 ? lo : (hi << (64 - shift)) | (lo >>> shift);
         long est = Math.multiplyHigh(t, barrettMu);
         long r = lo - est * q;
-        r -= q & ((q - 1 - r) >> 63);
-        return r - (q & ((q - 1 - r) >> 63));
+        if (r >= q) r -= q;
+        if (r >= q) r -= q;
+        return r;
     }
 
     /** floor((2^64 - 1) / q), the Barrett constant of {@link #reduce}; for callers that inline it. */

@@ -14,10 +14,9 @@ import org.privmed.he.ring.RnsBasis;
 import org.privmed.he.ring.RnsPoly;
 
 /**
- * {@link WeightedSums} residue by residue against BigInteger sums: sparse matrices whose columns
- * are taken two at a time (so rows with a weight in only one column of a pair, and an odd last
- * column), whole and split residues (40- and 60-bit primes), and weights large enough that the
- * accumulators are reduced part-way.
+ * {@link WeightedSums} residue by residue against BigInteger sums: sparse random matrices (rows
+ * without any weight, row ranges), whole and split residues (40- and 60-bit primes), and weights
+ * large enough that the accumulators are reduced part-way.
  */
 class WeightedSumsTest {
     private static final int N = 1024;

@@ -59,29 +59,14 @@ final class ExactConverter {
     }
 
     /**
-     * Per-thread intermediates of {@link #convert}: they are consumed before the caller's next
-     * conversion (the target limbs run on a plain pool whose waiting never runs another task on the
-     * caller), and reusing them spares an allocation of |A| + 2 limbs per call.
-     */
-    private final class Scratch {
-        final long[][] y = new long[from.size()][from.ringDegree()];
-        final double[] sum = new double[from.ringDegree()];
-        final long[] v = new long[from.ringDegree()];
-    }
-
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-
-    /**
      * @param in  |A| coefficient-form limbs with residues in [0, a_i)
      * @param out |B| limbs receiving residues in [0, b_j)
      */
     void convert(long[][] in, long[][] out) {
         int k = from.size();
         int n = from.ringDegree();
-        Scratch s = scratch.get();
-        long[][] y = s.y;
-        double[] sum = s.sum;
-        java.util.Arrays.fill(sum, 0);
+        long[][] y = new long[k][n];
+        double[] sum = new double[n];
         for (int i = 0; i < k; i++) {
             long ai = from.modulus(i).value();
             long w = hatInv[i], ws = hatInvShoup[i];
@@ -94,7 +79,7 @@ final class ExactConverter {
                 sum[c] += r * f;
             }
         }
-        long[] v = s.v;
+        long[] v = new long[n];
         for (int c = 0; c < n; c++) v[c] = Math.round(sum[c]);
         from.parallelism().forEach(to.size(), j -> accumulate(y, v, j, out[j], n));
     }

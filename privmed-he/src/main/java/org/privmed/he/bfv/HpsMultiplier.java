@@ -159,12 +159,12 @@ final class HpsMultiplier {
     }
 
     /**
-     * Per-thread buffers of one product: the R limbs of the (up to four) extended operand polys,
-     * one poly's coefficients on the way to R, one tensor component over Q ∪ R and the scaling's
-     * intermediates. A product uses them from start to end on its calling thread (the limb bodies
-     * run on a plain pool whose waiting never runs another task on the caller), so reuse is safe;
-     * before, each square allocated about 25 limbs of N words, and the zeroing and collection of
-     * that memory cost about as much as the scaling itself.
+     * The buffers of one product: the R limbs of the (up to four) extended operand polys, one
+     * poly's coefficients on the way to R, one tensor component over Q ∪ R and the scaling's
+     * intermediates, about 18 limbs of N words for a square over 2 + 3 limbs (25 before the
+     * components were taken one at a time). Allocated per call: per-thread buffers kept across
+     * calls made the layers around the squares slower with two workers on the shared machine
+     * (CryptoNets at two threads 23.9–24.5 s per batch against 21.5–21.9 s; one thread 3% faster).
      */
     private final class Workspace {
         final int n = q.ringDegree();
@@ -182,8 +182,6 @@ final class HpsMultiplier {
         }
     }
 
-    private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
-
     /**
      * The three scaled tensor components, each computed over Q ∪ R, brought to coefficients, scaled
      * to R and converted to Q before the next one starts (one component's limbs live at a time).
@@ -194,7 +192,7 @@ final class HpsMultiplier {
      */
     private RnsPoly[] product(RnsPoly[] a, RnsPoly[] b, boolean toNtt, RnsPoly[] lastCoefficients) {
         boolean square = a[0] == b[0] && a[1] == b[1];
-        Workspace w = workspace.get();
+        Workspace w = new Workspace();
         long[][] a0 = extend(a[0], w.ext(0), w), a1 = extend(a[1], w.ext(1), w);
         long[][] b0 = square ? a0 : extend(b[0], w.ext(2), w);
         long[][] b1 = square ? a1 : extend(b[1], w.ext(3), w);
@@ -269,17 +267,17 @@ final class HpsMultiplier {
     }
 
     /**
-     * round(t·x/Q) modulo R for x over Q ∪ R in coefficient form; the result is the workspace's
-     * until its next use. Each x_i·θ_i = x_i·f_i/q_i is split as u_i + ρ_i/q_i with
-     * u_i = ⌊x_i·f_i/q_i⌋ and ρ_i = [x_i·f_i]_{q_i}: Shoup's multiplication by f_i yields both
-     * (its quotient estimate, corrected with the remainder), so u_i enters the sum modulo r_j as
-     * an integer and only Σ ρ_i/q_i goes through a double. The sums modulo r_j are lazy: terms are
+     * round(t·x/Q) modulo R for x over Q ∪ R in coefficient form, into the workspace. Each
+     * x_i·θ_i = x_i·f_i/q_i is split as u_i + ρ_i/q_i with u_i = ⌊x_i·f_i/q_i⌋ and
+     * ρ_i = [x_i·f_i]_{q_i}: Shoup's multiplication by f_i yields both (its quotient estimate,
+     * corrected with the remainder), so u_i enters the sum modulo r_j as an integer and only
+     * Σ ρ_i/q_i goes through a double. The sums modulo r_j are lazy: terms are
      * added uncorrected and reduced once per {@code group} terms.
      */
     private long[][] scaleToR(long[][] x, Workspace w) {
         int k = q.size(), m = r.size(), n = q.ringDegree();
         double[] fsum = w.fsum;
-        java.util.Arrays.fill(fsum, 0);
+        java.util.Arrays.fill(fsum, 0); // the previous component's sums
         long[][] quotients = w.quotients;
         for (int i = 0; i < k; i++) {
             long qi = q.modulus(i).value();

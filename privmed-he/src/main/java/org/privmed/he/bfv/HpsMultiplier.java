@@ -162,9 +162,10 @@ final class HpsMultiplier {
      * The buffers of one product: the R limbs of the (up to four) extended operand polys, one
      * poly's coefficients on the way to R, one tensor component over Q ∪ R and the scaling's
      * intermediates, about 18 limbs of N words for a square over 2 + 3 limbs (25 before the
-     * components were taken one at a time). Allocated per call: per-thread buffers kept across
-     * calls made the layers around the squares slower with two workers on the shared machine
-     * (CryptoNets at two threads 23.9–24.5 s per batch against 21.5–21.9 s; one thread 3% faster).
+     * components were taken one at a time). Allocated per call, the simpler choice: per-thread
+     * buffers kept across calls were 3% faster per square on one thread and not measurably
+     * different with two workers on the shared machine (CryptoNets batches of 20.5–24.5 s against
+     * 21.5–28.8 s).
      */
     private final class Workspace {
         final int n = q.ringDegree();

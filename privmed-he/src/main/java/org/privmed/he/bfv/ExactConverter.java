@@ -85,24 +85,27 @@ final class ExactConverter {
     }
 
     private void accumulate(long[][] y, long[] v, int j, long[] z, int n) {
-        long b = to.modulus(j).value();
+        Modulus bj = to.modulus(j);
+        long b = bj.value();
         long twoB = 2 * b;
         long[] w = hatMod[j], ws = hatModShoup[j];
         long am = aMod[j], ams = aModShoup[j];
         // start from 2b - [v·A]_lazy, in (0, 2b]: the subtraction of v·A never goes negative
         for (int c = 0; c < n; c++) z[c] = twoB - Modulus.mulShoupLazy(v[c], am, ams, b);
+        // every term is below 2b, so `group` of them can be added to a value below 2b before the
+        // sum nears 2^63; one Barrett reduction per group instead of a correction per term
+        long group = (Long.MAX_VALUE - twoB) / twoB;
+        long pending = 0;
         for (int i = 0; i < y.length; i++) {
+            if (pending == group) {
+                bj.reduce(z);
+                pending = 0;
+            }
             long wi = w[i], wsi = ws[i];
             long[] yi = y[i];
-            for (int c = 0; c < n; c++) {
-                long s = z[c] + Modulus.mulShoupLazy(yi[c], wi, wsi, b);
-                z[c] = s - (twoB & ((twoB - 1 - s) >> 63));
-            }
+            for (int c = 0; c < n; c++) z[c] += Modulus.mulShoupLazy(yi[c], wi, wsi, b);
+            pending++;
         }
-        for (int c = 0; c < n; c++) {
-            long s = z[c];
-            s -= twoB & ((twoB - 1 - s) >> 63);
-            z[c] = s - (b & ((b - 1 - s) >> 63));
-        }
+        bj.reduce(z);
     }
 }

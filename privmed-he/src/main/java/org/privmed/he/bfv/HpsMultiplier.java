@@ -24,10 +24,10 @@ import org.privmed.he.rlwe.RlweContext;
  *       w_i = (QR/q_i)^-1 mod q_i and w_j = (QR/r_j)^-1 mod r_j
  *       <pre>  round(t·x/Q) ≡ Σ_i x_i·⌊t·w_i·R/q_i⌋ + round(Σ_i x_i·θ_i) + x_j·[t·w_j·R/r_j]  (mod r_j)</pre>
  *       θ_i = f_i/q_i being the fractional part of t·w_i·R/q_i. As in {@link PlainScaling}, each
- *       x_i·θ_i is split exactly into the integer (x_i·f_i - ρ_i)/q_i, ρ_i = [x_i·f_i]_{q_i}, taken
- *       modulo r_j with q_i^-1, and ρ_i/q_i, so only a sum below |Q| goes through a double and the
- *       rounding is exact up to about |Q|·2^-52 (an off-by-one would add 1 to a coefficient, far
- *       below the noise);</li>
+ *       x_i·θ_i is split exactly into the integer u_i = ⌊x_i·f_i/q_i⌋ (the quotient of Shoup's
+ *       multiplication by f_i, so it costs nothing extra) and ρ_i/q_i, ρ_i = [x_i·f_i]_{q_i}, so
+ *       only a sum below k goes through a double and the rounding is exact up to about k·2^-52
+ *       (an off-by-one would add 1 to a coefficient, far below the noise);</li>
  *   <li>Sec. 2.2 again: convert the result exactly from R back to Q. It is below t·N·Q/2 in
  *       absolute value, far from R/2, so the centred conversion is always exact.</li>
  * </ol>
@@ -48,12 +48,11 @@ final class HpsMultiplier {
     private final long[] fracNum;          // f_i, θ_i = f_i/q_i
     private final long[] fracNumShoup;
     private final double[] inv;            // 1/q_i
-    private final long[][] whole;          // [j][i] = ⌊t·w_i·R/q_i⌋ + f_i·q_i^-1 mod r_j, factor of x_i
+    private final long[][] whole;          // [j][i] = ⌊t·w_i·R/q_i⌋ mod r_j, factor of x_i
     private final long[][] wholeShoup;
-    private final long[][] qInv;           // [j][i] = q_i^-1 mod r_j, factor of -ρ_i
-    private final long[][] qInvShoup;
     private final long[] own;              // [t·w_j·R/r_j] mod r_j
     private final long[] ownShoup;
+    private final long[] group;            // [j]: terms of the sum modulo r_j added between two reductions
 
     /** For ciphertexts over {@code q} (Q or a prefix Q_l of it); R avoids every prime of rlwe's Q ∪ P and t. */
     HpsMultiplier(RlweContext rlwe, RnsBasis q, long t) {
@@ -74,10 +73,10 @@ final class HpsMultiplier {
         inv = new double[k];
         whole = new long[m][k];
         wholeShoup = new long[m][k];
-        qInv = new long[m][k];
-        qInvShoup = new long[m][k];
+        long maxQ = 0;
         for (int i = 0; i < k; i++) {
             BigInteger qi = BigInteger.valueOf(q.modulus(i).value());
+            maxQ = Math.max(maxQ, q.modulus(i).value());
             BigInteger w = bigQR.divide(qi).mod(qi).modInverse(qi);
             BigInteger[] div = bigT.multiply(w).multiply(bigR).divideAndRemainder(qi);
             fracNum[i] = div[1].longValueExact();
@@ -85,20 +84,22 @@ final class HpsMultiplier {
             inv[i] = 1.0 / qi.doubleValue();
             for (int j = 0; j < m; j++) {
                 BigInteger rj = BigInteger.valueOf(r.modulus(j).value());
-                BigInteger qiInv = qi.modInverse(rj);
-                whole[j][i] = div[0].add(div[1].multiply(qiInv)).mod(rj).longValueExact();
+                whole[j][i] = div[0].mod(rj).longValueExact();
                 wholeShoup[j][i] = r.modulus(j).shoup(whole[j][i]);
-                qInv[j][i] = qiInv.longValueExact();
-                qInvShoup[j][i] = r.modulus(j).shoup(qInv[j][i]);
             }
         }
         own = new long[m];
         ownShoup = new long[m];
+        group = new long[m];
         for (int j = 0; j < m; j++) {
             BigInteger rj = BigInteger.valueOf(r.modulus(j).value());
             BigInteger w = bigQR.divide(rj).mod(rj).modInverse(rj);
             own[j] = bigT.multiply(w).multiply(bigR.divide(rj)).mod(rj).longValueExact();
             ownShoup[j] = r.modulus(j).shoup(own[j]);
+            // a term x_i·W_i (lazy, below 2r_j) plus u_i (below q_i); the start and every reduced
+            // value are below one such term
+            long term = 2 * r.modulus(j).value() + maxQ;
+            group[j] = (Long.MAX_VALUE - term) / term;
         }
     }
 
@@ -126,21 +127,17 @@ final class HpsMultiplier {
 
     /** (c0, c1) ⊗ (d0, d1) scaled by t/Q and rounded: three NTT-form polys over Q. */
     RnsPoly[] multiply(RnsPoly[] a, RnsPoly[] b) {
-        if (a[0] == b[0] && a[1] == b[1]) {
-            return square(a);
-        }
-        return tensor(extend(a[0]), extend(a[1]), extend(b[0]), extend(b[1]), null);
+        return product(a, b, true, null);
     }
 
     /**
      * (c0, c1) ⊗ (c0, c1) = (c0², 2·c0·c1, c1²) scaled by t/Q and rounded, the squaring shortcut of
      * Sec. 4 of the paper: the operand is extended to Q ∪ R once (two conversions instead of four)
      * and the tensor takes three point-wise products instead of four. Modulo every prime the
-     * products are those of {@link #multiply} with equal operands, so the result is identical.
+     * products are those of {@link #multiply} with distinct equal operands, so the result is identical.
      */
     RnsPoly[] square(RnsPoly[] a) {
-        RnsPoly a0 = extend(a[0]), a1 = extend(a[1]);
-        return tensor(a0, a1, a0, a1, null);
+        return product(a, a, true, null);
     }
 
     /**
@@ -148,9 +145,8 @@ final class HpsMultiplier {
      * produced it before its forward NTT: relinearization starts from it and skips the inverse NTTs.
      */
     RnsPoly[] squareForRelinearization(RnsPoly[] a) {
-        RnsPoly a0 = extend(a[0]), a1 = extend(a[1]);
         RnsPoly[] lastCoefficients = new RnsPoly[1];
-        RnsPoly[] c = tensor(a0, a1, a0, a1, lastCoefficients);
+        RnsPoly[] c = product(a, a, true, lastCoefficients);
         return new RnsPoly[] {c[0], c[1], c[2], lastCoefficients[0]};
     }
 
@@ -159,131 +155,170 @@ final class HpsMultiplier {
      * (they are linear, so they commute with the NTT), without the result's 3·k forward NTTs.
      */
     RnsPoly[] squareCoefficients(RnsPoly[] a) {
-        RnsPoly a0 = extend(a[0]), a1 = extend(a[1]);
-        return tensor(a0, a1, a0, a1, null, false);
+        return product(a, a, false, null);
     }
 
-    private RnsPoly[] tensor(RnsPoly a0, RnsPoly a1, RnsPoly b0, RnsPoly b1, RnsPoly[] lastCoefficients) {
-        return tensor(a0, a1, b0, b1, lastCoefficients, true);
+    /**
+     * The buffers of one product: the R limbs of the (up to four) extended operand polys, one
+     * poly's coefficients on the way to R, one tensor component over Q ∪ R and the scaling's
+     * intermediates, about 18 limbs of N words for a square over 2 + 3 limbs (25 before the
+     * components were taken one at a time). Allocated per call, the simpler choice: per-thread
+     * buffers kept across calls were 3% faster per square on one thread and not measurably
+     * different with two workers on the shared machine (CryptoNets batches of 20.5–24.5 s against
+     * 21.5–28.8 s).
+     */
+    private final class Workspace {
+        final int n = q.ringDegree();
+        final long[][][] ext = new long[4][][];
+        final long[][] coefficients = new long[q.size()][n];
+        final long[][] component = new long[qr.size()][n];
+        final double[] fsum = new double[n];
+        final long[][] quotients = new long[q.size()][n];
+        final long[] rounded = new long[n];
+        final long[][] scaled = new long[r.size()][n];
+
+        long[][] ext(int which) {
+            if (ext[which] == null) ext[which] = new long[r.size()][n];
+            return ext[which];
+        }
     }
 
-    /** The scaled tensor of operands already over Q ∪ R; the same operand twice takes the square's three products. */
-    private RnsPoly[] tensor(RnsPoly a0, RnsPoly a1, RnsPoly b0, RnsPoly b1, RnsPoly[] lastCoefficients,
-            boolean toNtt) {
-        boolean square = a0 == b0 && a1 == b1;
-        RnsPoly c0 = qr.newPoly(true), c1 = qr.newPoly(true), c2 = qr.newPoly(true);
-        qr.parallelism().forEach(3, which -> {
-            switch (which) {
-                case 0 -> qr.mul(a0, b0, c0);
-                case 1 -> {
-                    qr.mul(a0, b1, c1);
-                    if (square) {
-                        qr.add(c1, c1, c1);
-                    } else {
-                        qr.mulAdd(a1, b0, c1);
+    /**
+     * The three scaled tensor components, each computed over Q ∪ R, brought to coefficients, scaled
+     * to R and converted to Q before the next one starts (one component's limbs live at a time).
+     * The same operand twice takes the square's one extension and three products.
+     *
+     * @param toNtt            results in NTT form (else coefficient form)
+     * @param lastCoefficients non-null: receives the third component in coefficient form as well
+     */
+    private RnsPoly[] product(RnsPoly[] a, RnsPoly[] b, boolean toNtt, RnsPoly[] lastCoefficients) {
+        boolean square = a[0] == b[0] && a[1] == b[1];
+        Workspace w = new Workspace();
+        long[][] a0 = extend(a[0], w.ext(0), w), a1 = extend(a[1], w.ext(1), w);
+        long[][] b0 = square ? a0 : extend(b[0], w.ext(2), w);
+        long[][] b1 = square ? a1 : extend(b[1], w.ext(3), w);
+        RnsPoly[] out = new RnsPoly[3];
+        for (int which = 0; which < 3; which++) {
+            final int component = which;
+            qr.parallelism().forEach(qr.size(), l -> {
+                tensorLimb(component, square, l, a0[l], a1[l], b0[l], b1[l], w.component[l]);
+                qr.ntt(l).inverse(w.component[l]);
+            });
+            long[][] limbs = new long[q.size()][w.n];
+            rToQ.convert(scaleToR(w.component, w), limbs);
+            RnsPoly result = new RnsPoly(limbs, false);
+            if (which == 2 && lastCoefficients != null) {
+                lastCoefficients[0] = result.copy();
+            }
+            if (toNtt) {
+                q.toNtt(result);
+            }
+            out[which] = result;
+        }
+        return out;
+    }
+
+    /** Limb l of tensor component 0 (x0·y0), 1 (x0·y1 + x1·y0) or 2 (x1·y1), NTT form. */
+    private void tensorLimb(int component, boolean square, int l, long[] x0, long[] x1, long[] y0, long[] y1,
+            long[] z) {
+        Modulus m = qr.modulus(l);
+        long ql = m.value();
+        int n = z.length;
+        switch (component) {
+            case 0 -> {
+                for (int c = 0; c < n; c++) z[c] = m.mul(x0[c], y0[c]);
+            }
+            case 1 -> {
+                if (square) {
+                    for (int c = 0; c < n; c++) {
+                        long p = m.mul(x0[c], x1[c]);
+                        p += p;
+                        z[c] = p - (ql & ((ql - 1 - p) >> 63));
+                    }
+                } else {
+                    for (int c = 0; c < n; c++) {
+                        long p = m.mul(x0[c], y1[c]) + m.mul(x1[c], y0[c]);
+                        z[c] = p - (ql & ((ql - 1 - p) >> 63));
                     }
                 }
-                default -> qr.mul(a1, b1, c2);
             }
+            default -> {
+                for (int c = 0; c < n; c++) z[c] = m.mul(x1[c], y1[c]);
+            }
+        }
+    }
+
+    /**
+     * The NTT-form limbs of p over Q ∪ R: its own Q limbs (shared, not copied) and the R limbs of
+     * its centred representative, written to {@code ext}.
+     */
+    private long[][] extend(RnsPoly p, long[][] ext, Workspace w) {
+        int k = q.size(), m = r.size();
+        long[][] coefficients = w.coefficients;
+        q.parallelism().forEach(k, i -> {
+            System.arraycopy(p.limb(i), 0, coefficients[i], 0, w.n);
+            q.ntt(i).inverse(coefficients[i]);
         });
-        return new RnsPoly[] {scaleBack(c0, null, toNtt), scaleBack(c1, null, toNtt),
-            scaleBack(c2, lastCoefficients, toNtt)};
-    }
-
-    /** The poly over Q ∪ R, NTT form: its own Q limbs (shared, not copied) and the extended R limbs. */
-    private RnsPoly extend(RnsPoly p) {
-        int n = q.ringDegree();
-        RnsPoly coeff = p.copy();
-        q.fromNtt(coeff);
-        long[][] ext = new long[r.size()][n];
-        qToR.convert(coeff.limbs(), ext);
-        r.parallelism().forEach(r.size(), j -> r.ntt(j).forward(ext[j]));
-        long[][] limbs = new long[q.size() + r.size()][];
-        for (int i = 0; i < q.size(); i++) limbs[i] = p.limb(i);
-        System.arraycopy(ext, 0, limbs, q.size(), r.size());
-        return new RnsPoly(limbs, true);
+        qToR.convert(coefficients, ext);
+        r.parallelism().forEach(m, j -> r.ntt(j).forward(ext[j]));
+        long[][] limbs = new long[k + m][];
+        for (int i = 0; i < k; i++) limbs[i] = p.limb(i);
+        System.arraycopy(ext, 0, limbs, k, m);
+        return limbs;
     }
 
     /**
-     * round(t·x/Q) over Q, NTT form, for x over Q ∪ R in NTT form (x is transformed in place);
-     * {@code coefficients} non-null receives the result in coefficient form as well.
+     * round(t·x/Q) modulo R for x over Q ∪ R in coefficient form, into the workspace. Each
+     * x_i·θ_i = x_i·f_i/q_i is split as u_i + ρ_i/q_i with u_i = ⌊x_i·f_i/q_i⌋ and
+     * ρ_i = [x_i·f_i]_{q_i}: Shoup's multiplication by f_i yields both (its quotient estimate,
+     * corrected with the remainder), so u_i enters the sum modulo r_j as an integer and only
+     * Σ ρ_i/q_i goes through a double. The sums modulo r_j are lazy: terms are
+     * added uncorrected and reduced once per {@code group} terms.
      */
-    private RnsPoly scaleBack(RnsPoly x, RnsPoly[] coefficients, boolean toNtt) {
-        qr.fromNtt(x);
-        long[][] scaled = scaleToR(x.limbs());
-        long[][] out = new long[q.size()][q.ringDegree()];
-        rToQ.convert(scaled, out);
-        RnsPoly result = new RnsPoly(out, false);
-        if (coefficients != null) {
-            coefficients[0] = result.copy();
-        }
-        if (toNtt) {
-            q.toNtt(result);
-        }
-        return result;
-    }
-
-    /**
-     * Per-thread buffers of {@link #scaleToR}: its intermediates are consumed before the caller's
-     * next scaling (the limb bodies run on a plain pool whose waiting never runs another task on
-     * the caller), and reusing them spares about 40% of a squaring's allocation.
-     */
-    private final class Scratch {
-        final double[] fsum = new double[q.ringDegree()];
-        final long[][] rho = new long[q.size()][q.ringDegree()];
-        final long[] rounded = new long[q.ringDegree()];
-        final long[][] out = new long[r.size()][q.ringDegree()];
-    }
-
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-
-    /** round(t·x/Q) modulo R; the result lives in this thread's scratch until its next call. */
-    private long[][] scaleToR(long[][] x) {
+    private long[][] scaleToR(long[][] x, Workspace w) {
         int k = q.size(), m = r.size(), n = q.ringDegree();
-        Scratch sc = scratch.get();
-        double[] fsum = sc.fsum;
-        java.util.Arrays.fill(fsum, 0);
-        long[][] rho = sc.rho;
+        double[] fsum = w.fsum;
+        java.util.Arrays.fill(fsum, 0); // the previous component's sums
+        long[][] quotients = w.quotients;
         for (int i = 0; i < k; i++) {
-            Modulus qi = q.modulus(i);
+            long qi = q.modulus(i).value();
             long f = fracNum[i], fs = fracNumShoup[i];
+            long fsSign = fs >> 63; // f' is unsigned: add x when its top bit is set
             double di = inv[i];
-            long[] xi = x[i], ri = rho[i];
+            long[] xi = x[i], ui = quotients[i];
             for (int c = 0; c < n; c++) {
-                long v = qi.mulShoup(xi[c], f, fs);
-                ri[c] = v;
-                fsum[c] += v * di;
+                long v = xi[c];
+                long hi = Math.multiplyHigh(v, fs) + (fsSign & v);
+                long rho = v * f - hi * qi; // in [0, 2q_i); hi is the quotient or one short
+                long over = (qi - 1 - rho) >> 63;
+                rho -= qi & over;
+                ui[c] = hi - over;
+                fsum[c] += rho * di;
             }
         }
-        long[] rounded = sc.rounded;
+        long[] rounded = w.rounded;
         for (int c = 0; c < n; c++) rounded[c] = Math.round(fsum[c]); // < k
-        long[][] out = sc.out;
+        long[][] out = w.scaled;
         r.parallelism().forEach(m, j -> {
-            long rj = r.modulus(j).value();
-            long twoR = 2 * rj;
+            Modulus mj = r.modulus(j);
+            long rj = mj.value();
             long[] z = out[j];
             long[] xj = x[k + j];
             long ow = own[j], ows = ownShoup[j];
-            for (int c = 0; c < n; c++) {
-                long s = Modulus.mulShoupLazy(xj[c], ow, ows, rj) + rounded[c]; // < 2r_j + k
-                z[c] = s - (twoR & ((twoR - 1 - s) >> 63));
-            }
-            long[] a = whole[j], as = wholeShoup[j], b = qInv[j], bs = qInvShoup[j];
+            for (int c = 0; c < n; c++) z[c] = Modulus.mulShoupLazy(xj[c], ow, ows, rj) + rounded[c];
+            long[] a = whole[j], as = wholeShoup[j];
+            long pending = 0;
             for (int i = 0; i < k; i++) {
-                long ai = a[i], asi = as[i], bi = b[i], bsi = bs[i];
-                long[] xi = x[i], ri = rho[i];
-                for (int c = 0; c < n; c++) {
-                    // z + x·a - ρ·b, each Shoup product in [0, 2r): the sum stays in (0, 6r)
-                    long s = z[c] + Modulus.mulShoupLazy(xi[c], ai, asi, rj) + twoR
-                            - Modulus.mulShoupLazy(ri[c], bi, bsi, rj);
-                    s -= twoR & ((twoR - 1 - s) >> 63);
-                    z[c] = s - (twoR & ((twoR - 1 - s) >> 63));
+                if (pending == group[j]) {
+                    mj.reduce(z);
+                    pending = 0;
                 }
+                long ai = a[i], asi = as[i];
+                long[] xi = x[i], ui = quotients[i];
+                for (int c = 0; c < n; c++) z[c] += Modulus.mulShoupLazy(xi[c], ai, asi, rj) + ui[c];
+                pending++;
             }
-            for (int c = 0; c < n; c++) {
-                long s = z[c];
-                z[c] = s - (rj & ((rj - 1 - s) >> 63));
-            }
+            mj.reduce(z);
         });
         return out;
     }

@@ -63,6 +63,14 @@ public final class Modulus {
         return r;
     }
 
+    /**
+     * Every value of {@code x} in [0, 2^63) brought to [0, q) in place: the end of a lazy sum whose
+     * terms were added without a correction each.
+     */
+    public void reduce(long[] x) {
+        for (int c = 0; c < x.length; c++) x[c] = reduce(x[c]);
+    }
+
     /** x mod q for any signed x, result in [0, q). */
     public long reduceSigned(long x) {
         if (x >= 0) return reduce(x);

@@ -13,10 +13,13 @@ package org.privmed.he.math;
  * <p><b>Order.</b> Twiddles are stored in bit-reversed order, so the forward output is in
  * bit-reversed evaluation order: after {@link #forward}, {@code a[i] = A(ψ^(2·rev(i)+1))} where
  * {@code rev} reverses log2(N) bits and ψ is the minimal primitive 2N-th root (the same layout as
- * SEAL). The inverse takes that order back to coefficients. Inputs must be in [0, q); outputs are in
- * [0, q).
+ * SEAL). The inverse takes that order back to coefficients. Forward inputs must be in [0, q), inverse
+ * inputs in [0, 2q); outputs are in [0, q).
  */
 public final class NttTables {
+    /** Value bound below which an inverse stage may leave its sums uncorrected (see {@link #inverse}). */
+    private static final long LAZY_INVERSE_LIMIT = 1L << 61;
+
     private final int n;
     private final int logN;
     private final Modulus modulus;
@@ -30,7 +33,6 @@ public final class NttTables {
     private final long lastInvTwiddle;      // ψ^-rev(1) · N^-1
     private final long lastInvTwiddleShoup;
     private final boolean looseForward;     // primes small enough to skip Harvey's per-stage corrections
-    private final boolean looseInverse;
     private final long ratio64;             // floor((2^64 - 1) / q), for one Barrett step
 
     public NttTables(int ringDegree, Modulus modulus) {
@@ -73,9 +75,6 @@ public final class NttTables {
         // remain valid and only the last stage needs a reduction.
         long q = modulus.value();
         looseForward = q < Long.MAX_VALUE / (4 + 2L * logN);
-        // Inverse: without the correction of x + y the bound doubles per stage, from 2q to 2^logN·q
-        // before the last stage, whose sum must still be below 2^63.
-        looseInverse = logN < 60 && q < (Long.MAX_VALUE >> (logN + 1));
         ratio64 = modulus.ratio64();
     }
 
@@ -308,20 +307,56 @@ public final class NttTables {
         }
     }
 
-    /** In-place inverse negacyclic NTT: bit-reversed evaluations in [0, q) to coefficients in [0, q). */
+    /**
+     * In-place inverse negacyclic NTT: bit-reversed evaluations in [0, q) to coefficients in [0, q).
+     *
+     * <p>The sums of the Gentleman–Sande butterflies are corrected only where they must be. With
+     * every value below a bound b, an uncorrected stage leaves sums below 2b and differences, after
+     * their Shoup multiplication, below 2q; so while b &lt; 2^61 a stage skips the correction and
+     * doubles b, and afterwards each stage subtracts b from sums at or above it, keeping b. From
+     * inputs below 2q that is every stage for primes below 2^(62 - logN) (the 40- to 44-bit primes
+     * of the chain at N = 8192), three stages of twelve for the 58-bit auxiliary primes of BFV
+     * multiplication and one for 60-bit primes. The differences x - y + b stay below 2b &lt;= 2^63,
+     * the input range of the Shoup multiplication.
+     */
     public void inverse(long[] a) {
         checkLength(a);
-        if (looseInverse) {
-            inverseLoose(a);
-            return;
-        }
         final long q = modulus.value();
-        final long twoQ = 2 * q;
         final long[] w = invRootPowers;
         final long[] ws = invRootPowersShoup;
+        long bound = 2 * q; // [0, 2q) is accepted, as lazy products may arrive unreduced
         int t = 1;
         for (int m = n >> 1; m > 1; m >>= 1) {
-            if (t == 1) {
+            final long b = bound;
+            if (b < LAZY_INVERSE_LIMIT) {
+                if (t == 1) {
+                    for (int i = 0; i < m; i++) {
+                        final long wi = w[m + i];
+                        final long wsi = ws[m + i];
+                        final int j = 2 * i;
+                        long x = a[j];
+                        long y = a[j + 1];
+                        long d = x - y + b;
+                        a[j] = x + y;
+                        a[j + 1] = d * wi - Math.multiplyHigh(d, wsi) * q;
+                    }
+                } else {
+                    for (int i = 0; i < m; i++) {
+                        final long wi = w[m + i];
+                        final long wsi = ws[m + i];
+                        final int j1 = 2 * i * t;
+                        final int j2 = j1 + t;
+                        for (int j = j1; j < j2; j++) {
+                            long x = a[j];
+                            long y = a[j + t];
+                            long d = x - y + b;
+                            a[j] = x + y;
+                            a[j + t] = d * wi - Math.multiplyHigh(d, wsi) * q;
+                        }
+                    }
+                }
+                bound = 2 * b;
+            } else if (t == 1) {
                 for (int i = 0; i < m; i++) {
                     final long wi = w[m + i];
                     final long wsi = ws[m + i];
@@ -329,8 +364,8 @@ public final class NttTables {
                     long x = a[j];
                     long y = a[j + 1];
                     long s = x + y;
-                    s -= twoQ & ((twoQ - 1 - s) >> 63);
-                    long d = x - y + twoQ;
+                    s -= b & ((b - 1 - s) >> 63);
+                    long d = x - y + b;
                     a[j] = s;
                     a[j + 1] = d * wi - Math.multiplyHigh(d, wsi) * q;
                 }
@@ -344,8 +379,8 @@ public final class NttTables {
                         long x = a[j];
                         long y = a[j + t];
                         long s = x + y;
-                        s -= twoQ & ((twoQ - 1 - s) >> 63);
-                        long d = x - y + twoQ;
+                        s -= b & ((b - 1 - s) >> 63);
+                        long d = x - y + b;
                         a[j] = s;
                         a[j + t] = d * wi - Math.multiplyHigh(d, wsi) * q;
                     }
@@ -354,63 +389,6 @@ public final class NttTables {
             t <<= 1;
         }
         // last stage (m == 1, t == N/2) with N^-1 folded into both outputs
-        final long ni = invN, nis = invNShoup, lw = lastInvTwiddle, lws = lastInvTwiddleShoup;
-        final int half = n >> 1;
-        for (int j = 0; j < half; j++) {
-            long x = a[j];
-            long y = a[j + half];
-            long s = x + y;
-            long d = x - y + twoQ;
-            long r0 = s * ni - Math.multiplyHigh(s, nis) * q;
-            long r1 = d * lw - Math.multiplyHigh(d, lws) * q;
-            a[j] = r0 >= q ? r0 - q : r0;
-            a[j + half] = r1 >= q ? r1 - q : r1;
-        }
-    }
-
-    /**
-     * The inverse network for primes with spare bits: sums are never corrected, so the bound of the
-     * sum branch doubles per stage (from 2q to 2^logN·q before the last stage, below 2^63 by the
-     * constructor's test); the difference branch adds the current bound instead of 2q to stay
-     * non-negative, and its Shoup product brings it back below 2q.
-     */
-    private void inverseLoose(long[] a) {
-        final long q = modulus.value();
-        final long[] w = invRootPowers;
-        final long[] ws = invRootPowersShoup;
-        long bound = 2 * q;
-        int t = 1;
-        for (int m = n >> 1; m > 1; m >>= 1) {
-            final long b = bound;
-            if (t == 1) {
-                for (int i = 0; i < m; i++) {
-                    final long wi = w[m + i];
-                    final long wsi = ws[m + i];
-                    final int j = 2 * i;
-                    long x = a[j];
-                    long y = a[j + 1];
-                    long d = x - y + b;
-                    a[j] = x + y;
-                    a[j + 1] = d * wi - Math.multiplyHigh(d, wsi) * q;
-                }
-            } else {
-                for (int i = 0; i < m; i++) {
-                    final long wi = w[m + i];
-                    final long wsi = ws[m + i];
-                    final int j1 = 2 * i * t;
-                    final int j2 = j1 + t;
-                    for (int j = j1; j < j2; j++) {
-                        long x = a[j];
-                        long y = a[j + t];
-                        long d = x - y + b;
-                        a[j] = x + y;
-                        a[j + t] = d * wi - Math.multiplyHigh(d, wsi) * q;
-                    }
-                }
-            }
-            bound <<= 1;
-            t <<= 1;
-        }
         final long b = bound;
         final long ni = invN, nis = invNShoup, lw = lastInvTwiddle, lws = lastInvTwiddleShoup;
         final int half = n >> 1;

@@ -89,6 +89,34 @@ class NttTablesTest {
         }
     }
 
+    /**
+     * The inverse accepts evaluations in [0, 2q) (lazy products, key-switching sums): adding q to
+     * any of them must not change the coefficients, including all 2q - 1 at the primes where the
+     * inverse skips corrections in some stages (58, 60 bits) or in all of them (40 bits).
+     */
+    @Test
+    void inverseAcceptsUnreducedInputs() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int n = 8192;
+        for (int bits : new int[] {40, 49, 50, 58, 60, 61}) {
+            long q = Primes.nttPrimes(bits, n, 1)[0];
+            NttTables t = new NttTables(n, new Modulus(q));
+            long[] reduced = random(n, q, rnd);
+            long[] lazy = reduced.clone();
+            for (int i = 0; i < n; i++) if (rnd.nextBoolean()) lazy[i] += q;
+            long[] top = new long[n];
+            java.util.Arrays.fill(top, 2 * q - 1);
+            long[] topReduced = new long[n];
+            java.util.Arrays.fill(topReduced, q - 1);
+            t.inverse(reduced);
+            t.inverse(lazy);
+            t.inverse(top);
+            t.inverse(topReduced);
+            assertArrayEquals(reduced, lazy, "bits=" + bits);
+            assertArrayEquals(topReduced, top, "bits=" + bits + ", all 2q - 1");
+        }
+    }
+
     @Test
     void pointwiseProductIsNegacyclicConvolution() {
         SplittableRandom rnd = new SplittableRandom(2);

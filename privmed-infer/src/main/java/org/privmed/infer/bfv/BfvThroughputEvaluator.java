@@ -217,8 +217,12 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
 
   /**
    * Chunk boundaries: at most {@link #CHUNK_ROWS} rows each, so that a chunk's accumulators take
-   * long coefficient blocks in the cache, and at least two chunks per worker on a pool. Rereading
-   * the inputs once per chunk costs little next to the sums themselves.
+   * long coefficient blocks in the cache, and at least two chunks per worker on a pool, so that a
+   * worker held up by other jobs leaves chunks to the others. Each chunk rereads its inputs from
+   * memory, which is not free (one chunk of all 100 rows took CryptoNets' dense layer from 1.44 to
+   * 1.23 CPU seconds per prime on one thread, with a two-column kernel since dropped), but one
+   * chunk per worker made the layer 2.3 times slower at two threads on the shared machine (one run,
+   * load average 2.5–3), so the balance wins.
    */
   private int[] rowChunks(int rows) {
     int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, pool == null ? 1 : 2 * pool.getParallelism());

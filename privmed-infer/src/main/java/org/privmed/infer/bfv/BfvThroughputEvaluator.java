@@ -160,7 +160,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
         int rows = lin.rows();
         int[][] bounds = new int[k][];
         for (int p = 0; p < k; p++) {
-          bounds[p] = rowChunks(rows, pool);
+          bounds[p] = rowChunks(rows, pool, k);
         }
         int[] chunks = new int[k];
         for (int p = 0; p < k; p++) {
@@ -340,15 +340,15 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
 
   /**
    * Chunk boundaries: at most {@link #CHUNK_ROWS} rows each, so that a chunk's accumulators take
-   * long coefficient blocks in the cache, and at least two chunks per worker on a pool, so that a
-   * worker held up by other jobs leaves chunks to the others. Each chunk rereads its inputs from
-   * memory, which is not free (one chunk of all 100 rows took CryptoNets' dense layer from 1.44 to
-   * 1.23 CPU seconds per prime on one thread, with a two-column kernel since dropped), but one
-   * chunk per worker made the layer 2.3 times slower at two threads on the shared machine (one run,
-   * load average 2.5–3), so the balance wins.
+   * long coefficient blocks in the cache, and, with the chunks of the other primes evaluated at the
+   * same time, at least two chunks per worker, so that a worker held up by other jobs leaves chunks
+   * to the others. Each chunk rereads its inputs from memory, so fewer chunks are better as long as
+   * the workers stay balanced: CryptoNets' dense layer (100 rows, three primes, two workers) in
+   * two chunks per prime took 2.03 s where four took 2.26 s (one run each, quiet).
    */
-  private static int[] rowChunks(int rows, ForkJoinPool pool) {
-    int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, pool == null ? 1 : 2 * pool.getParallelism());
+  private static int[] rowChunks(int rows, ForkJoinPool pool, int primes) {
+    int tasks = pool == null ? 1 : 2 * pool.getParallelism(); // over all primes at once
+    int chunks = Math.max((rows + CHUNK_ROWS - 1) / CHUNK_ROWS, (tasks + primes - 1) / primes);
     chunks = Math.min(rows, chunks);
     int[] bounds = new int[chunks + 1];
     for (int c = 0; c <= chunks; c++) {
@@ -357,7 +357,7 @@ public final class BfvThroughputEvaluator implements AutoCloseable {
     return bounds;
   }
 
-  private static final int CHUNK_ROWS = 32;
+  private static final int CHUNK_ROWS = 64;
 
   private BfvCiphertext addBias(BfvCiphertext y, QuantizedNetwork.Linear lin, int r) {
     long b = lin.biasMod(r, ctx.params().plainModulus());

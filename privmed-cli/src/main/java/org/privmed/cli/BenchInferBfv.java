@@ -28,6 +28,20 @@ import org.privmed.nn.model.Model;
  */
 final class BenchInferBfv {
   private final BenchInferCommand opts;
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String runsJson(List<Double> ms) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < ms.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", ms.get(i)));
+    }
+    return sb.append(']').toString();
+  }
   private final Model model;
   private final Packing packing;
   private final ImageDataset train;
@@ -55,6 +69,10 @@ final class BenchInferBfv {
     if (packing != Packing.THROUGHPUT) {
       System.err.println("privmed bench infer: --scheme bfv has the throughput packing only;"
           + " add --packing throughput");
+      return 2;
+    }
+    if (opts.repeat < 1) {
+      System.err.println("privmed bench infer: --repeat must be >= 1, got " + opts.repeat);
       return 2;
     }
     if (opts.threads < 1) {
@@ -90,6 +108,7 @@ final class BenchInferBfv {
     long encNs = 0;
     long evalNs = 0;
     long evalCpuNs = 0;
+    List<Double> evalRunsMs = new ArrayList<>();
     long decNs = 0;
     long upload = 0;
     long download = 0;
@@ -152,12 +171,22 @@ final class BenchInferBfv {
           } else {
             long e0 = System.nanoTime();
             BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
-            long e1 = System.nanoTime();
-            long cpu1 = processCpuNanos();
-            out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
-            evalCpuNs += processCpuNanos() - cpu1;
-            encBatch = e1 - e0;
-            evalBatch = System.nanoTime() - e1;
+            encBatch = System.nanoTime() - e0;
+            // the evaluation is deterministic: every repetition returns the same ciphertexts, and
+            // the last one's are decrypted and checked below
+            long[] runs = new long[opts.repeat];
+            long[] cpuRuns = new long[opts.repeat];
+            out = null;
+            for (int rep = 0; rep < opts.repeat; rep++) {
+              long cpu1 = processCpuNanos();
+              long e1 = System.nanoTime();
+              out = BfvThroughputEvaluator.evaluateAll(servers, in, pool);
+              runs[rep] = System.nanoTime() - e1;
+              cpuRuns[rep] = processCpuNanos() - cpu1;
+              evalRunsMs.add(runs[rep] / 1e6);
+            }
+            evalBatch = median(runs);
+            evalCpuNs += median(cpuRuns);
             for (int p = 0; p < k; p++) {
               upload += uploadBytes(serializers.get(p), in[p]);
             }
@@ -209,9 +238,11 @@ final class BenchInferBfv {
           }
           long done = start + count;
           System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
-              + " batch of %d: encrypt %.1f s, evaluate %.1f s (process CPU so far %.1f s), decrypt %.1f s%n",
-              done, n, exact, agree, count, encBatch / 1e9, evalBatch / 1e9, evalCpuNs / 1e9,
-              decBatch / 1e9);
+              + " batch of %d: encrypt %.1f s, evaluate %.1f s%s (process CPU so far %.1f s), decrypt %.1f s%n",
+              done, n, exact, agree, count, encBatch / 1e9, evalBatch / 1e9,
+              opts.repeat > 1 && !primeByPrime ? " (median of " + runsJson(evalRunsMs.subList(
+                  evalRunsMs.size() - opts.repeat, evalRunsMs.size())).replace("[", "").replace("]", "") + " ms)" : "",
+              evalCpuNs / 1e9, decBatch / 1e9);
           System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
           if (layerCpu.length() > 0) {
             System.err.println("[bench infer bfv] CPU seconds per layer under each prime: " + layerCpu);
@@ -247,13 +278,13 @@ final class BenchInferBfv {
               + "\"exact_images\": %d, \"argmax_agreement_integer\": %.6f, \"download_bytes\": %d, "
               + "\"quantization_bits\": %d, \"bits_needed\": %d, \"plain_primes\": [%s], "
               + "\"noise_budget_predicted\": %.1f, \"noise_budget_measured\": %d, \"compile_ms\": %.1f, "
-              + "\"evaluate_cpu_ms_per_batch\": %.1f}%n",
+              + "\"evaluate_cpu_ms_per_batch\": %.1f, \"repeat\": %d, \"evaluate_ms_runs\": %s}%n",
           model.name().replace("\"", "'"), n, opts.offset, opts.threads, encMs, evalMs, decMs,
           (encMs + evalMs + decMs) / n, (double) agree / n, (double) plainCorrect / n,
           (double) encCorrect / n, upload / n, keyBytes, worst, prog.plan().ringDegree(), batches,
           evalMs / batches, (double) exact / n, exact, (double) intAgree / n, download / n,
           net.bits(), prog.plan().bitsNeeded(), primes, prog.plan().predictedBudget(), minBudget,
-          compileMs, evalCpuNs / 1e6 / batches);
+          compileMs, evalCpuNs / 1e6 / batches, opts.repeat, runsJson(evalRunsMs));
     } else {
       System.out.printf(Locale.ROOT, "%s BFV throughput: %d images in %d batch(es), %d thread(s), %d prime(s)"
               + " [%s]: encrypt %.1f ms, evaluate %.1f ms (%.1f ms per batch), decrypt %.1f ms, %.3f ms/image;"

@@ -61,6 +61,11 @@ final class BenchInferCommand implements Callable<Integer> {
           + " image (fewer bits: fewer plaintext primes, faster, a few argmaxes may differ).")
   Integer bfvBits;
 
+  @Option(names = "--repeat", defaultValue = "1",
+      description = "BFV only: evaluate each batch this many times in the one process and take the"
+          + " median as its time (the first includes the JIT's warm-up); every run is listed.")
+  int repeat;
+
   @Option(names = "--scheme", defaultValue = "ckks",
       description = "ckks (default) or bfv (exact integers, CRT plaintext primes; throughput only).")
   String scheme;

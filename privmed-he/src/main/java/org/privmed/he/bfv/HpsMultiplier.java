@@ -161,12 +161,14 @@ final class HpsMultiplier {
     /**
      * The buffers of one product: the R limbs of the (up to four) extended operand polys, one
      * poly's coefficients on the way to R, one tensor component over Q ∪ R and the scaling's
-     * intermediates, about 18 limbs of N words for a square over 2 + 3 limbs (25 before the
-     * components were taken one at a time). Allocated per call, the simpler choice: per-thread
-     * buffers kept across calls were 3% faster per square on one thread and not measurably
-     * different with two workers on the shared machine (CryptoNets batches of 20.5–24.5 s against
-     * 21.5–28.8 s).
+     * intermediates, about 18 limbs of N words for a square over 2 + 3 limbs. Kept per thread
+     * across calls: per-call buffers cost 1.1 MB of fresh, zeroed memory per square, which with
+     * two workers squaring at once (CryptoNets' 3 × 845 squares) went to the memory bus; the
+     * batch's evaluation took 10.6 s with them and 10.2 s with these (one run each, quiet). A
+     * nested call on the same thread (a worker that joins and helps) finds none idle and allocates.
      */
+    private final ThreadLocal<Workspace> idleWorkspace = new ThreadLocal<>();
+
     private final class Workspace {
         final int n = q.ringDegree();
         final long[][][] ext = new long[4][][];
@@ -193,7 +195,22 @@ final class HpsMultiplier {
      */
     private RnsPoly[] product(RnsPoly[] a, RnsPoly[] b, boolean toNtt, RnsPoly[] lastCoefficients) {
         boolean square = a[0] == b[0] && a[1] == b[1];
-        Workspace w = new Workspace();
+        // this thread's buffers, or fresh ones when a nested call on the thread holds them
+        Workspace w = idleWorkspace.get();
+        if (w == null) {
+            w = new Workspace();
+        } else {
+            idleWorkspace.set(null);
+        }
+        try {
+            return product(a, b, toNtt, lastCoefficients, square, w);
+        } finally {
+            idleWorkspace.set(w);
+        }
+    }
+
+    private RnsPoly[] product(RnsPoly[] a, RnsPoly[] b, boolean toNtt, RnsPoly[] lastCoefficients,
+            boolean square, Workspace w) {
         long[][] a0 = extend(a[0], w.ext(0), w), a1 = extend(a[1], w.ext(1), w);
         long[][] b0 = square ? a0 : extend(b[0], w.ext(2), w);
         long[][] b1 = square ? a1 : extend(b[1], w.ext(3), w);

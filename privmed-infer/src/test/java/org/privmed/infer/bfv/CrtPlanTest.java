@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.privmed.data.ImageDataset;
 import org.privmed.he.bfv.BfvParameters;
+import org.privmed.he.math.Primes;
 import org.privmed.infer.plan.Lowering;
 import org.privmed.infer.quant.QuantizedNetwork;
 import org.privmed.infer.quant.Quantizer;
@@ -22,6 +27,43 @@ class CrtPlanTest {
     ImageDataset data = TinyNets.images(seed + 100, 60);
     return BfvCompiler.compile(TinyNets.model(seed, hidden), data,
         new BfvCompiler.Options(60, 5, 5, 2, 10, 13));
+  }
+
+  /**
+   * The primes of a plan: each ≡ 1 mod 2N and prime, descending, their product at least 2^bits,
+   * and no k primes of the progression below the largest reach it (so no plan with a smaller t
+   * exists for that k).
+   */
+  @Test
+  void thePrimesReachTheBitsWithTheSmallestLargestPrime() {
+    qt().withExamples(40).forAll(integers().between(13, 14), integers().between(1, 5),
+        integers().between(20, 110)).checkAssert((logN, k, bits) -> {
+          int n = 1 << logN;
+          long[] primes = CrtPlan.smallestPrimes(n, k, bits);
+          if (primes == null) {
+            // only when k primes below 2^30 cannot reach the bits
+            assertTrue((long) k * BfvParameters.MAX_PLAIN_BITS <= bits + k, k + " primes, " + bits + " bits");
+            return;
+          }
+          assertEquals(k, primes.length);
+          BigInteger product = BigInteger.ONE;
+          for (int i = 0; i < k; i++) {
+            assertTrue(Primes.isPrime(primes[i]) && primes[i] % (2L * n) == 1, "t = " + primes[i]);
+            assertTrue(i == 0 || primes[i] < primes[i - 1], Arrays.toString(primes));
+            product = product.multiply(BigInteger.valueOf(primes[i]));
+          }
+          assertTrue(product.bitLength() > bits, Arrays.toString(primes) + " for " + bits + " bits");
+          BigInteger below = BigInteger.ONE;
+          int found = 0;
+          for (long v = primes[0] - 2L * n; v > 2L * n && found < k; v -= 2L * n) {
+            if (Primes.isPrime(v)) {
+              below = below.multiply(BigInteger.valueOf(v));
+              found++;
+            }
+          }
+          assertTrue(found < k || below.bitLength() <= bits,
+              "the " + k + " primes below " + primes[0] + " already reach " + bits + " bits");
+        });
   }
 
   @Test

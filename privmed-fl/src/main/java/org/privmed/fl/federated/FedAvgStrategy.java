@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 import java.util.concurrent.ExecutorService;
+import org.privmed.data.split.Shuffle;
 import org.privmed.fl.aggregate.AggregationRounds;
 import org.privmed.fl.aggregate.ClientUpdate;
 import org.privmed.fl.aggregate.FedAvg;
@@ -62,15 +63,10 @@ public final class FedAvgStrategy implements Strategy {
         return chosen;
     }
 
-    /** A Fisher-Yates shuffle of a copy of {@code ids}. */
+    /** A shuffled copy of {@code ids} ({@link Shuffle}: the same permutation as before it was shared). */
     static int[] shuffled(int[] ids, RandomGenerator r) {
         int[] out = ids.clone();
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
-        }
+        Shuffle.inPlace(out, r);
         return out;
     }
 

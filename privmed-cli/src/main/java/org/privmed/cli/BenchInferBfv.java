@@ -145,7 +145,8 @@ final class BenchInferBfv {
       boolean primeByPrime = inputBytes > Runtime.getRuntime().maxMemory() / 2;
       if (primeByPrime) {
         System.err.printf(Locale.ROOT, "[bench infer bfv] all primes' inputs would take %.1f GB: encrypting"
-            + " and evaluating one prime at a time%n", inputBytes / 1e9);
+            + " and evaluating one prime at a time%s%n", inputBytes / 1e9,
+            opts.repeat > 1 ? " (once each: --repeat applies when all primes run together)" : "");
       }
       try {
         for (int start = 0; start < n; start += batch) {

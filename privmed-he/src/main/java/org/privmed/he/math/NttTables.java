@@ -318,6 +318,11 @@ public final class NttTables {
      * of the chain at N = 8192), three stages of twelve for the 58-bit auxiliary primes of BFV
      * multiplication and one for 60-bit primes. The differences x - y + b stay below 2b &lt;= 2^63,
      * the input range of the Shoup multiplication.
+     *
+     * <p>The lazy and the corrected stages are separate loops: one loop with the correction masked
+     * off in lazy stages made the 58-bit inverse 6–7 % slower (112 against 105 µs at N = 8192,
+     * three interleaved runs of medians of 7 × 2,000 transforms), and those are 9 of the 25
+     * transforms of a BFV square.
      */
     public void inverse(long[] a) {
         checkLength(a);

@@ -185,6 +185,14 @@ public final class BfvClient {
       BatchEncoder encoder = new BatchEncoder(ctx);
       BfvDecryptor dec = new BfvDecryptor(ctx, secretKeys.get(p));
       for (int c = 0; c < classes; c++) {
+        // the plan only predicts the noise: an output whose measured budget is gone may decrypt to
+        // wrong integers, and the CRT would join them into a plausible-looking wrong logit
+        if (dec.invariantNoiseBudget(outputs[p][c]) == 0) {
+          throw new IllegalStateException("prime " + p + " (t = " + ctx.params().plainModulus()
+              + "), output " + c + ": no noise budget left, so its decryption may be wrong; nothing"
+              + " is returned (a plan whose noise estimate was too optimistic: compile it with a"
+              + " larger minimum budget)");
+        }
         residues[p][c] = encoder.decode(dec.decrypt(outputs[p][c]));
       }
     }

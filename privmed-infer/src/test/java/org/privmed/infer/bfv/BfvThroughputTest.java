@@ -69,6 +69,42 @@ class BfvThroughputTest {
     }
   }
 
+  /** An output whose noise has reached the decryption bound is refused, not joined into a logit. */
+  @Test
+  void anOutputWithoutNoiseBudgetIsRefused() {
+    ImageDataset data = TinyNets.images(113, 40);
+    BfvProgram prog = multiPrime(13, 6, data);
+    List<BfvContext> ctx = contexts(prog);
+    BfvClient client = new BfvClient(prog, ctx);
+    float[][] images = Arrays.copyOf(data.images(), 3);
+    BfvCiphertext[][] in = client.encrypt(images, 1);
+    BfvCiphertext[][] out = new BfvCiphertext[prog.primeCount()][];
+    for (int p = 0; p < prog.primeCount(); p++) {
+      try (BfvThroughputEvaluator server = new BfvThroughputEvaluator(prog, p, ctx.get(p),
+          client.relinearizationKey(p), 1)) {
+        out[p] = server.evaluate(in[p]);
+      }
+    }
+    assertEquals(images.length, client.decrypt(out, images.length).length);
+    // noise of about a quarter of Q in every coefficient of c0 under the last prime
+    int last = prog.primeCount() - 1;
+    BfvCiphertext victim = out[last][0];
+    org.privmed.he.ring.RnsPoly[] polys = victim.polys();
+    org.privmed.he.ring.RnsPoly c0 = polys[0].copy();
+    for (int l = 0; l < c0.limbCount(); l++) {
+      long q = ctx.get(last).rlwe().qAtLevel(victim.level()).modulus(l).value();
+      long[] limb = c0.limb(l);
+      for (int i = 0; i < limb.length; i++) {
+        limb[i] = (limb[i] + (i % 2 == 0 ? q / 4 : q / 3)) % q;
+      }
+    }
+    polys[0] = c0;
+    out[last][0] = new BfvCiphertext(polys, victim.paramsId());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> client.decrypt(out, images.length));
+    assertTrue(e.getMessage().contains("no noise budget left"), e.getMessage());
+  }
+
   @Test
   void randomNetsUnderSeveralPrimesMatchTheIntegerEvaluationExactly() {
     for (long seed : new long[] {11, 12}) {

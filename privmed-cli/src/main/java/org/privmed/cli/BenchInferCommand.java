@@ -97,6 +97,10 @@ final class BenchInferCommand implements Callable<Integer> {
       System.err.println("privmed bench infer: --bfv-bits applies to --scheme bfv only");
       return 2;
     }
+    if (repeat != 1) {
+      System.err.println("privmed bench infer: --repeat applies to --scheme bfv only");
+      return 2;
+    }
     if (!"ckks".equalsIgnoreCase(scheme)) {
       System.err.println("privmed bench infer: unknown --scheme '" + scheme + "'; use ckks or bfv");
       return 2;

@@ -49,6 +49,14 @@ class CompileBfvCommandTest {
   }
 
   @Test
+  void benchInferRefusesARepeatBelowOneAndForCkks() {
+    assertTrue(run(2, "bench", "infer", "--model", model(), "--packing", "throughput",
+        "--scheme", "bfv", "--repeat", "0").contains("--repeat must be >= 1, got 0"));
+    assertTrue(run(2, "bench", "infer", "--model", model(), "--packing", "throughput",
+        "--repeat", "3").contains("--repeat applies to --scheme bfv only"));
+  }
+
+  @Test
   void bfvRefusesTheLatencyPackingAndUnknownSchemes() {
     assertTrue(run(2, "compile", "--model", model(), "--scheme", "bfv", "--packing", "latency",
         "--data", "mnist").contains("throughput"));

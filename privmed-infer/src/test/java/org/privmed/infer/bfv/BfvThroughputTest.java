@@ -45,6 +45,17 @@ class BfvThroughputTest {
   private static BigInteger[][] runEncrypted(BfvProgram prog, float[][] images, int threads) {
     List<BfvContext> ctx = contexts(prog);
     BfvClient client = new BfvClient(prog, ctx);
+    BfvCiphertext[][] out = evaluateEachPrime(prog, ctx, client, images, threads);
+    int budget = client.noiseBudget(out);
+    assertTrue(budget > 0, "noise budget exhausted");
+    assertTrue(Math.abs(budget - prog.plan().predictedBudget()) <= 8,
+        "measured budget " + budget + " vs predicted " + prog.plan().predictedBudget());
+    return client.decrypt(out, images.length);
+  }
+
+  /** Encrypts under every prime and evaluates each prime on its own evaluator. */
+  private static BfvCiphertext[][] evaluateEachPrime(BfvProgram prog, List<BfvContext> ctx,
+      BfvClient client, float[][] images, int threads) {
     BfvCiphertext[][] in = client.encrypt(images, threads);
     BfvCiphertext[][] out = new BfvCiphertext[prog.primeCount()][];
     for (int p = 0; p < prog.primeCount(); p++) {
@@ -53,11 +64,7 @@ class BfvThroughputTest {
         out[p] = server.evaluate(in[p]);
       }
     }
-    int budget = client.noiseBudget(out);
-    assertTrue(budget > 0, "noise budget exhausted");
-    assertTrue(Math.abs(budget - prog.plan().predictedBudget()) <= 8,
-        "measured budget " + budget + " vs predicted " + prog.plan().predictedBudget());
-    return client.decrypt(out, images.length);
+    return out;
   }
 
   private static void assertExact(BfvProgram prog, float[][] images, BigInteger[][] got) {
@@ -77,14 +84,7 @@ class BfvThroughputTest {
     List<BfvContext> ctx = contexts(prog);
     BfvClient client = new BfvClient(prog, ctx);
     float[][] images = Arrays.copyOf(data.images(), 3);
-    BfvCiphertext[][] in = client.encrypt(images, 1);
-    BfvCiphertext[][] out = new BfvCiphertext[prog.primeCount()][];
-    for (int p = 0; p < prog.primeCount(); p++) {
-      try (BfvThroughputEvaluator server = new BfvThroughputEvaluator(prog, p, ctx.get(p),
-          client.relinearizationKey(p), 1)) {
-        out[p] = server.evaluate(in[p]);
-      }
-    }
+    BfvCiphertext[][] out = evaluateEachPrime(prog, ctx, client, images, 1);
     assertEquals(images.length, client.decrypt(out, images.length).length);
     // noise of about a quarter of Q in every coefficient of c0 under the last prime
     int last = prog.primeCount() - 1;

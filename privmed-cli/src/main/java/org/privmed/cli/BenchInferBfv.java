@@ -35,12 +35,13 @@ final class BenchInferBfv {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static String runsJson(List<Double> ms) {
-    StringBuilder sb = new StringBuilder("[");
+  /** "a, b, c" with one decimal. */
+  private static String joinMs(List<Double> ms) {
+    StringBuilder sb = new StringBuilder();
     for (int i = 0; i < ms.size(); i++) {
       sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", ms.get(i)));
     }
-    return sb.append(']').toString();
+    return sb.toString();
   }
   private final Model model;
   private final Packing packing;
@@ -173,8 +174,8 @@ final class BenchInferBfv {
             long e0 = System.nanoTime();
             BfvCiphertext[][] in = client.encrypt(imgs, opts.threads);
             encBatch = System.nanoTime() - e0;
-            // the evaluation is deterministic: every repetition returns the same ciphertexts, and
-            // the last one's are decrypted and checked below
+            // the evaluation draws no randomness, so a repetition returns the same ciphertexts; the
+            // last one's are decrypted and checked below
             long[] runs = new long[opts.repeat];
             long[] cpuRuns = new long[opts.repeat];
             out = null;
@@ -241,8 +242,8 @@ final class BenchInferBfv {
           System.err.printf(Locale.ROOT, "[bench infer bfv] %d/%d images, %d exact, %d agree with float;"
               + " batch of %d: encrypt %.1f s, evaluate %.1f s%s (process CPU so far %.1f s), decrypt %.1f s%n",
               done, n, exact, agree, count, encBatch / 1e9, evalBatch / 1e9,
-              opts.repeat > 1 && !primeByPrime ? " (median of " + runsJson(evalRunsMs.subList(
-                  evalRunsMs.size() - opts.repeat, evalRunsMs.size())).replace("[", "").replace("]", "") + " ms)" : "",
+              opts.repeat > 1 && !primeByPrime ? " (median of " + joinMs(evalRunsMs.subList(
+                  evalRunsMs.size() - opts.repeat, evalRunsMs.size())) + " ms)" : "",
               evalCpuNs / 1e9, decBatch / 1e9);
           System.err.println("[bench infer bfv] seconds per layer under each prime: " + layerTimes);
           if (layerCpu.length() > 0) {
@@ -285,7 +286,7 @@ final class BenchInferBfv {
           (double) encCorrect / n, upload / n, keyBytes, worst, prog.plan().ringDegree(), batches,
           evalMs / batches, (double) exact / n, exact, (double) intAgree / n, download / n,
           net.bits(), prog.plan().bitsNeeded(), primes, prog.plan().predictedBudget(), minBudget,
-          compileMs, evalCpuNs / 1e6 / batches, opts.repeat, runsJson(evalRunsMs));
+          compileMs, evalCpuNs / 1e6 / batches, opts.repeat, "[" + joinMs(evalRunsMs) + "]");
     } else {
       System.out.printf(Locale.ROOT, "%s BFV throughput: %d images in %d batch(es), %d thread(s), %d prime(s)"
               + " [%s]: encrypt %.1f ms, evaluate %.1f ms (%.1f ms per batch), decrypt %.1f ms, %.3f ms/image;"

@@ -6,6 +6,7 @@ import org.privmed.data.ImageDataset;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
 import org.privmed.fl.dp.sgd.DpSgdSettings;
+import org.privmed.nn.train.OptimizerKind;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
@@ -140,15 +141,28 @@ final class FlCommand implements Runnable {
     Double target;
     @Option(names = "--dp-sgd-delta", defaultValue = "1e-5", description = "delta of each hospital's DP-SGD epsilon (default: ${DEFAULT-VALUE}).")
     double delta;
+    @Option(names = "--dp-sgd-optimizer", defaultValue = "adam",
+        description = "Optimizer stepping on the private gradient: adam or sgd (with --dp-sgd-momentum; --lr is its step size) (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+    @Option(names = "--dp-sgd-momentum", description = "Heavy-ball momentum of --dp-sgd-optimizer sgd, in [0, 1) (default: 0.9).")
+    Double momentum;
 
     /** The checked settings, or null without --dp-sgd; names the bad value otherwise. */
     DpSgdSettings settings() {
       if (!on) {
-        if (clip != null || noise != null || target != null) {
-          throw new IllegalArgumentException("--dp-sgd-clip, --dp-sgd-noise and --dp-sgd-target-epsilon need --dp-sgd");
+        if (clip != null || noise != null || target != null || momentum != null || !"adam".equals(optimizer)) {
+          throw new IllegalArgumentException("--dp-sgd-clip, --dp-sgd-noise, --dp-sgd-target-epsilon, --dp-sgd-optimizer and --dp-sgd-momentum need --dp-sgd");
         }
         return null;
       }
+      OptimizerKind kind = switch (optimizer) {
+        case "adam" -> OptimizerKind.ADAM;
+        case "sgd" -> OptimizerKind.SGD;
+        default -> throw new IllegalArgumentException("--dp-sgd-optimizer must be adam or sgd, got " + optimizer);
+      };
+      if (kind == OptimizerKind.ADAM && momentum != null) throw new IllegalArgumentException("--dp-sgd-momentum needs --dp-sgd-optimizer sgd");
+      double m = momentum == null ? (kind == OptimizerKind.SGD ? 0.9 : 0) : momentum;
+      if (!(m >= 0 && m < 1)) throw new IllegalArgumentException("--dp-sgd-momentum must be in [0, 1), got " + m);
       if (clip == null || (noise == null) == (target == null)) {
         throw new IllegalArgumentException("--dp-sgd needs --dp-sgd-clip and one of --dp-sgd-noise or --dp-sgd-target-epsilon");
       }
@@ -156,12 +170,12 @@ final class FlCommand implements Runnable {
       if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("--dp-sgd-delta must be in (0, 1), got " + delta);
       if (target != null) {
         if (!(target > 0) || target.isInfinite()) throw new IllegalArgumentException("--dp-sgd-target-epsilon must be finite and > 0, got " + target);
-        return DpSgdSettings.forTarget(clip, target, delta);
+        return DpSgdSettings.forTarget(clip, target, delta).withOptimizer(kind, m);
       }
       if (!(noise > 0) || noise.isInfinite()) {
         throw new IllegalArgumentException("--dp-sgd-noise must be finite and > 0 (0 gives no privacy), got " + noise);
       }
-      return new DpSgdSettings(clip, noise, delta);
+      return new DpSgdSettings(clip, noise, delta).withOptimizer(kind, m);
     }
   }
 

@@ -32,6 +32,7 @@ import org.privmed.fl.federated.FederatedTrainer;
 import org.privmed.fl.federated.InjectedDropouts;
 import org.privmed.fl.federated.RoundRecord;
 import org.privmed.nn.model.Model;
+import org.privmed.nn.train.OptimizerKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -119,9 +120,9 @@ final class FlSimulateCommand implements Callable<Integer> {
               trainer.noiseMultiplier()), secAgg, s.dropouts().active() ? String.format(Locale.ROOT, " (injected: %s of each round's"
               + " clients silent from %s on)", s.dropouts().fraction(), InjectedDropouts.stageName(s.dropouts().stage())) : "");
       if (sgd != null) {
-        System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, %s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s%n",
+        System.out.printf(Locale.ROOT, "local DP-SGD: C=%s, %s, q=B/N per hospital (batch %d), epsilon per hospital at delta %s, %s%n",
             sgd.clipNorm(), sgd.hasTarget() ? "sigma calibrated per hospital for epsilon " + sgd.targetEpsilon() : "sigma=" + sgd.noiseMultiplier(),
-            s.batchSize(), sgd.delta());
+            s.batchSize(), sgd.delta(), optimizerName(sgd));
       }
       FederatedTrainer.Run run = trainer.run(initial, s.rounds(), round.resume);
       if (run.stoppedBecause() != null) System.out.println("stopped early: " + run.stoppedBecause());
@@ -186,6 +187,7 @@ final class FlSimulateCommand implements Callable<Integer> {
           if (sgd.hasTarget()) o.addProperty("dp_sgd_target_epsilon", sgd.targetEpsilon());
           else o.addProperty("dp_sgd_noise", sgd.noiseMultiplier());
           o.addProperty("dp_sgd_delta", sgd.delta());
+          o.addProperty("dp_sgd_optimizer", optimizerName(sgd));
           o.add("dp_sgd_epsilon", epsilonObject(hospitalEps));
           JsonArray perRound = new JsonArray();
           for (RoundRecord r : run.rounds()) perRound.add(epsilonObject(r.hospitalEpsilon()));
@@ -200,6 +202,12 @@ final class FlSimulateCommand implements Callable<Integer> {
     } finally {
       if (pool != null) pool.shutdownNow();
     }
+  }
+
+  /** "adam" or "sgd (momentum 0.9)": how each hospital steps on its private gradient. */
+  static String optimizerName(DpSgdSettings sgd) {
+    return sgd.optimizer() == OptimizerKind.SGD
+        ? String.format(Locale.ROOT, "sgd (momentum %s)", sgd.momentum()) : "adam";
   }
 
   /**

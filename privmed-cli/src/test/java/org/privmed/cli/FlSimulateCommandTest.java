@@ -70,6 +70,7 @@ class FlSimulateCommandTest {
       for (int h = 0; h < 3; h++) assertEquals(expected.epsilon(1e-3), eps.get(Integer.toString(h)).getAsDouble(), 1e-12, "round " + round);
     }
     assertEquals(perRound.get(1).getAsJsonObject(), o.getAsJsonObject("dp_sgd_epsilon"));
+    assertEquals("adam", o.get("dp_sgd_optimizer").getAsString());
     assertTrue(out.contains("round 2/2 | clients 3 sampled, 3 finished, 0 dropped"), out);
     assertTrue(out.contains("| dp-sgd eps 0:"), out);
     assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("hospital-2-dpsgd.json")));
@@ -95,6 +96,20 @@ class FlSimulateCommandTest {
         "--train-limit", "20", "--dp-sgd-noise", "1", "--reports", dir.resolve("reports").toString());
     assertEquals(2, r.code(), r.text());
     assertTrue((r.text()).contains("need --dp-sgd"), r.text());
+    String[][] optimizerCases = {{"--dp-sgd-optimizer", "rmsprop", "--dp-sgd-optimizer must be adam or sgd, got rmsprop"},
+        {"--dp-sgd-momentum", "0.5", "--dp-sgd-momentum needs --dp-sgd-optimizer sgd"}};
+    for (String[] c : optimizerCases) {
+      CliRun.Result o = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+          "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", "1", "--dp-sgd-noise", "1", c[0], c[1],
+          "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
+      assertEquals(2, o.code(), o.text());
+      assertTrue(o.text().contains(c[2]), c[0] + " " + c[1] + ": " + o.text());
+    }
+    CliRun.Result m = run("fl", "simulate", "--clients", "2", "--rounds", "1", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "20", "--dp-sgd", "--dp-sgd-clip", "1", "--dp-sgd-noise", "1", "--dp-sgd-optimizer", "sgd", "--dp-sgd-momentum", "1",
+        "--reports", dir.resolve("reports").toString(), "--checkpoint", dir.resolve("ckpt").toString());
+    assertEquals(2, m.code(), m.text());
+    assertTrue(m.text().contains("--dp-sgd-momentum must be in [0, 1), got 1.0"), m.text());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.privmed.fl.dp.sgd;
 
+import org.privmed.nn.train.OptimizerKind;
+
 /**
  * DP-SGD within local training (Abadi et al. 2016, Alg. 1): each example's gradient clipped to
  * L2 norm C, Gaussian noise N(0, (σ·C)²) on the sum of a Poisson-sampled batch at every step.
@@ -11,8 +13,16 @@ package org.privmed.fl.dp.sgd;
  * @param targetEpsilon the hospital's sample-level budget over the planned rounds, or NaN for none;
  *     when set, σ is calibrated from it (noiseMultiplier is ignored) and a local training that would
  *     exceed it is refused
+ * @param optimizer what steps on the private gradient: Adam (the default, as in ordinary local
+ *     training) or SGD with momentum. The choice matters more than without DP: Adam divides each
+ *     coordinate by its running RMS, which under DP-SGD is mostly the noise's, so every coordinate —
+ *     those the signal never reaches too — moves by about the learning rate each step, while SGD
+ *     moves the noise at its own small scale (Abadi et al. 2016 and most DP image models since use
+ *     SGD). Post-processing either way: the privacy guarantee does not depend on it.
+ * @param momentum heavy-ball momentum of SGD in [0, 1); 0 for Adam
  */
-public record DpSgdSettings(double clipNorm, double noiseMultiplier, double delta, double targetEpsilon) {
+public record DpSgdSettings(double clipNorm, double noiseMultiplier, double delta, double targetEpsilon,
+                            OptimizerKind optimizer, double momentum) {
     public DpSgdSettings {
         if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("DP-SGD clip norm must be finite and > 0, got " + clipNorm);
@@ -24,6 +34,16 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double delt
         if (!Double.isNaN(targetEpsilon) && (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon))) {
             throw new IllegalArgumentException("DP-SGD target epsilon must be finite and > 0, got " + targetEpsilon);
         }
+        if (optimizer == null) throw new IllegalArgumentException("DP-SGD optimizer must be non-null");
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("DP-SGD momentum must be in [0, 1), got " + momentum);
+        if (optimizer == OptimizerKind.ADAM && momentum != 0) {
+            throw new IllegalArgumentException("DP-SGD momentum applies to SGD only; Adam got " + momentum);
+        }
+    }
+
+    /** Adam, σ and an optional target as given. */
+    public DpSgdSettings(double clipNorm, double noiseMultiplier, double delta, double targetEpsilon) {
+        this(clipNorm, noiseMultiplier, delta, targetEpsilon, OptimizerKind.ADAM, 0);
     }
 
     /** A fixed noise multiplier σ, no budget. */
@@ -43,7 +63,12 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double delt
 
     /** These settings with σ fixed to {@code sigma} (a calibrated one). */
     public DpSgdSettings withNoise(double sigma) {
-        return new DpSgdSettings(clipNorm, sigma, delta, targetEpsilon);
+        return new DpSgdSettings(clipNorm, sigma, delta, targetEpsilon, optimizer, momentum);
+    }
+
+    /** These settings stepping with {@code kind} ({@code momentum} for SGD, 0 for Adam). */
+    public DpSgdSettings withOptimizer(OptimizerKind kind, double momentum) {
+        return new DpSgdSettings(clipNorm, noiseMultiplier, delta, targetEpsilon, kind, momentum);
     }
 
     /** Poisson sampling rate q = B/N for batch size B over N local examples (at most 1). */

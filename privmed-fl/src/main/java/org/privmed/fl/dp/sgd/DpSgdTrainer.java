@@ -41,7 +41,8 @@ import org.privmed.nn.train.OptimizerKind;
  * independently with probability q = B/N (Poisson sampling, what the accountant assumes), each
  * example's gradient is clipped to L2 norm C, Gaussian noise N(0, (σ·C)²) is added to the sum of
  * the clipped gradients, the sum is divided by the expected batch size B, and the optimizer (Adam,
- * as in ordinary local training) takes that as the gradient. One step is one application of the
+ * as in ordinary local training, or SGD with momentum; see {@link DpSgdSettings#optimizer()})
+ * takes that as the gradient. One step is one application of the
  * sampled Gaussian mechanism with noise multiplier σ and rate q; the hospital's accountant records
  * the steps (Mironov, Talwar, Zhang 2019).
  *
@@ -93,7 +94,7 @@ public final class DpSgdTrainer {
         long used = 0;
         double lossSum = 0;
         long lossCount = 0;
-        try (Session s = new Session(initial, data, OptimizerKind.ADAM, learningRate, seed, threads)) {
+        try (Session s = new Session(initial, data, dp.optimizer(), dp.momentum(), learningRate, seed, threads)) {
             long perEpoch = DpSgdSettings.stepsPerEpoch(batchSize, data.size());
             for (long step = 0; step < steps; step++) {
                 if (step % perEpoch == 0) {
@@ -148,6 +149,10 @@ public final class DpSgdTrainer {
         private final int dimension;
 
         Session(Model initial, ImageDataset data, OptimizerKind optimizer, double learningRate, long seed, int threads) {
+            this(initial, data, optimizer, 0, learningRate, seed, threads);
+        }
+
+        Session(Model initial, ImageDataset data, OptimizerKind optimizer, double momentum, double learningRate, long seed, int threads) {
             PlainInference.requireCompatible(initial, data);
             if (data.size() == 0) throw new IllegalArgumentException("training set " + data.name() + " is empty");
             requirePerExampleLayers(initial.layers(), initial.name());
@@ -174,7 +179,7 @@ public final class DpSgdTrainer {
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
                     .optOptimizer(optimizer == OptimizerKind.ADAM
                             ? Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build()
-                            : Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) learningRate)).build())
+                            : Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) learningRate)).optMomentum((float) momentum).build())
                     .optDevices(new Device[] {Device.cpu()});
             trainer = djl.newTrainer(tc);
             trainer.initialize(net.inputShape(1));

@@ -170,6 +170,34 @@ class DpSgdTrainerTest {
         assertTrue(gap <= 1e-4 * moved, "DP-SGD step and ordinary step differ by " + gap + " (step size " + moved + ")");
     }
 
+    /**
+     * SGD with heavy-ball momentum m: two steps on the same gradient g move the weights by
+     * lr·g and then lr·(1 + m)·g, i.e. lr·(2 + m)·g in all — against lr·2·g without momentum, so a
+     * momentum that is dropped or applied twice shows.
+     */
+    @Test
+    void sgdWithMomentumTakesHeavyBallSteps() {
+        int[] rows = {0, 4, 8, 12};
+        double lr = 0.05;
+        double m = 0.9;
+        float[] start = ModelVector.flatten(initial);
+        try (DpSgdTrainer.Session s = new DpSgdTrainer.Session(initial, data, OptimizerKind.SGD, m, lr, 7, 1)) {
+            float[] g = s.privateGradient(rows, new DpSgdSettings(1e9, 0, 1e-5), rows.length, null).gradient();
+            s.step(g);
+            s.step(g);
+            float[] after = ModelVector.flatten(s.export());
+            double worst = 0;
+            double largest = 0;
+            for (int k = 0; k < start.length; k++) {
+                double expected = -lr * (2 + m) * g[k];
+                worst = Math.max(worst, Math.abs((after[k] - start[k]) - expected));
+                largest = Math.max(largest, Math.abs(expected));
+            }
+            assertTrue(largest > 1e-4, "the steps moved the weights by at most " + largest);
+            assertTrue(worst <= 1e-4 * largest + 1e-7, "weights are off the heavy-ball steps by " + worst + " (step " + largest + ")");
+        }
+    }
+
     @Test
     void noiseIsCalibratedToTheClippingBound() {
         int[] rows = {0, 1, 2, 3};
@@ -223,6 +251,12 @@ class DpSgdTrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new DpSgdSettings(1, -1, 1e-5));
         assertThrows(IllegalArgumentException.class, () -> new DpSgdSettings(1, Double.NaN, 1e-5));
         assertThrows(IllegalArgumentException.class, () -> new DpSgdSettings(1, 1, 0));
+        DpSgdSettings ok = new DpSgdSettings(1, 1, 1e-5);
+        assertThrows(IllegalArgumentException.class, () -> ok.withOptimizer(OptimizerKind.SGD, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> ok.withOptimizer(OptimizerKind.SGD, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> ok.withOptimizer(OptimizerKind.ADAM, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> ok.withOptimizer(null, 0));
+        assertEquals(0.9, ok.withOptimizer(OptimizerKind.SGD, 0.9).withNoise(2).momentum(), "withNoise keeps the optimizer");
         Model bn = ModelZoo.build("polycnn", new TensorShape(1, 28, 28), data.classNames(), new ZooOptions(0, 5));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DpSgdTrainer.Session(bn, data, OptimizerKind.ADAM, 1e-3, 1, 1));
         assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());

@@ -6,14 +6,15 @@ import org.privmed.data.ImageDataset;
 import org.privmed.data.partition.Partition;
 import org.privmed.data.partition.Partitions;
 import org.privmed.fl.dp.sgd.DpSgdSettings;
-import org.privmed.nn.train.OptimizerKind;
 import org.privmed.fl.federated.CoordinatorStore;
 import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
+import org.privmed.fl.federated.FederatedTrainer;
 import org.privmed.fl.federated.InjectedDropouts;
 import org.privmed.fl.transport.TlsFiles;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.model.TensorShape;
+import org.privmed.nn.train.OptimizerKind;
 import org.privmed.nn.zoo.ModelZoo;
 import org.privmed.nn.zoo.ZooOptions;
 import picocli.CommandLine;
@@ -38,6 +39,12 @@ final class FlCommand implements Runnable {
 
   /** How the data is cut into hospitals' partitions: what {@code fl simulate} and {@code fl client} share. */
   enum PartitionKind { iid, dirichlet, shards }
+
+  /** Which round's global model a run reports: {@code --select-by}. */
+  enum RoundSelection { last, accuracy }
+
+  /** The reported global model and its round. */
+  record Selected(Model model, int round) {}
 
   /** The round loop's settings: {@code fl simulate} and {@code fl server}. */
   static final class RoundOptions {
@@ -78,6 +85,19 @@ final class FlCommand implements Runnable {
     Path checkpoint;
     @Option(names = "--resume", description = "Continue from the checkpoint's last completed round.")
     boolean resume;
+    @Option(names = "--select-by", defaultValue = "last",
+        description = "Which global model is tested and saved: last (the final round's) or accuracy (the round with the best"
+            + " validation accuracy, ties to the lower loss, as central training picks its epoch) (default: ${DEFAULT-VALUE}).")
+    RoundSelection selectBy;
+
+    /** The model {@code --select-by} picks from a finished run, and the round it came from. */
+    Selected selected(FederatedTrainer.Run run) {
+      if (selectBy == RoundSelection.accuracy) {
+        if (run.bestModel() == null) throw new IllegalStateException("--select-by accuracy: no round was evaluated on a validation set");
+        return new Selected(run.bestModel(), run.bestRound());
+      }
+      return new Selected(run.model(), run.rounds().isEmpty() ? 0 : run.rounds().get(run.rounds().size() - 1).round());
+    }
 
     FederatedSettings settings(long exampleCap, long seed) {
       return new FederatedSettings(rounds, fraction, localEpochs, batchSize, lr, exampleCap, dp, clip, noiseMultiplier,

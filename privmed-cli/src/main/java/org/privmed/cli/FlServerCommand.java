@@ -74,13 +74,15 @@ final class FlServerCommand implements Callable<Integer> {
         FederatedTrainer trainer = new FederatedTrainer(s, endpoints, val, store, pool, System.out);
         FederatedTrainer.Run run = trainer.run(initial, rounds, round.resume);
         server.finish();
-        ClassificationMetrics m = ClassificationMetrics.fromScores(test.labels(), FederatedTrainer.probabilities(run.model(), test));
-        System.out.printf(Locale.ROOT, "test accuracy %.4f, AUROC %.4f, epsilon %.4f at delta %s%n", m.accuracy(), m.auroc(),
+        FlCommand.Selected chosen = round.selected(run);
+        ClassificationMetrics m = ClassificationMetrics.fromScores(test.labels(), FederatedTrainer.probabilities(chosen.model(), test));
+        System.out.printf(Locale.ROOT, "test accuracy %.4f, AUROC %.4f (global model of round %d%s), epsilon %.4f at delta %s%n",
+            m.accuracy(), m.auroc(), chosen.round(), round.selectBy == FlCommand.RoundSelection.accuracy ? ", best validation accuracy" : "",
             run.epsilon(round.delta), round.delta);
         java.util.Map<Integer, Double> hospitalEps = FederatedTrainer.latestSampleEpsilon(run.rounds());
         if (!hospitalEps.isEmpty()) System.out.println("hospitals' DP-SGD epsilon (as they reported it): " + hospitalEps);
         if (out != null) {
-          ModelFile.write(run.model(), out);
+          ModelFile.write(chosen.model(), out);
           System.out.println("saved " + out);
         }
         return run.stoppedBecause() == null ? 0 : 3;

@@ -127,7 +127,11 @@ final class FlSimulateCommand implements Callable<Integer> {
       FederatedTrainer.Run run = trainer.run(initial, s.rounds(), round.resume);
       if (run.stoppedBecause() != null) System.out.println("stopped early: " + run.stoppedBecause());
 
-      double[][] probs = FederatedTrainer.probabilities(run.model(), test);
+      FlCommand.Selected chosen = round.selected(run);
+      if (round.selectBy == FlCommand.RoundSelection.accuracy) {
+        System.out.printf(Locale.ROOT, "testing the global model of round %d (best validation accuracy)%n", chosen.round());
+      }
+      double[][] probs = FederatedTrainer.probabilities(chosen.model(), test);
       ClassificationMetrics metrics = ClassificationMetrics.fromScores(test.labels(), probs);
       double eps = run.epsilon(delta);
       long[] ms = run.rounds().stream().mapToLong(RoundRecord::millis).sorted().toArray();
@@ -146,6 +150,8 @@ final class FlSimulateCommand implements Callable<Integer> {
               .extra("max hospital DP-SGD epsilon", maxHospitalEps).build())
           .context("partition", partition + (partition == FlCommand.PartitionKind.dirichlet ? " alpha=" + partitioning.alpha : ""))
           .context("settings", s.fingerprint())
+          .context("tested model", "round " + chosen.round() + (round.selectBy == FlCommand.RoundSelection.accuracy
+              ? " (best validation accuracy)" : " (last)"))
           .context("checkpoint", store.dir().toString());
       if (!run.rounds().isEmpty()) {
         double[] x = run.rounds().stream().mapToDouble(RoundRecord::round).toArray();
@@ -177,6 +183,8 @@ final class FlSimulateCommand implements Callable<Integer> {
         o.addProperty("auroc", metrics.auroc());
         o.addProperty("round_ms_median", medianMs);
         o.addProperty("bytes_per_client", bytes);
+        o.addProperty("select_by", round.selectBy.name());
+        o.addProperty("selected_round", chosen.round());
         if (s.dropouts().active()) {
           o.addProperty("drop_fraction", s.dropouts().fraction());
           o.addProperty("drop_stage", InjectedDropouts.stageName(s.dropouts().stage()));

@@ -76,6 +76,41 @@ class FlSimulateCommandTest {
     assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("hospital-2-dpsgd.json")));
   }
 
+  /** --select-by accuracy tests the best-validation round's model, the one the checkpoint keeps; the default is the last round. */
+  @Test
+  void selectByAccuracyTestsTheCheckpointsBestRound(@TempDir Path dir) throws Exception {
+    String[] common = {"fl", "simulate", "--clients", "2", "--rounds", "3", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
+        "--train-limit", "120", "--batch-size", "16", "--json", "--reports", dir.resolve("reports").toString(),
+        "--checkpoint", dir.resolve("ckpt").toString()};
+    CliRun.Result r = run(concat(common, "--select-by", "accuracy"));
+    assertEquals(0, r.code(), r.text());
+    String[] lines = r.text().strip().split("\\R");
+    JsonObject best = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    JsonObject state = JsonParser.parseString(Files.readString(dir.resolve("ckpt").resolve("state.json"))).getAsJsonObject();
+    int bestRound = state.get("bestRound").getAsInt();
+    assertEquals("accuracy", best.get("select_by").getAsString());
+    assertEquals(bestRound, best.get("selected_round").getAsInt());
+    double top = 0;
+    for (var rec : state.getAsJsonArray("records")) top = Math.max(top, rec.getAsJsonObject().get("validationAccuracy").getAsDouble());
+    assertEquals(top, state.getAsJsonArray("records").get(bestRound - 1).getAsJsonObject().get("validationAccuracy").getAsDouble());
+    assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve(String.format("best-round-%04d.pm", bestRound))));
+    assertTrue(r.text().contains("testing the global model of round " + bestRound + " (best validation accuracy)"), r.text());
+
+    CliRun.Result last = run(concat(common, "--resume"));
+    assertEquals(0, last.code(), last.text());
+    String[] l2 = last.text().strip().split("\\R");
+    JsonObject o = JsonParser.parseString(l2[l2.length - 1]).getAsJsonObject();
+    assertEquals("last", o.get("select_by").getAsString());
+    assertEquals(3, o.get("selected_round").getAsInt());
+    if (bestRound == 3) assertEquals(best.get("accuracy").getAsDouble(), o.get("accuracy").getAsDouble(), 0.0);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void badDpSgdArgumentsAreRefusedWithTheirValue(@TempDir Path dir) {
     String[][] cases = {{"--dp-sgd-noise", "NaN", "--dp-sgd-noise must be finite and > 0"}, {"--dp-sgd-noise", "0", "(0 gives no privacy)"},

@@ -18,9 +18,10 @@ import org.privmed.nn.model.Model;
 
 /**
  * The coordinator's durable state in one directory: the global model after the last completed
- * round ({@code global-round-NNNN.pm}), the accountant ledger ({@code accountant.json}) and
- * {@code state.json} (round number, settings fingerprint, noise multiplier, per-round records,
- * the ledger again, and the model file's name).
+ * round ({@code global-round-NNNN.pm}), the global model of the round with the best validation
+ * accuracy so far ({@code best-round-NNNN.pm}, when there is a validation set), the accountant
+ * ledger ({@code accountant.json}) and {@code state.json} (round number, settings fingerprint,
+ * noise multiplier, per-round records, the ledger again, and the model files' names).
  *
  * <p>Every file is written to a temporary file in the same directory and moved over its target
  * atomically, so a crash leaves either the old or the new version, never half a file.
@@ -35,9 +36,15 @@ public final class CoordinatorStore {
 
     private final Path dir;
 
-    /** The persisted coordinator state. */
+    /**
+     * The persisted coordinator state.
+     *
+     * @param bestRound the round whose global model scored the best validation accuracy so far, 0
+     *     when none is kept (no validation set, or a checkpoint written before it existed)
+     * @param bestModelFile that model's file, null when {@code bestRound} is 0
+     */
     public record State(int completedRounds, String settings, double noiseMultiplier, String modelFile,
-                        String accountant, List<RoundRecord> records) {
+                        String accountant, List<RoundRecord> records, int bestRound, String bestModelFile) {
         /** The rounds R the checkpointed run was planned for. */
         public int plannedRounds() {
             return FederatedSettings.plannedRounds(settings);
@@ -45,7 +52,8 @@ public final class CoordinatorStore {
     }
 
     private record StateJson(String format, int completedRounds, String settings, double noiseMultiplier,
-                             String modelFile, String accountant, List<RoundRecord> records) {}
+                             String modelFile, String accountant, List<RoundRecord> records, int bestRound,
+                             String bestModelFile) {}
 
     public CoordinatorStore(Path dir) {
         if (dir == null) throw new IllegalArgumentException("checkpoint directory must be non-null");
@@ -58,24 +66,47 @@ public final class CoordinatorStore {
         return Files.isRegularFile(dir.resolve("state.json"));
     }
 
-    /** Persists the state after {@code round} completed. */
+    /** Persists the state after {@code round} completed, keeping no best-validation model. */
     public void save(int round, FederatedSettings settings, double noiseMultiplier, Model global, RdpAccountant accountant,
                      List<RoundRecord> records) throws IOException {
+        save(round, settings, noiseMultiplier, global, accountant, records, 0, null);
+    }
+
+    /**
+     * Persists the state after {@code round} completed, with the best-validation model of round
+     * {@code bestRound} (0 and null for none). Each best model gets its own file name, written
+     * before the state that names it, so a crash between the two leaves the previous state with
+     * the previous best intact.
+     */
+    public void save(int round, FederatedSettings settings, double noiseMultiplier, Model global, RdpAccountant accountant,
+                     List<RoundRecord> records, int bestRound, Model bestModel) throws IOException {
+        if ((bestRound == 0) != (bestModel == null) || bestRound < 0 || bestRound > round) {
+            throw new IllegalArgumentException("best round " + bestRound + " with " + (bestModel == null ? "no" : "a") + " model after round " + round);
+        }
         Files.createDirectories(dir);
         String modelName = String.format(Locale.ROOT, "global-round-%04d.pm", round);
         Path tmpModel = Files.createTempFile(dir, "global", ".pm.tmp");
         ModelFile.write(global, tmpModel);
         move(tmpModel, dir.resolve(modelName));
+        String bestName = bestRound == 0 ? null : String.format(Locale.ROOT, "best-round-%04d.pm", bestRound);
+        // Rewritten when it is this round's model: a crash before the commit may have left a file of
+        // that name from the lost attempt at this round, whose noise differed.
+        if (bestName != null && (bestRound == round || !Files.isRegularFile(dir.resolve(bestName)))) {
+            Path tmpBest = Files.createTempFile(dir, "best", ".pm.tmp");
+            ModelFile.write(bestModel, tmpBest);
+            move(tmpBest, dir.resolve(bestName));
+        }
         String ledger = accountant.toJson();
         writeAtomically("accountant.json", ledger);
         StateJson s = new StateJson(FORMAT, round, settings.fingerprint(), noiseMultiplier, modelName, ledger,
-                new ArrayList<>(records));
+                new ArrayList<>(records), bestRound, bestName);
         writeAtomically("state.json", GSON.toJson(s));
         // Older models are garbage once the new state points elsewhere.
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String f = p.getFileName().toString();
                 if (f.startsWith("global-round-") && f.endsWith(".pm") && !f.equals(modelName)) Files.deleteIfExists(p);
+                if (f.startsWith("best-round-") && f.endsWith(".pm") && !f.equals(bestName)) Files.deleteIfExists(p);
             }
         }
     }
@@ -97,7 +128,12 @@ public final class CoordinatorStore {
                 || s.records().size() != s.completedRounds()) {
             throw new IOException("coordinator checkpoint " + p + " is incomplete (round " + s.completedRounds() + ")");
         }
-        return new State(s.completedRounds(), s.settings(), s.noiseMultiplier(), s.modelFile(), s.accountant(), s.records());
+        if (s.bestRound() < 0 || s.bestRound() > s.completedRounds() || (s.bestRound() == 0) != (s.bestModelFile() == null)) {
+            throw new IOException("coordinator checkpoint " + p + " names best round " + s.bestRound() + " (file " + s.bestModelFile()
+                    + ") after round " + s.completedRounds());
+        }
+        return new State(s.completedRounds(), s.settings(), s.noiseMultiplier(), s.modelFile(), s.accountant(), s.records(),
+                s.bestRound(), s.bestModelFile());
     }
 
     /**
@@ -133,6 +169,11 @@ public final class CoordinatorStore {
     /** The global model a state names. */
     public Model model(State s) throws IOException {
         return ModelFile.read(dir.resolve(s.modelFile()));
+    }
+
+    /** The best-validation model a state names, or null when it keeps none. */
+    public Model bestModel(State s) throws IOException {
+        return s.bestModelFile() == null ? null : ModelFile.read(dir.resolve(s.bestModelFile()));
     }
 
     private void writeAtomically(String name, String text) throws IOException {

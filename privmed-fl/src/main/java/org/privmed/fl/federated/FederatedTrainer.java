@@ -50,9 +50,16 @@ public final class FederatedTrainer {
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
 
-    /** The outcome of {@link #run}. */
+    /**
+     * The outcome of {@link #run}.
+     *
+     * @param model the global model after the last completed round
+     * @param bestRound the round whose global model had the highest validation accuracy (ties: the
+     *     lower validation loss, then the earlier round); 0 without a validation set
+     * @param bestModel that round's global model, null when {@code bestRound} is 0
+     */
     public record Run(Model model, List<RoundRecord> rounds, RdpAccountant accountant, double noiseMultiplier,
-                      int resumedFrom, String stoppedBecause) {
+                      int resumedFrom, String stoppedBecause, int bestRound, Model bestModel) {
         /** ε spent at {@code delta}; 0 when nothing was recorded. */
         public double epsilon(double delta) {
             return accountant.totalSteps() == 0 ? 0 : accountant.epsilon(delta);
@@ -103,12 +110,21 @@ public final class FederatedTrainer {
         List<RoundRecord> records = new ArrayList<>();
         double z = noiseMultiplier();
         int start = 1;
+        int bestRound = 0;
+        Model bestModel = null;
         if (resume && store != null && store.exists()) {
             CoordinatorStore.State s = store.loadFor(settings);
             global = store.model(s);
             accountant = RdpAccountant.fromJson(s.accountant());
             records.addAll(s.records());
             z = s.noiseMultiplier();
+            bestRound = s.bestRound();
+            bestModel = store.bestModel(s);
+            if (bestModel == null && validation != null && !Double.isNaN(records.get(records.size() - 1).validationAccuracy())) {
+                // A checkpoint from before best models were kept: the resumed model is the best one we still have.
+                bestRound = s.completedRounds();
+                bestModel = global;
+            }
             if (s.plannedRounds() < settings.rounds()) {
                 say("extending run from %d to %d rounds (%s)", s.plannedRounds(), settings.rounds(), settings.dp() == DpMode.NONE
                         ? "no DP" : String.format(Locale.ROOT, "fixed noise multiplier z=%.4f; the privacy ledger keeps composing", z));
@@ -186,7 +202,7 @@ public final class FederatedTrainer {
                         trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0, sampleEps,
                         SecAggTally.aborted(trained, silenced.size(), ex));
                 records.add(rec);
-                if (store != null) store.save(r, settings, z, global, accountant, records);
+                if (store != null) store.save(r, settings, z, global, accountant, records, bestRound, bestModel);
                 say("round %d/%d | aborted, model unchanged: %s | %.1f s", r, settings.rounds(), ex.getMessage(), millis / 1000.0);
                 continue;
             }
@@ -201,13 +217,29 @@ public final class FederatedTrainer {
                     trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient(), sampleEps,
                     agg.secAgg());
             records.add(rec);
-            if (store != null) store.save(r, settings, z, global, accountant, records);
+            if (validation != null && (bestRound == 0 || betterOnValidation(rec, records.get(bestRound - 1)))) {
+                bestRound = r;
+                bestModel = global;
+            }
+            if (store != null) store.save(r, settings, z, global, accountant, records, bestRound, bestModel);
             double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);
             say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f%s | %.1f s | ETA %s%s",
                     r, settings.rounds(), rec.sampled(), rec.finished(), rec.dropped(), rec.trainLoss(), rec.validationAccuracy(),
                     eps, dpSgdText(sampleEps), millis / 1000.0, eta(perRound * (lastRound - r)), secAggText(agg.secAgg()));
         }
-        return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped);
+        return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped, bestRound, bestModel);
+    }
+
+    /**
+     * Whether round {@code a}'s global model beats round {@code b}'s on validation: higher accuracy,
+     * ties to the lower loss — the rule central training uses to pick its epoch
+     * ({@code EpochSelection.ACCURACY}). An aborted round (NaN) never wins.
+     */
+    static boolean betterOnValidation(RoundRecord a, RoundRecord b) {
+        if (Double.isNaN(a.validationAccuracy())) return false;
+        if (Double.isNaN(b.validationAccuracy())) return true;
+        if (a.validationAccuracy() != b.validationAccuracy()) return a.validationAccuracy() > b.validationAccuracy();
+        return a.validationLoss() < b.validationLoss();
     }
 
     /** Softmax probabilities of {@code model} on every image of {@code data} (DJL, float32, batches of 256). */

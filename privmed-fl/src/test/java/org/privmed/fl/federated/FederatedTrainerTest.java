@@ -98,6 +98,66 @@ class FederatedTrainerTest {
         // No noise: local training is seeded by (seed, round, client), so the weights must agree bit for bit.
         assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(resumed.model()));
         assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(store.model(store.load())));
+        // The best-validation model survives the restart too.
+        assertEquals(whole.bestRound(), resumed.bestRound());
+        assertArrayEquals(ModelVector.flatten(whole.bestModel()), ModelVector.flatten(resumed.bestModel()));
+    }
+
+    /**
+     * The kept best model is the global model of the round with the highest validation accuracy
+     * (ties: lower loss), re-evaluated here from scratch; the checkpoint holds exactly that one
+     * best file; and a checkpoint written before best models existed resumes with the model it has.
+     */
+    @Test
+    void theBestValidationRoundIsKeptAndCheckpointed(@TempDir Path dir) throws Exception {
+        FederatedSettings s = base(4);
+        CoordinatorStore store = new CoordinatorStore(dir.resolve("a"));
+        FederatedTrainer.Run run = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 4, true);
+        RoundRecord best = run.rounds().get(0);
+        for (RoundRecord r : run.rounds()) if (FederatedTrainer.betterOnValidation(r, best)) best = r;
+        assertEquals(best.round(), run.bestRound());
+        double[] again = FederatedTrainer.lossAndAccuracy(run.bestModel(), validation);
+        assertEquals(best.validationAccuracy(), again[1], 0.0, "the kept model is the one that scored the best round's accuracy");
+        assertEquals(best.validationLoss(), again[0], 1e-12);
+        CoordinatorStore.State state = store.load();
+        assertEquals(run.bestRound(), state.bestRound());
+        assertArrayEquals(ModelVector.flatten(run.bestModel()), ModelVector.flatten(store.bestModel(state)));
+        try (var files = Files.list(dir.resolve("a"))) {
+            assertEquals(List.of(String.format("best-round-%04d.pm", run.bestRound())),
+                    files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("best-round-")).toList());
+        }
+
+        // An old checkpoint (no best fields) after round 2: the resumed model stands in as the best so far.
+        CoordinatorStore old = new CoordinatorStore(dir.resolve("b"));
+        new FederatedTrainer(base(4), clients, validation, old, pool, null).run(initial, 2, true);
+        Path stateFile = dir.resolve("b").resolve("state.json");
+        String json = Files.readString(stateFile).replaceAll(",\\s*\"bestRound\": \\d+", "").replaceAll(",\\s*\"bestModelFile\": \"[^\"]*\"", "");
+        assertFalse(json.contains("best"), json);
+        Files.writeString(stateFile, json);
+        assertEquals(0, old.load().bestRound());
+        FederatedTrainer.Run resumed = new FederatedTrainer(base(4), clients, validation, old, pool, null).run(initial, 4, true);
+        List<RoundRecord> tail = resumed.rounds().subList(1, 4);
+        RoundRecord expected = resumed.rounds().get(1);
+        for (RoundRecord r : tail) if (FederatedTrainer.betterOnValidation(r, expected)) expected = r;
+        assertEquals(expected.round(), resumed.bestRound());
+    }
+
+    @Test
+    void theValidationRuleIsAccuracyThenLoss() {
+        RoundRecord a = record(1, 0.9, 0.30);
+        RoundRecord b = record(2, 0.9, 0.25);
+        RoundRecord c = record(3, 0.8, 0.10);
+        RoundRecord aborted = record(4, Double.NaN, Double.NaN);
+        assertTrue(FederatedTrainer.betterOnValidation(b, a));
+        assertFalse(FederatedTrainer.betterOnValidation(a, b));
+        assertFalse(FederatedTrainer.betterOnValidation(c, a));
+        assertFalse(FederatedTrainer.betterOnValidation(a, a), "a tie keeps the earlier round");
+        assertFalse(FederatedTrainer.betterOnValidation(aborted, c));
+        assertTrue(FederatedTrainer.betterOnValidation(c, aborted));
+    }
+
+    private static RoundRecord record(int round, double accuracy, double loss) {
+        return new RoundRecord(round, 3, 3, 0, 0.5, loss, accuracy, 0, 1, 0, new java.util.TreeMap<>(), null);
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.privmed.fl.federated.DpMode;
 import org.privmed.fl.federated.FederatedSettings;
 import org.privmed.fl.federated.FederatedTrainer;
 import org.privmed.fl.federated.InjectedDropouts;
+import org.privmed.fl.federated.KeptModels;
 import org.privmed.fl.transport.TlsFiles;
 import org.privmed.nn.model.Model;
 import org.privmed.nn.model.TensorShape;
@@ -40,11 +41,15 @@ final class FlCommand implements Runnable {
   /** How the data is cut into hospitals' partitions: what {@code fl simulate} and {@code fl client} share. */
   enum PartitionKind { iid, dirichlet, shards }
 
-  /** Which round's global model a run reports: {@code --select-by}. */
-  enum RoundSelection { last, accuracy }
+  /** Which global model a run reports: {@code --select-by}. */
+  enum RoundSelection { last, accuracy, average }
 
-  /** The reported global model and its round. */
-  record Selected(Model model, int round) {}
+  /** The reported global model, the rounds it comes from, and how it was chosen. */
+  record Selected(Model model, int firstRound, int lastRound, String how) {
+    String describe() {
+      return firstRound == lastRound ? "round " + firstRound + " (" + how + ")" : "rounds " + firstRound + "-" + lastRound + " (" + how + ")";
+    }
+  }
 
   /** The round loop's settings: {@code fl simulate} and {@code fl server}. */
   static final class RoundOptions {
@@ -86,17 +91,28 @@ final class FlCommand implements Runnable {
     @Option(names = "--resume", description = "Continue from the checkpoint's last completed round.")
     boolean resume;
     @Option(names = "--select-by", defaultValue = "last",
-        description = "Which global model is tested and saved: last (the final round's) or accuracy (the round with the best"
-            + " validation accuracy, ties to the lower loss, as central training picks its epoch) (default: ${DEFAULT-VALUE}).")
+        description = "Which global model is tested and saved: last (the final round's), accuracy (the round with the best"
+            + " validation accuracy, ties to the lower loss) or average (the mean weights of the last quarter of the rounds),"
+            + " as central training picks its epoch (default: ${DEFAULT-VALUE}).")
     RoundSelection selectBy;
 
-    /** The model {@code --select-by} picks from a finished run, and the round it came from. */
+    /** The model {@code --select-by} picks from a finished run. */
     Selected selected(FederatedTrainer.Run run) {
-      if (selectBy == RoundSelection.accuracy) {
-        if (run.bestModel() == null) throw new IllegalStateException("--select-by accuracy: no round was evaluated on a validation set");
-        return new Selected(run.bestModel(), run.bestRound());
+      KeptModels k = run.kept();
+      switch (selectBy) {
+        case accuracy -> {
+          if (k.best() == null) throw new IllegalStateException("--select-by accuracy: no round was evaluated on a validation set");
+          return new Selected(k.best(), k.bestRound(), k.bestRound(), "best validation accuracy");
+        }
+        case average -> {
+          if (k.averagedRounds() == 0) throw new IllegalStateException("--select-by average: no round of the averaging window has run");
+          return new Selected(k.average(), k.averageFirst(), k.averageLast(), "weights averaged");
+        }
+        default -> {
+          int last = run.rounds().isEmpty() ? 0 : run.rounds().get(run.rounds().size() - 1).round();
+          return new Selected(run.model(), last, last, "last");
+        }
       }
-      return new Selected(run.model(), run.rounds().isEmpty() ? 0 : run.rounds().get(run.rounds().size() - 1).round());
     }
 
     FederatedSettings settings(long exampleCap, long seed) {

@@ -76,9 +76,8 @@ final class FlServerCommand implements Callable<Integer> {
         server.finish();
         FlCommand.Selected chosen = round.selected(run);
         ClassificationMetrics m = ClassificationMetrics.fromScores(test.labels(), FederatedTrainer.probabilities(chosen.model(), test));
-        System.out.printf(Locale.ROOT, "test accuracy %.4f, AUROC %.4f (global model of round %d%s), epsilon %.4f at delta %s%n",
-            m.accuracy(), m.auroc(), chosen.round(), round.selectBy == FlCommand.RoundSelection.accuracy ? ", best validation accuracy" : "",
-            run.epsilon(round.delta), round.delta);
+        System.out.printf(Locale.ROOT, "test accuracy %.4f, AUROC %.4f (global model of %s), epsilon %.4f at delta %s%n",
+            m.accuracy(), m.auroc(), chosen.describe(), run.epsilon(round.delta), round.delta);
         java.util.Map<Integer, Double> hospitalEps = FederatedTrainer.latestSampleEpsilon(run.rounds());
         if (!hospitalEps.isEmpty()) System.out.println("hospitals' DP-SGD epsilon (as they reported it): " + hospitalEps);
         if (out != null) {

@@ -128,9 +128,7 @@ final class FlSimulateCommand implements Callable<Integer> {
       if (run.stoppedBecause() != null) System.out.println("stopped early: " + run.stoppedBecause());
 
       FlCommand.Selected chosen = round.selected(run);
-      if (round.selectBy == FlCommand.RoundSelection.accuracy) {
-        System.out.printf(Locale.ROOT, "testing the global model of round %d (best validation accuracy)%n", chosen.round());
-      }
+      if (round.selectBy != FlCommand.RoundSelection.last) System.out.println("testing the global model of " + chosen.describe());
       double[][] probs = FederatedTrainer.probabilities(chosen.model(), test);
       ClassificationMetrics metrics = ClassificationMetrics.fromScores(test.labels(), probs);
       double eps = run.epsilon(delta);
@@ -150,8 +148,7 @@ final class FlSimulateCommand implements Callable<Integer> {
               .extra("max hospital DP-SGD epsilon", maxHospitalEps).build())
           .context("partition", partition + (partition == FlCommand.PartitionKind.dirichlet ? " alpha=" + partitioning.alpha : ""))
           .context("settings", s.fingerprint())
-          .context("tested model", "round " + chosen.round() + (round.selectBy == FlCommand.RoundSelection.accuracy
-              ? " (best validation accuracy)" : " (last)"))
+          .context("tested model", chosen.describe())
           .context("checkpoint", store.dir().toString());
       if (!run.rounds().isEmpty()) {
         double[] x = run.rounds().stream().mapToDouble(RoundRecord::round).toArray();
@@ -184,7 +181,8 @@ final class FlSimulateCommand implements Callable<Integer> {
         o.addProperty("round_ms_median", medianMs);
         o.addProperty("bytes_per_client", bytes);
         o.addProperty("select_by", round.selectBy.name());
-        o.addProperty("selected_round", chosen.round());
+        o.addProperty("selected_round", chosen.lastRound());
+        o.addProperty("selected_first_round", chosen.firstRound());
         if (s.dropouts().active()) {
           o.addProperty("drop_fraction", s.dropouts().fraction());
           o.addProperty("drop_stage", InjectedDropouts.stageName(s.dropouts().stage()));

@@ -76,7 +76,7 @@ class FlSimulateCommandTest {
     assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("hospital-2-dpsgd.json")));
   }
 
-  /** --select-by accuracy tests the best-validation round's model, the one the checkpoint keeps; the default is the last round. */
+  /** --select-by accuracy tests the best-validation round's model, the one the checkpoint keeps; the default is the last round; average the last quarter's. */
   @Test
   void selectByAccuracyTestsTheCheckpointsBestRound(@TempDir Path dir) throws Exception {
     String[] common = {"fl", "simulate", "--clients", "2", "--rounds", "3", "--data", "pneumoniamnist", "--model", "tenseal-mnist",
@@ -95,6 +95,7 @@ class FlSimulateCommandTest {
     assertEquals(top, state.getAsJsonArray("records").get(bestRound - 1).getAsJsonObject().get("validationAccuracy").getAsDouble());
     assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve(String.format("best-round-%04d.pm", bestRound))));
     assertTrue(r.text().contains("testing the global model of round " + bestRound + " (best validation accuracy)"), r.text());
+    assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("average-sum-round-0003.pm")));
 
     CliRun.Result last = run(concat(common, "--resume"));
     assertEquals(0, last.code(), last.text());
@@ -103,6 +104,17 @@ class FlSimulateCommandTest {
     assertEquals("last", o.get("select_by").getAsString());
     assertEquals(3, o.get("selected_round").getAsInt());
     if (bestRound == 3) assertEquals(best.get("accuracy").getAsDouble(), o.get("accuracy").getAsDouble(), 0.0);
+
+    // Three rounds: the last quarter is round 3 alone, so its average is the last model.
+    CliRun.Result avg = run(concat(common, "--resume", "--select-by", "average"));
+    assertEquals(0, avg.code(), avg.text());
+    String[] l3 = avg.text().strip().split("\\R");
+    JsonObject a = JsonParser.parseString(l3[l3.length - 1]).getAsJsonObject();
+    assertEquals("average", a.get("select_by").getAsString());
+    assertEquals(3, a.get("selected_first_round").getAsInt());
+    assertEquals(3, a.get("selected_round").getAsInt());
+    assertEquals(o.get("accuracy").getAsDouble(), a.get("accuracy").getAsDouble(), 0.0);
+    assertEquals(o.get("auroc").getAsDouble(), a.get("auroc").getAsDouble(), 1e-12);
   }
 
   private static String[] concat(String[] a, String... b) {

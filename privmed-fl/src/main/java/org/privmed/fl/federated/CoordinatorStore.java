@@ -18,10 +18,11 @@ import org.privmed.nn.model.Model;
 
 /**
  * The coordinator's durable state in one directory: the global model after the last completed
- * round ({@code global-round-NNNN.pm}), the global model of the round with the best validation
- * accuracy so far ({@code best-round-NNNN.pm}, when there is a validation set), the accountant
- * ledger ({@code accountant.json}) and {@code state.json} (round number, settings fingerprint,
- * noise multiplier, per-round records, the ledger again, and the model files' names).
+ * round ({@code global-round-NNNN.pm}), the {@link KeptModels} — the global model of the round with
+ * the best validation accuracy so far ({@code best-round-NNNN.pm}) and the running sum of the last
+ * rounds' weights ({@code average-sum-round-NNNN.pm}) — the accountant ledger
+ * ({@code accountant.json}) and {@code state.json} (round number, settings fingerprint, noise
+ * multiplier, per-round records, the ledger again, and the model files' names).
  *
  * <p>Every file is written to a temporary file in the same directory and moved over its target
  * atomically, so a crash leaves either the old or the new version, never half a file.
@@ -42,9 +43,13 @@ public final class CoordinatorStore {
      * @param bestRound the round whose global model scored the best validation accuracy so far, 0
      *     when none is kept (no validation set, or a checkpoint written before it existed)
      * @param bestModelFile that model's file, null when {@code bestRound} is 0
+     * @param averageFirst first round of the weight sum, 0 when none
+     * @param averagedRounds rounds in the weight sum
+     * @param averageSumFile the file of the weight sum, null when none
      */
     public record State(int completedRounds, String settings, double noiseMultiplier, String modelFile,
-                        String accountant, List<RoundRecord> records, int bestRound, String bestModelFile) {
+                        String accountant, List<RoundRecord> records, int bestRound, String bestModelFile,
+                        int averageFirst, int averagedRounds, String averageSumFile) {
         /** The rounds R the checkpointed run was planned for. */
         public int plannedRounds() {
             return FederatedSettings.plannedRounds(settings);
@@ -53,7 +58,7 @@ public final class CoordinatorStore {
 
     private record StateJson(String format, int completedRounds, String settings, double noiseMultiplier,
                              String modelFile, String accountant, List<RoundRecord> records, int bestRound,
-                             String bestModelFile) {}
+                             String bestModelFile, int averageFirst, int averagedRounds, String averageSumFile) {}
 
     public CoordinatorStore(Path dir) {
         if (dir == null) throw new IllegalArgumentException("checkpoint directory must be non-null");
@@ -66,23 +71,23 @@ public final class CoordinatorStore {
         return Files.isRegularFile(dir.resolve("state.json"));
     }
 
-    /** Persists the state after {@code round} completed, keeping no best-validation model. */
+    /** Persists the state after {@code round} completed, keeping no other models. */
     public void save(int round, FederatedSettings settings, double noiseMultiplier, Model global, RdpAccountant accountant,
                      List<RoundRecord> records) throws IOException {
-        save(round, settings, noiseMultiplier, global, accountant, records, 0, null);
+        save(round, settings, noiseMultiplier, global, accountant, records, KeptModels.NONE);
     }
 
     /**
-     * Persists the state after {@code round} completed, with the best-validation model of round
-     * {@code bestRound} (0 and null for none). Each best model gets its own file name, written
-     * before the state that names it, so a crash between the two leaves the previous state with
-     * the previous best intact.
+     * Persists the state after {@code round} completed, with the {@code kept} models. Their files
+     * are named by round and written before the state that names them, so a crash between the two
+     * leaves the previous state with its own files intact.
      */
     public void save(int round, FederatedSettings settings, double noiseMultiplier, Model global, RdpAccountant accountant,
-                     List<RoundRecord> records, int bestRound, Model bestModel) throws IOException {
-        if ((bestRound == 0) != (bestModel == null) || bestRound < 0 || bestRound > round) {
-            throw new IllegalArgumentException("best round " + bestRound + " with " + (bestModel == null ? "no" : "a") + " model after round " + round);
+                     List<RoundRecord> records, KeptModels kept) throws IOException {
+        if (kept.bestRound() > round || kept.averageLast() > round) {
+            throw new IllegalArgumentException("kept models of rounds " + kept.bestRound() + " and " + kept.averageLast() + " after round " + round);
         }
+        int bestRound = kept.bestRound();
         Files.createDirectories(dir);
         String modelName = String.format(Locale.ROOT, "global-round-%04d.pm", round);
         Path tmpModel = Files.createTempFile(dir, "global", ".pm.tmp");
@@ -93,13 +98,19 @@ public final class CoordinatorStore {
         // that name from the lost attempt at this round, whose noise differed.
         if (bestName != null && (bestRound == round || !Files.isRegularFile(dir.resolve(bestName)))) {
             Path tmpBest = Files.createTempFile(dir, "best", ".pm.tmp");
-            ModelFile.write(bestModel, tmpBest);
+            ModelFile.write(kept.best(), tmpBest);
             move(tmpBest, dir.resolve(bestName));
+        }
+        String sumName = kept.averagedRounds() == 0 ? null : String.format(Locale.ROOT, "average-sum-round-%04d.pm", kept.averageLast());
+        if (sumName != null && (kept.averageLast() == round || !Files.isRegularFile(dir.resolve(sumName)))) {
+            Path tmpSum = Files.createTempFile(dir, "average", ".pm.tmp");
+            ModelFile.write(kept.averageSum(), tmpSum);
+            move(tmpSum, dir.resolve(sumName));
         }
         String ledger = accountant.toJson();
         writeAtomically("accountant.json", ledger);
         StateJson s = new StateJson(FORMAT, round, settings.fingerprint(), noiseMultiplier, modelName, ledger,
-                new ArrayList<>(records), bestRound, bestName);
+                new ArrayList<>(records), bestRound, bestName, kept.averageFirst(), kept.averagedRounds(), sumName);
         writeAtomically("state.json", GSON.toJson(s));
         // Older models are garbage once the new state points elsewhere.
         try (var files = Files.list(dir)) {
@@ -107,6 +118,7 @@ public final class CoordinatorStore {
                 String f = p.getFileName().toString();
                 if (f.startsWith("global-round-") && f.endsWith(".pm") && !f.equals(modelName)) Files.deleteIfExists(p);
                 if (f.startsWith("best-round-") && f.endsWith(".pm") && !f.equals(bestName)) Files.deleteIfExists(p);
+                if (f.startsWith("average-sum-round-") && f.endsWith(".pm") && !f.equals(sumName)) Files.deleteIfExists(p);
             }
         }
     }
@@ -132,8 +144,13 @@ public final class CoordinatorStore {
             throw new IOException("coordinator checkpoint " + p + " names best round " + s.bestRound() + " (file " + s.bestModelFile()
                     + ") after round " + s.completedRounds());
         }
+        if (s.averageFirst() < 0 || s.averagedRounds() < 0 || s.averageFirst() + s.averagedRounds() - 1 > s.completedRounds()
+                || (s.averagedRounds() == 0) != (s.averageSumFile() == null) || (s.averagedRounds() == 0) != (s.averageFirst() == 0)) {
+            throw new IOException("coordinator checkpoint " + p + " names an average of " + s.averagedRounds() + " rounds from round "
+                    + s.averageFirst() + " (file " + s.averageSumFile() + ") after round " + s.completedRounds());
+        }
         return new State(s.completedRounds(), s.settings(), s.noiseMultiplier(), s.modelFile(), s.accountant(), s.records(),
-                s.bestRound(), s.bestModelFile());
+                s.bestRound(), s.bestModelFile(), s.averageFirst(), s.averagedRounds(), s.averageSumFile());
     }
 
     /**
@@ -171,9 +188,11 @@ public final class CoordinatorStore {
         return ModelFile.read(dir.resolve(s.modelFile()));
     }
 
-    /** The best-validation model a state names, or null when it keeps none. */
-    public Model bestModel(State s) throws IOException {
-        return s.bestModelFile() == null ? null : ModelFile.read(dir.resolve(s.bestModelFile()));
+    /** The kept models a state names ({@link KeptModels#NONE} for a checkpoint from before they existed). */
+    public KeptModels kept(State s) throws IOException {
+        Model best = s.bestModelFile() == null ? null : ModelFile.read(dir.resolve(s.bestModelFile()));
+        Model sum = s.averageSumFile() == null ? null : ModelFile.read(dir.resolve(s.averageSumFile()));
+        return new KeptModels(s.bestRound(), best, s.averageFirst(), s.averagedRounds(), sum);
     }
 
     private void writeAtomically(String name, String text) throws IOException {

@@ -54,12 +54,12 @@ public final class FederatedTrainer {
      * The outcome of {@link #run}.
      *
      * @param model the global model after the last completed round
-     * @param bestRound the round whose global model had the highest validation accuracy (ties: the
-     *     lower validation loss, then the earlier round); 0 without a validation set
-     * @param bestModel that round's global model, null when {@code bestRound} is 0
+     * @param kept the round whose global model had the highest validation accuracy (ties: the
+     *     lower validation loss, then the earlier round; none without a validation set), and the
+     *     sum of the global weights over the last quarter of the planned rounds
      */
     public record Run(Model model, List<RoundRecord> rounds, RdpAccountant accountant, double noiseMultiplier,
-                      int resumedFrom, String stoppedBecause, int bestRound, Model bestModel) {
+                      int resumedFrom, String stoppedBecause, KeptModels kept) {
         /** ε spent at {@code delta}; 0 when nothing was recorded. */
         public double epsilon(double delta) {
             return accountant.totalSteps() == 0 ? 0 : accountant.epsilon(delta);
@@ -110,20 +110,24 @@ public final class FederatedTrainer {
         List<RoundRecord> records = new ArrayList<>();
         double z = noiseMultiplier();
         int start = 1;
-        int bestRound = 0;
-        Model bestModel = null;
+        KeptModels kept = KeptModels.NONE;
+        int averageFrom = KeptModels.averageFrom(settings.rounds());
         if (resume && store != null && store.exists()) {
             CoordinatorStore.State s = store.loadFor(settings);
             global = store.model(s);
             accountant = RdpAccountant.fromJson(s.accountant());
             records.addAll(s.records());
             z = s.noiseMultiplier();
-            bestRound = s.bestRound();
-            bestModel = store.bestModel(s);
-            if (bestModel == null && validation != null && !Double.isNaN(records.get(records.size() - 1).validationAccuracy())) {
+            kept = store.kept(s);
+            if (kept.best() == null && validation != null && !Double.isNaN(records.get(records.size() - 1).validationAccuracy())) {
                 // A checkpoint from before best models were kept: the resumed model is the best one we still have.
-                bestRound = s.completedRounds();
-                bestModel = global;
+                kept = kept.withBest(s.completedRounds(), global);
+            }
+            if (kept.averagedRounds() > 0 && kept.averageFirst() != averageFrom) {
+                // An extended run moves the window; rounds before the restart can no longer be summed.
+                say("weight average restarts after round %d: the window for %d rounds starts at round %d, the checkpoint's at %d",
+                        s.completedRounds(), settings.rounds(), averageFrom, kept.averageFirst());
+                kept = kept.withoutAverage();
             }
             if (s.plannedRounds() < settings.rounds()) {
                 say("extending run from %d to %d rounds (%s)", s.plannedRounds(), settings.rounds(), settings.dp() == DpMode.NONE
@@ -202,7 +206,9 @@ public final class FederatedTrainer {
                         trained == 0 ? Double.NaN : lossSum / trained, Double.NaN, Double.NaN, eps, millis, 0, sampleEps,
                         SecAggTally.aborted(trained, silenced.size(), ex));
                 records.add(rec);
-                if (store != null) store.save(r, settings, z, global, accountant, records, bestRound, bestModel);
+                // The global model after an aborted round is the one before it, and counts as such in the average.
+                if (r >= averageFrom) kept = kept.plusAveraged(r, global);
+                if (store != null) store.save(r, settings, z, global, accountant, records, kept);
                 say("round %d/%d | aborted, model unchanged: %s | %.1f s", r, settings.rounds(), ex.getMessage(), millis / 1000.0);
                 continue;
             }
@@ -217,17 +223,17 @@ public final class FederatedTrainer {
                     trained == 0 ? Double.NaN : lossSum / trained, val[0], val[1], eps, millis, agg.bytesPerClient(), sampleEps,
                     agg.secAgg());
             records.add(rec);
-            if (validation != null && (bestRound == 0 || betterOnValidation(rec, records.get(bestRound - 1)))) {
-                bestRound = r;
-                bestModel = global;
+            if (validation != null && (kept.bestRound() == 0 || betterOnValidation(rec, records.get(kept.bestRound() - 1)))) {
+                kept = kept.withBest(r, global);
             }
-            if (store != null) store.save(r, settings, z, global, accountant, records, bestRound, bestModel);
+            if (r >= averageFrom) kept = kept.plusAveraged(r, global);
+            if (store != null) store.save(r, settings, z, global, accountant, records, kept);
             double perRound = (System.nanoTime() - runStart) / 1e9 / (r - resumedFrom);
             say("round %d/%d | clients %d sampled, %d finished, %d dropped | loss %.4f | val acc %.4f | eps %.4f%s | %.1f s | ETA %s%s",
                     r, settings.rounds(), rec.sampled(), rec.finished(), rec.dropped(), rec.trainLoss(), rec.validationAccuracy(),
                     eps, dpSgdText(sampleEps), millis / 1000.0, eta(perRound * (lastRound - r)), secAggText(agg.secAgg()));
         }
-        return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped, bestRound, bestModel);
+        return new Run(global, List.copyOf(records), accountant, z, resumedFrom, stopped, kept);
     }
 
     /**

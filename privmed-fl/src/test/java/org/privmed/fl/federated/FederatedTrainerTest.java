@@ -99,8 +99,11 @@ class FederatedTrainerTest {
         assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(resumed.model()));
         assertArrayEquals(ModelVector.flatten(whole.model()), ModelVector.flatten(store.model(store.load())));
         // The best-validation model survives the restart too.
-        assertEquals(whole.bestRound(), resumed.bestRound());
-        assertArrayEquals(ModelVector.flatten(whole.bestModel()), ModelVector.flatten(resumed.bestModel()));
+        assertEquals(whole.kept().bestRound(), resumed.kept().bestRound());
+        assertArrayEquals(ModelVector.flatten(whole.kept().best()), ModelVector.flatten(resumed.kept().best()));
+        // And the weight sum of the last quarter (R = 3: round 3 alone).
+        assertEquals(3, resumed.kept().averageFirst());
+        assertArrayEquals(ModelVector.flatten(whole.kept().average()), ModelVector.flatten(resumed.kept().average()));
     }
 
     /**
@@ -115,15 +118,15 @@ class FederatedTrainerTest {
         FederatedTrainer.Run run = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 4, true);
         RoundRecord best = run.rounds().get(0);
         for (RoundRecord r : run.rounds()) if (FederatedTrainer.betterOnValidation(r, best)) best = r;
-        assertEquals(best.round(), run.bestRound());
-        double[] again = FederatedTrainer.lossAndAccuracy(run.bestModel(), validation);
+        assertEquals(best.round(), run.kept().bestRound());
+        double[] again = FederatedTrainer.lossAndAccuracy(run.kept().best(), validation);
         assertEquals(best.validationAccuracy(), again[1], 0.0, "the kept model is the one that scored the best round's accuracy");
         assertEquals(best.validationLoss(), again[0], 1e-12);
         CoordinatorStore.State state = store.load();
-        assertEquals(run.bestRound(), state.bestRound());
-        assertArrayEquals(ModelVector.flatten(run.bestModel()), ModelVector.flatten(store.bestModel(state)));
+        assertEquals(run.kept().bestRound(), state.bestRound());
+        assertArrayEquals(ModelVector.flatten(run.kept().best()), ModelVector.flatten(store.kept(state).best()));
         try (var files = Files.list(dir.resolve("a"))) {
-            assertEquals(List.of(String.format("best-round-%04d.pm", run.bestRound())),
+            assertEquals(List.of(String.format("best-round-%04d.pm", run.kept().bestRound())),
                     files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("best-round-")).toList());
         }
 
@@ -139,7 +142,42 @@ class FederatedTrainerTest {
         List<RoundRecord> tail = resumed.rounds().subList(1, 4);
         RoundRecord expected = resumed.rounds().get(1);
         for (RoundRecord r : tail) if (FederatedTrainer.betterOnValidation(r, expected)) expected = r;
-        assertEquals(expected.round(), resumed.bestRound());
+        assertEquals(expected.round(), resumed.kept().bestRound());
+    }
+
+    /**
+     * The average is the mean of the global weights after each round of the last quarter, checked
+     * against the models the checkpoint held after each of those rounds; a resumed run adds to the
+     * sum bit for bit; an extended run restarts the window after the restart, and says so.
+     */
+    @Test
+    void theLastQuartersWeightsAreAveragedAcrossARestart(@TempDir Path dir) throws Exception {
+        FederatedSettings s = base(8); // window: rounds 7 and 8
+        assertEquals(7, KeptModels.averageFrom(8));
+        assertEquals(3, KeptModels.averageFrom(3));
+        assertEquals(1, KeptModels.averageFrom(1));
+        CoordinatorStore store = new CoordinatorStore(dir.resolve("a"));
+        FederatedTrainer.Run six = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 6, true);
+        assertEquals(0, six.kept().averagedRounds(), "nothing averaged before the window");
+        FederatedTrainer.Run seven = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 7, true);
+        float[] w7 = ModelVector.flatten(seven.model());
+        assertEquals(1, store.load().averagedRounds());
+        FederatedTrainer.Run eight = new FederatedTrainer(s, clients, validation, store, pool, null).run(initial, 8, true);
+        float[] w8 = ModelVector.flatten(eight.model());
+        assertEquals(7, eight.kept().averageFirst());
+        assertEquals(2, eight.kept().averagedRounds());
+        float[] mean = ModelVector.flatten(eight.kept().average());
+        for (int i = 0; i < mean.length; i++) assertEquals((w7[i] + w8[i]) / 2, mean[i], 0.0f, "weight " + i);
+        FederatedTrainer.Run whole = new FederatedTrainer(s, clients, validation, null, pool, null).run(initial, 8, false);
+        assertArrayEquals(ModelVector.flatten(whole.kept().average()), mean, "restarts change nothing");
+
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        FederatedTrainer.Run extended = new FederatedTrainer(base(12), clients, validation, store, pool,
+                new PrintStream(said, true, StandardCharsets.UTF_8)).run(initial, 12, true);
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("weight average restarts after round 8"), said.toString(StandardCharsets.UTF_8));
+        assertEquals(10, KeptModels.averageFrom(12));
+        assertEquals(10, extended.kept().averageFirst(), "the 12-round window starts at round 10");
+        assertEquals(3, extended.kept().averagedRounds());
     }
 
     @Test

@@ -123,10 +123,11 @@ public final class FederatedTrainer {
                 // A checkpoint from before best models were kept: the resumed model is the best one we still have.
                 kept = kept.withBest(s.completedRounds(), global);
             }
-            if (kept.averagedRounds() > 0 && kept.averageFirst() != averageFrom) {
-                // An extended run moves the window; rounds before the restart can no longer be summed.
-                say("weight average restarts after round %d: the window for %d rounds starts at round %d, the checkpoint's at %d",
-                        s.completedRounds(), settings.rounds(), averageFrom, kept.averageFirst());
+            if (kept.averagedRounds() > 0 && s.plannedRounds() != settings.rounds()) {
+                // An extension moves the window to the new last quarter; rounds before the restart can no
+                // longer be summed, so the average restarts with the next round in the new window.
+                say("weight average restarts after round %d: the window for %d rounds starts at round %d, the checkpoint's"
+                        + " average started at %d", s.completedRounds(), settings.rounds(), averageFrom, kept.averageFirst());
                 kept = kept.withoutAverage();
             }
             if (s.plannedRounds() < settings.rounds()) {

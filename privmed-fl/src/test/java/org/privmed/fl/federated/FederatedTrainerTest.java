@@ -180,6 +180,27 @@ class FederatedTrainerTest {
         assertEquals(3, extended.kept().averagedRounds());
     }
 
+    /**
+     * An extension whose new window has already begun (12 → 14 rounds: the window is rounds
+     * 12–14, round 12 is done) restarts the average with round 13; a crash after round 13 then
+     * resumes that average instead of dropping it again.
+     */
+    @Test
+    void aRestartedAverageSurvivesTheNextRestart(@TempDir Path dir) throws Exception {
+        CoordinatorStore store = new CoordinatorStore(dir);
+        new FederatedTrainer(base(12), clients, validation, store, pool, null).run(initial, 12, true);
+        FederatedTrainer.Run thirteen = new FederatedTrainer(base(14), clients, validation, store, pool, null).run(initial, 13, true);
+        assertEquals(13, thirteen.kept().averageFirst());
+        assertEquals(1, thirteen.kept().averagedRounds());
+        FederatedTrainer.Run fourteen = new FederatedTrainer(base(14), clients, validation, store, pool, null).run(initial, 14, true);
+        assertEquals(13, fourteen.kept().averageFirst());
+        assertEquals(2, fourteen.kept().averagedRounds(), "round 13 stays in the average across the crash");
+        float[] w13 = ModelVector.flatten(thirteen.model());
+        float[] w14 = ModelVector.flatten(fourteen.model());
+        float[] mean = ModelVector.flatten(fourteen.kept().average());
+        for (int i = 0; i < mean.length; i++) assertEquals((w13[i] + w14[i]) / 2, mean[i], 0.0f, "weight " + i);
+    }
+
     @Test
     void theValidationRuleIsAccuracyThenLoss() {
         RoundRecord a = record(1, 0.9, 0.30);

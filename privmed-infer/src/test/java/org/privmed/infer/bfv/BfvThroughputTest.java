@@ -33,6 +33,16 @@ class BfvThroughputTest {
     return prog;
   }
 
+  /** A multi-prime program on random images, its per-prime contexts and a client holding the keys. */
+  private record Keyed(ImageDataset data, BfvProgram prog, List<BfvContext> ctx, BfvClient client) {}
+
+  private static Keyed keyed(long dataSeed, long netSeed, int width) {
+    ImageDataset data = TinyNets.images(dataSeed, 40);
+    BfvProgram prog = multiPrime(netSeed, width, data);
+    List<BfvContext> ctx = contexts(prog);
+    return new Keyed(data, prog, ctx, new BfvClient(prog, ctx));
+  }
+
   private static List<BfvContext> contexts(BfvProgram prog) {
     List<BfvContext> ctx = new ArrayList<>();
     for (int p = 0; p < prog.primeCount(); p++) {
@@ -79,11 +89,11 @@ class BfvThroughputTest {
   /** An output whose noise has reached the decryption bound is refused, not joined into a logit. */
   @Test
   void anOutputWithoutNoiseBudgetIsRefused() {
-    ImageDataset data = TinyNets.images(113, 40);
-    BfvProgram prog = multiPrime(13, 6, data);
-    List<BfvContext> ctx = contexts(prog);
-    BfvClient client = new BfvClient(prog, ctx);
-    float[][] images = Arrays.copyOf(data.images(), 3);
+    Keyed k = keyed(113, 13, 6);
+    BfvProgram prog = k.prog();
+    List<BfvContext> ctx = k.ctx();
+    BfvClient client = k.client();
+    float[][] images = Arrays.copyOf(k.data().images(), 3);
     BfvCiphertext[][] out = evaluateEachPrime(prog, ctx, client, images, 1);
     assertEquals(images.length, client.decrypt(out, images.length).length);
     // noise of about a quarter of Q in every coefficient of c0 under the last prime
@@ -142,11 +152,11 @@ class BfvThroughputTest {
 
   @Test
   void primesEvaluatedAtOnceOnASharedPoolGiveTheSequentialCiphertextsBitForBit() {
-    ImageDataset data = TinyNets.images(32, 40);
-    BfvProgram prog = multiPrime(31, 6, data);
-    List<BfvContext> ctx = contexts(prog);
-    BfvClient client = new BfvClient(prog, ctx);
-    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(data.images(), 5), 1);
+    Keyed k = keyed(32, 31, 6);
+    BfvProgram prog = k.prog();
+    List<BfvContext> ctx = k.ctx();
+    BfvClient client = k.client();
+    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(k.data().images(), 5), 1);
     List<BfvThroughputEvaluator> alone = new ArrayList<>();
     List<BfvThroughputEvaluator> shared = new ArrayList<>();
     ForkJoinPool pool = new ForkJoinPool(3);
@@ -166,7 +176,7 @@ class BfvThroughputTest {
           }
         }
       }
-      assertExact(prog, Arrays.copyOf(data.images(), 5), client.decrypt(got, 5));
+      assertExact(prog, Arrays.copyOf(k.data().images(), 5), client.decrypt(got, 5));
       shared.forEach(BfvThroughputEvaluator::close);
       assertTrue(!pool.isShutdown(), "closing an evaluator must leave the shared pool to its owner");
     } finally {
@@ -176,15 +186,11 @@ class BfvThroughputTest {
 
   @Test
   void aCiphertextOfAnotherPrimeIsRefused() {
-    ImageDataset data = TinyNets.images(22, 40);
-    BfvProgram prog = multiPrime(21, 4, data);
-    List<BfvContext> ctx = List.of(new BfvContext(prog.parameters(0)), new BfvContext(prog.parameters(1)));
-    List<BfvContext> all = new ArrayList<>(ctx);
-    for (int p = 2; p < prog.primeCount(); p++) {
-      all.add(new BfvContext(prog.parameters(p)));
-    }
-    BfvClient client = new BfvClient(prog, all);
-    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(data.images(), 3), 1);
+    Keyed k = keyed(22, 21, 4);
+    BfvProgram prog = k.prog();
+    List<BfvContext> ctx = k.ctx();
+    BfvClient client = k.client();
+    BfvCiphertext[][] in = client.encrypt(Arrays.copyOf(k.data().images(), 3), 1);
     try (BfvThroughputEvaluator server = new BfvThroughputEvaluator(prog, 0, ctx.get(0),
         client.relinearizationKey(0), 1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -202,7 +202,7 @@ final class FlSimulateCommand implements Callable<Integer> {
         System.out.println(o);
       }
       return run.stoppedBecause() == null ? 0 : 3;
-    } catch (IllegalArgumentException | java.io.IOException e) {
+    } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
       System.err.println("privmed fl simulate: " + e.getMessage());
       return 2;
     } finally {

@@ -190,9 +190,20 @@ public final class CoordinatorStore {
 
     /** The kept models a state names ({@link KeptModels#NONE} for a checkpoint from before they existed). */
     public KeptModels kept(State s) throws IOException {
-        Model best = s.bestModelFile() == null ? null : ModelFile.read(dir.resolve(s.bestModelFile()));
-        Model sum = s.averageSumFile() == null ? null : ModelFile.read(dir.resolve(s.averageSumFile()));
+        int size = ModelVector.size(model(s));
+        Model best = s.bestModelFile() == null ? null : keptFile(s.bestModelFile(), size);
+        Model sum = s.averageSumFile() == null ? null : keptFile(s.averageSumFile(), size);
         return new KeptModels(s.bestRound(), best, s.averageFirst(), s.averagedRounds(), sum);
+    }
+
+    /** A kept model file, refused unless it has the global model's parameter count. */
+    private Model keptFile(String name, int size) throws IOException {
+        Model m = ModelFile.read(dir.resolve(name));
+        if (ModelVector.size(m) != size) {
+            throw new IOException("coordinator checkpoint file " + dir.resolve(name) + " holds " + ModelVector.size(m)
+                    + " parameters, the global model " + size);
+        }
+        return m;
     }
 
     private void writeAtomically(String name, String text) throws IOException {

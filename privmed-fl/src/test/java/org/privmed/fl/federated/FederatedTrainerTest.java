@@ -201,6 +201,36 @@ class FederatedTrainerTest {
         for (int i = 0; i < mean.length; i++) assertEquals((w13[i] + w14[i]) / 2, mean[i], 0.0f, "weight " + i);
     }
 
+    /** A state naming an impossible best round, a missing kept file, or one of another model is refused by name. */
+    @Test
+    void damagedKeptModelsAreRefusedByName(@TempDir Path dir) throws Exception {
+        CoordinatorStore store = new CoordinatorStore(dir);
+        FederatedTrainer.Run run = new FederatedTrainer(base(2), clients, validation, store, pool, null).run(initial, 2, true);
+        Path state = dir.resolve("state.json");
+        String good = Files.readString(state);
+        String bestFile = store.load().bestModelFile();
+
+        Files.writeString(state, good.replaceFirst("\"bestRound\": \\d+", "\"bestRound\": 7"));
+        java.io.IOException e = assertThrows(java.io.IOException.class, store::load);
+        assertTrue(e.getMessage().contains("best round 7"), e.getMessage());
+
+        Files.writeString(state, good);
+        Path best = dir.resolve(bestFile);
+        byte[] saved = Files.readAllBytes(best);
+        Files.delete(best);
+        e = assertThrows(java.io.IOException.class, () -> store.kept(store.load()));
+        assertTrue(e.getMessage().contains(bestFile), e.getMessage());
+
+        org.privmed.nn.io.ModelFile.write(ModelZoo.build("dpresnet", new TensorShape(1, 28, 28), train.classNames(),
+                new ZooOptions(4, 5)), best);
+        e = assertThrows(java.io.IOException.class, () -> store.kept(store.load()));
+        assertTrue(e.getMessage().contains(bestFile) && e.getMessage().contains("parameters"), e.getMessage());
+
+        Files.write(best, saved);
+        assertArrayEquals(ModelVector.flatten(run.kept().best()), ModelVector.flatten(store.kept(store.load()).best()),
+                "the restored checkpoint loads again");
+    }
+
     @Test
     void theValidationRuleIsAccuracyThenLoss() {
         RoundRecord a = record(1, 0.9, 0.30);
